@@ -1,0 +1,37 @@
+import { basename } from 'node:path';
+import { createAnalyzer, type AnalyzeOptions } from '../core/analyze';
+import { buildSummary } from '../core/summary/build';
+import type { Summary } from '../core/summary/types';
+import { AudioPathError, fail, ok, type Result } from '../core/types';
+import { openAudioFile } from '../node/decode';
+
+export interface AnalyzeFileOptions extends AnalyzeOptions {
+  keepName?: boolean;
+}
+
+/**
+ * Analyse one file from disk, streaming: memory is bounded by the chunk size, not the file.
+ * The CLI, the eval and the benchmarks call this; the page runs the same core in a worker.
+ */
+export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}): Promise<Result<Summary>> {
+  const opened = await openAudioFile(path);
+  if (!opened.ok) return opened;
+  const audio = opened.value;
+  try {
+    const analyzer = createAnalyzer(audio.probe.decodedSampleRateHz, audio.probe.channels, options);
+    for await (const chunk of audio.chunks()) analyzer.push(chunk);
+    const measurements = analyzer.finish();
+    const summary = buildSummary({
+      probe: audio.probe,
+      measurements,
+      contentHash: await audio.contentHash(),
+      name: basename(path),
+      keepName: options.keepName ?? false,
+      warnings: audio.probe.warnings ?? [],
+    });
+    return ok(summary);
+  } catch (error) {
+    if (error instanceof AudioPathError) return fail(error.code, error.message);
+    return fail('decode-failed', `Could not read the audio: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

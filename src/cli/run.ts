@@ -1,0 +1,116 @@
+/**
+ * audio-path-lab CLI (the runnable entry is main.ts): the same analysis core as the page, for terminals and CI.
+ *   npm run cli -- analyze <file…> [--json] [--keep-name] [--vad-threshold 0.5] ...
+ */
+import { parseArgs } from 'node:util';
+import type { ErrorCode } from '../core/types';
+import type { VadSettings } from '../core/summary/types';
+import { analyzeFile } from './analyze-file';
+import { formatSummaryTable } from './format-table';
+
+/** One distinct exit code per failure kind, so scripts can tell them apart. */
+export const EXIT_CODES: Record<ErrorCode | 'usage', number> = {
+  usage: 2,
+  'empty-file': 10,
+  'not-audio': 11,
+  truncated: 12,
+  'unsupported-codec': 13,
+  'absurd-header': 14,
+  'too-many-channels': 15,
+  'too-long': 16,
+  'decode-failed': 17,
+  'io-error': 18,
+  aborted: 19,
+};
+
+const USAGE = `usage: npm run cli -- analyze <file…> [options]
+
+  --json                 one summary JSON document per line (default: a readable table)
+  --keep-name            include the file name in the summary (default: a content hash only)
+  --vad-threshold R      VAD sensitivity 0..1 between noise floor and speech level
+  --vad-min-speech S     shortest speech segment kept, seconds
+  --vad-min-silence S    shortest pause that splits segments, seconds
+  --vad-pad S            padding added around segments, seconds
+  --vad-floor-dbfs DB    absolute gate: frames quieter than this are never speech (off by default)
+
+Exit status: 0 when every file was analysed; otherwise the code of the first failure
+(10 empty, 11 not audio, 12 truncated, 13 unsupported codec, 14 absurd header,
+15 too many channels, 16 too long, 17 decode failed, 18 i/o error, 2 usage).`;
+
+function numberOption(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} takes a number, got "${raw}"`);
+  return value;
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'keep-name': { type: 'boolean', default: false },
+        'vad-threshold': { type: 'string' },
+        'vad-min-speech': { type: 'string' },
+        'vad-min-silence': { type: 'string' },
+        'vad-pad': { type: 'string' },
+        'vad-floor-dbfs': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return EXIT_CODES.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...files] = positionals;
+  if (values.help || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : EXIT_CODES.usage;
+  }
+  if (command !== 'analyze') {
+    process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+    return EXIT_CODES.usage;
+  }
+  if (files.length === 0) {
+    process.stderr.write(`analyze needs at least one file\n${USAGE}\n`);
+    return EXIT_CODES.usage;
+  }
+
+  let vad: Partial<VadSettings>;
+  try {
+    vad = Object.fromEntries(
+      Object.entries({
+        threshold: numberOption('vad-threshold', values['vad-threshold']),
+        minSpeechSec: numberOption('vad-min-speech', values['vad-min-speech']),
+        minSilenceSec: numberOption('vad-min-silence', values['vad-min-silence']),
+        padSec: numberOption('vad-pad', values['vad-pad']),
+        absoluteFloorDbfs: numberOption('vad-floor-dbfs', values['vad-floor-dbfs']),
+      }).filter(([, v]) => v !== undefined),
+    );
+    if (vad.threshold !== undefined && (vad.threshold < 0 || vad.threshold > 1)) {
+      throw new UsageError('--vad-threshold must be between 0 and 1');
+    }
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return EXIT_CODES.usage;
+  }
+
+  let exitCode = 0;
+  for (const file of files) {
+    const result = await analyzeFile(file, { keepName: values['keep-name'], vad });
+    if (!result.ok) {
+      process.stderr.write(`${file}: ${result.error.code}: ${result.error.message}\n`);
+      if (exitCode === 0) exitCode = EXIT_CODES[result.error.code];
+      continue;
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify(result.value)}\n`);
+    else process.stdout.write(`${formatSummaryTable(file, result.value)}\n`);
+  }
+  return exitCode;
+}

@@ -1,0 +1,423 @@
+/**
+ * The labelled evaluation set for VAD / SNR / bandwidth, generated in memory, deterministic.
+ *
+ * A "sequence" is real speech prompts in a seeded order with exact digital-silence gaps between
+ * them (seeded lengths). Ground truth per prompt is its speech extent, found on the CLEAN prompt:
+ *   - frame levels over 10 ms frames, smoothed by a 50 ms power average;
+ *   - threshold = max(loudest smoothed level − 40 dB, the prompt's own background + 10 dB),
+ *     background = 20th percentile of the prompt's non-zero frame levels;
+ *   - extent = first to last frame above the threshold, widened by 20 ms on each side.
+ * That keeps weak onsets and word-final decays (conservative: in doubt, speech), while a prompt's
+ * own lead-in room noise stays non-speech. Pauses inside a prompt count as speech.
+ *
+ * A "cell" applies a gain to the sequence, adds white or pink Gaussian noise at a given SNR over
+ * the whole sequence (gaps included) and rounds to 16-bit. SNR = active-speech RMS (the clean,
+ * gained speech over the labelled extents) over noise RMS.
+ *
+ * Sets: asterisk (8 kHz telephony prompts, tuning set), librivox (16 kHz audiobook, held out),
+ * espeak (22.05 kHz synthetic speech made here with espeak-ng, held out, other gap lengths).
+ */
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type SetName = 'asterisk' | 'librivox' | 'espeak';
+export type NoiseKind = 'none' | 'white' | 'pink';
+
+export interface Prompt {
+  name: string;
+  sampleRateHz: number;
+  samples: Float32Array;
+  /** Labelled speech extent, samples [start, end). */
+  speechStart: number;
+  speechEnd: number;
+}
+
+export interface Sequence {
+  set: SetName;
+  sampleRateHz: number;
+  samples: Float32Array;
+  /** Labelled speech ranges in samples [start, end). */
+  speech: Array<{ start: number; end: number }>;
+}
+
+export interface Cell {
+  set: SetName;
+  gainDb: number;
+  noise: NoiseKind;
+  /** Nominal SNR, dB; null = no noise added. */
+  snrDb: number | null;
+  sampleRateHz: number;
+  samples: Float32Array;
+  speech: Array<{ start: number; end: number }>;
+  /** Active-speech RMS of the clean gained speech, and the RMS of the added noise. */
+  speechRms: number;
+  noiseRms: number;
+}
+
+// ---------- deterministic randomness ----------
+
+/** mulberry32: small, fast, good enough for test signals. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(rand: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    const u = Math.max(rand(), 1e-300);
+    const v = rand();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+export function whiteNoise(length: number, seed: number): Float32Array {
+  const g = gaussian(rng(seed));
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = g();
+  return out;
+}
+
+/** Pink (−3 dB/octave) noise: Paul Kellet's refined filter over white Gaussian noise. */
+export function pinkNoise(length: number, seed: number): Float32Array {
+  const g = gaussian(rng(seed));
+  const out = new Float32Array(length);
+  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
+  for (let i = 0; i < length; i++) {
+    const w = g();
+    b0 = 0.99886 * b0 + w * 0.0555179;
+    b1 = 0.99332 * b1 + w * 0.0750759;
+    b2 = 0.969 * b2 + w * 0.153852;
+    b3 = 0.8665 * b3 + w * 0.3104856;
+    b4 = 0.55 * b4 + w * 0.5329522;
+    b5 = -0.7616 * b5 - w * 0.016898;
+    out[i] = b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362;
+    b6 = w * 0.115926;
+  }
+  return out;
+}
+
+// ---------- WAV reading ----------
+
+/** Minimal reader for 16-bit PCM mono WAV (all the speech fixtures are). */
+export function readWav16Mono(bytes: Uint8Array): { sampleRateHz: number; samples: Float32Array } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tag = (o: number): string => String.fromCharCode(bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]);
+  if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a RIFF/WAVE file');
+  let pos = 12;
+  let sampleRateHz = 0;
+  let channels = 0;
+  let bits = 0;
+  while (pos + 8 <= bytes.length) {
+    const id = tag(pos);
+    const size = view.getUint32(pos + 4, true);
+    const body = pos + 8;
+    if (id === 'fmt ') {
+      channels = view.getUint16(body + 2, true);
+      sampleRateHz = view.getUint32(body + 4, true);
+      bits = view.getUint16(body + 14, true);
+    } else if (id === 'data') {
+      if (channels !== 1 || bits !== 16) throw new Error(`want 16-bit mono, got ${channels} ch ${bits} bit`);
+      const n = Math.floor(Math.min(size, bytes.length - body) / 2);
+      const samples = new Float32Array(n);
+      for (let i = 0; i < n; i++) samples[i] = view.getInt16(body + 2 * i, true) / 32768;
+      return { sampleRateHz, samples };
+    }
+    pos = body + size + (size & 1);
+  }
+  throw new Error('no data chunk');
+}
+
+// ---------- ground truth ----------
+
+/** Speech extent of a clean prompt (rule in the file comment). */
+export function speechExtent(samples: Float32Array, sampleRateHz: number): { start: number; end: number } {
+  const hop = Math.round(sampleRateHz * 0.01);
+  const frames = Math.floor(samples.length / hop);
+  const power = new Float64Array(frames);
+  for (let i = 0; i < frames; i++) {
+    let s = 0;
+    for (let t = i * hop; t < (i + 1) * hop; t++) s += samples[t] * samples[t];
+    power[i] = s / hop;
+  }
+  const smooth = new Float64Array(frames);
+  for (let i = 0; i < frames; i++) {
+    let s = 0;
+    let n = 0;
+    for (let j = Math.max(0, i - 2); j <= Math.min(frames - 1, i + 2); j++) {
+      s += power[j];
+      n++;
+    }
+    smooth[i] = s / n;
+  }
+  const db = Array.from(smooth, (p) => (p > 0 ? 10 * Math.log10(p) : -Infinity));
+  const nonZero = Array.from(power)
+    .filter((p) => p > 0)
+    .map((p) => 10 * Math.log10(p))
+    .sort((a, b) => a - b);
+  const background = nonZero.length > 0 ? nonZero[Math.floor(0.2 * (nonZero.length - 1))] : -Infinity;
+  const loudest = Math.max(...db);
+  const threshold = Math.max(loudest - 40, background + 10);
+  let first = db.findIndex((v) => v >= threshold);
+  let last = frames - 1;
+  while (last > 0 && db[last] < threshold) last--;
+  if (first < 0) throw new Error('prompt has no speech');
+  first = Math.max(0, first - 2);
+  last = Math.min(frames - 1, last + 2);
+  return { start: first * hop, end: Math.min(samples.length, (last + 1) * hop) };
+}
+
+// ---------- prompts ----------
+
+function loadDir(dir: string): Array<{ name: string; sampleRateHz: number; samples: Float32Array }> {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.wav'))
+    .sort()
+    .map((f) => ({ name: f, ...readWav16Mono(readFileSync(join(dir, f))) }));
+}
+
+const ESPEAK_TEXTS = [
+  'Please say the name of the city you are calling from.',
+  'Your call is important to us. Please stay on the line.',
+  'The quick brown fox jumps over the lazy dog.',
+  'To speak with an agent, press zero at any time.',
+  'We could not find an account with that number.',
+  'Thank you for waiting. Your estimated wait time is four minutes.',
+];
+
+let espeakCache: Prompt[] | null = null;
+
+function espeakPrompts(): Prompt[] {
+  if (espeakCache) return espeakCache;
+  const dir = mkdtempSync(join(tmpdir(), 'apl-espeak-'));
+  try {
+    const voices = ['en-us', 'en-gb', 'en-us+f3'];
+    espeakCache = ESPEAK_TEXTS.map((text, i) => {
+      const file = join(dir, `p${i}.wav`);
+      execFileSync('espeak-ng', ['-v', voices[i % voices.length], '-s', String(140 + 10 * (i % 3)), '-w', file, text]);
+      const { sampleRateHz, samples } = readWav16Mono(readFileSync(file));
+      const ext = speechExtent(samples, sampleRateHz);
+      return { name: `espeak-${i}`, sampleRateHz, samples, speechStart: ext.start, speechEnd: ext.end };
+    });
+    return espeakCache;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function loadPrompts(set: SetName): Prompt[] {
+  if (set === 'espeak') return espeakPrompts();
+  return loadDir(join(REPO_ROOT, 'fixtures', 'speech', set)).map((p) => {
+    const ext = speechExtent(p.samples, p.sampleRateHz);
+    return { ...p, speechStart: ext.start, speechEnd: ext.end };
+  });
+}
+
+export const GAP_RANGE_SEC: Record<SetName, [number, number]> = {
+  asterisk: [0.5, 2.5],
+  librivox: [0.5, 2.5],
+  espeak: [0.6, 1.5],
+};
+
+/**
+ * Prompts in seeded order, `repeats` times over, with seeded digital-silence gaps before, between
+ * and after them.
+ */
+export function buildSequence(set: SetName, seed: number, repeats = 2, gapRangeSec = GAP_RANGE_SEC[set]): Sequence {
+  const prompts = loadPrompts(set);
+  const sampleRateHz = prompts[0].sampleRateHz;
+  const rand = rng(seed);
+  const [gapMin, gapMax] = gapRangeSec;
+  const gap = (): number => Math.round((gapMin + (gapMax - gapMin) * rand()) * sampleRateHz);
+  const order: Prompt[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const idx = prompts.map((_, i) => i);
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    for (const i of idx) order.push(prompts[i]);
+  }
+  const gaps = order.map(() => gap());
+  gaps.push(gap());
+  const total = gaps.reduce((a, b) => a + b, 0) + order.reduce((a, p) => a + p.samples.length, 0);
+  const samples = new Float32Array(total);
+  const speech: Array<{ start: number; end: number }> = [];
+  let pos = 0;
+  order.forEach((p, i) => {
+    pos += gaps[i];
+    samples.set(p.samples, pos);
+    speech.push({ start: pos + p.speechStart, end: pos + p.speechEnd });
+    pos += p.samples.length;
+  });
+  return { set, sampleRateHz, samples, speech };
+}
+
+export function activeRms(samples: Float32Array, speech: ReadonlyArray<{ start: number; end: number }>): number {
+  let s = 0;
+  let n = 0;
+  for (const r of speech) {
+    for (let i = r.start; i < r.end; i++) s += samples[i] * samples[i];
+    n += r.end - r.start;
+  }
+  return Math.sqrt(s / n);
+}
+
+function rmsOf(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return Math.sqrt(s / x.length);
+}
+
+/**
+ * Gain, noise at the given active-speech SNR, then rounding to 16 bits (clamped).
+ * `noiseEnvelope` (optional) scales the noise sample by sample before it is set to the SNR.
+ */
+export function makeCell(
+  seq: Sequence,
+  gainDb: number,
+  noise: NoiseKind,
+  snrDb: number | null,
+  seed: number,
+  noiseEnvelope?: (i: number) => number,
+): Cell {
+  const g = 10 ** (gainDb / 20);
+  const clean = new Float32Array(seq.samples.length);
+  for (let i = 0; i < clean.length; i++) clean[i] = seq.samples[i] * g;
+  const speechRms = activeRms(clean, seq.speech);
+  let noiseRms = 0;
+  const out = new Float32Array(clean.length);
+  if (noise !== 'none' && snrDb !== null) {
+    const n = noise === 'white' ? whiteNoise(clean.length, seed) : pinkNoise(clean.length, seed);
+    if (noiseEnvelope) for (let i = 0; i < n.length; i++) n[i] *= noiseEnvelope(i);
+    noiseRms = speechRms / 10 ** (snrDb / 20);
+    const k = noiseRms / rmsOf(n);
+    for (let i = 0; i < clean.length; i++) out[i] = clean[i] + k * n[i];
+  } else {
+    out.set(clean);
+  }
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(out[i] * 32768))) / 32768;
+  return {
+    set: seq.set,
+    gainDb,
+    noise,
+    snrDb: noise === 'none' ? null : snrDb,
+    sampleRateHz: seq.sampleRateHz,
+    samples: out,
+    speech: seq.speech,
+    speechRms,
+    noiseRms,
+  };
+}
+
+export const GAINS_DB = [-6, -18, -30];
+export const SNRS_DB = [20, 10, 5, 0];
+
+/** Every (gain, noise, SNR) cell of one set; noise-free once per gain. */
+export function* cells(set: SetName, seed = 1): Generator<Cell> {
+  const seq = buildSequence(set, seed);
+  let k = 0;
+  for (const gainDb of GAINS_DB) {
+    yield makeCell(seq, gainDb, 'none', null, seed);
+    for (const noise of ['white', 'pink'] as const) {
+      for (const snr of SNRS_DB) yield makeCell(seq, gainDb, noise, snr, seed * 1000 + ++k);
+    }
+  }
+}
+
+/** 10 ms frame truth: frame i is speech when its centre sample lies in a labelled range. */
+export function truthFrames(speech: ReadonlyArray<{ start: number; end: number }>, hop: number, frameCount: number): Uint8Array {
+  const out = new Uint8Array(frameCount);
+  for (const r of speech) {
+    for (let i = 0; i < frameCount; i++) {
+      const c = i * hop + hop / 2;
+      if (c >= r.start && c < r.end) out[i] = 1;
+    }
+  }
+  return out;
+}
+
+export interface StressCase {
+  label: string;
+  cell: Cell;
+  /** What the case checks: frame F1 against the labels, or that (almost) nothing is speech. */
+  kind: 'f1' | 'no-speech';
+}
+
+/**
+ * Harder conditions outside the acceptance grid (reported, not tuned on): noise only, mostly
+ * silence, mostly speech, noise whose level drifts ±6 dB, a very quiet speaker.
+ */
+export function stressCases(): StressCase[] {
+  const out: StressCase[] = [];
+  const empty = (set: SetName, sec: number, seed: number): Sequence => {
+    const sr = loadPrompts(set)[0].sampleRateHz;
+    return { set, sampleRateHz: sr, samples: new Float32Array(Math.round(sec * sr)), speech: [] };
+  };
+  // Noise alone: the SNR is "set" against a nominal level (−30 dBFS).
+  const noiseOnly = (set: SetName, noise: NoiseKind, seed: number): Cell => {
+    const seq = empty(set, 30, seed);
+    const n = noise === 'white' ? whiteNoise(seq.samples.length, seed) : pinkNoise(seq.samples.length, seed);
+    const k = 10 ** (-30 / 20) / rmsOf(n);
+    const samples = new Float32Array(n.length);
+    for (let i = 0; i < n.length; i++) samples[i] = Math.round(n[i] * k * 32768) / 32768;
+    return { set, gainDb: 0, noise, snrDb: null, sampleRateHz: seq.sampleRateHz, samples, speech: [], speechRms: 0, noiseRms: 10 ** (-30 / 20) };
+  };
+  out.push({ label: 'white noise only, 30 s, 16 kHz', cell: noiseOnly('librivox', 'white', 11), kind: 'no-speech' });
+  out.push({ label: 'pink noise only, 30 s, 8 kHz', cell: noiseOnly('asterisk', 'pink', 12), kind: 'no-speech' });
+  out.push({
+    label: 'mostly silence (gaps 4–12 s), white 10 dB',
+    cell: makeCell(buildSequence('asterisk', 21, 1, [4, 12]), -18, 'white', 10, 21),
+    kind: 'f1',
+  });
+  out.push({
+    label: 'mostly speech (gaps 0.35–0.6 s), pink 10 dB',
+    cell: makeCell(buildSequence('librivox', 22, 2, [0.35, 0.6]), -18, 'pink', 10, 22),
+    kind: 'f1',
+  });
+  out.push({
+    label: 'continuous speech (gaps 0.05–0.15 s), clean',
+    cell: makeCell(buildSequence('librivox', 26, 3, [0.05, 0.15]), -18, 'none', null, 26),
+    kind: 'f1',
+  });
+  out.push({
+    label: 'continuous speech (gaps 0.05–0.15 s), white 10 dB',
+    cell: makeCell(buildSequence('librivox', 27, 3, [0.05, 0.15]), -18, 'white', 10, 27),
+    kind: 'f1',
+  });
+  const sr8 = 8000;
+  out.push({
+    label: 'noise level drifting ±6 dB (8 s period), white 10 dB',
+    cell: makeCell(buildSequence('asterisk', 23, 2), -18, 'white', 10, 23, (i) => 10 ** ((6 * Math.sin((2 * Math.PI * i) / (8 * sr8))) / 20)),
+    kind: 'f1',
+  });
+  out.push({
+    label: 'quiet speaker, gain −45 dB, no noise (16-bit)',
+    cell: makeCell(buildSequence('librivox', 24, 1), -45, 'none', null, 24),
+    kind: 'f1',
+  });
+  out.push({
+    label: 'quiet speaker, gain −45 dB, pink 10 dB (16-bit)',
+    cell: makeCell(buildSequence('espeak', 25, 1), -45, 'pink', 10, 25),
+    kind: 'f1',
+  });
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * Everything measured from the frame table, in one call for the composer:
+ * VAD → (speech frames) → silence, active-speech SNR, bandwidth, layout.
+ */
+import type { FrameTable } from './types';
+import type { BandwidthSummary, LayoutSummary, SilenceSummary, SnrSummary, VadSettings, VadSummary } from '../summary/types';
+import { runVad, type VadTuning } from '../vad/vad';
+import { silenceRatio } from '../silence/silence';
+import { activeSpeechSnr } from '../snr/active-snr';
+import { effectiveBandwidth } from '../bandwidth/bandwidth';
+import { channelLayout } from '../layout/layout';
+
+export interface FrameMeasurements {
+  vad: VadSummary;
+  silence: SilenceSummary;
+  /** wadaDb is filled only when `extras.wadaDb` is given (WADA runs on samples, not frames). */
+  snr: SnrSummary;
+  bandwidth: BandwidthSummary;
+  layout: LayoutSummary;
+  /** Per 10 ms frame (table.hopSec), 1 = speech after hangover and padding. */
+  frameDecisions: Uint8Array;
+}
+
+export interface DeriveExtras {
+  /** Share of samples exactly 0, from the sample-level statistics. */
+  digitalSilenceRatio?: number;
+  /** From createWadaSnr(...).finish().snrDb. */
+  wadaDb?: number | null;
+}
+
+export function deriveFrameMeasurements(
+  table: FrameTable,
+  vadSettings: Partial<VadSettings> = {},
+  tuning: Partial<VadTuning> = {},
+  extras: DeriveExtras = {},
+): FrameMeasurements {
+  const vad = runVad(table, vadSettings, tuning);
+  const snr = activeSpeechSnr(table, vad.decisions);
+  const silence = silenceRatio(table, snr.speechDbfs, extras.digitalSilenceRatio ?? 0);
+  const bandwidth = effectiveBandwidth(table.spectrum, table.sampleRateHz, vad.onsetThresholdDb);
+  const layout = channelLayout(table, vad.decisions);
+  return {
+    vad: vad.summary,
+    silence,
+    snr: { ...snr, wadaDb: extras.wadaDb ?? null },
+    bandwidth,
+    layout,
+    frameDecisions: vad.decisions,
+  };
+}

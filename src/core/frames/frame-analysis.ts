@@ -1,0 +1,302 @@
+/**
+ * One streaming pass over planar PCM that fills the frame table (see types.ts): time-domain
+ * per-hop channel powers and channel-pair sums, one Hann-windowed FFT per 10 ms hop of the
+ * analysis signal for sub-band powers, and level-bucketed long-term spectra for bandwidth.
+ *
+ * Chunk invariance: every sum runs in sample order in a single accumulator, and every FFT sees the
+ * same window of samples, so results are bit-identical however the audio was cut into chunks.
+ */
+import type { Accumulator } from '../types';
+import { createPowerSpectrum } from '../dsp/fft';
+import { hannWindow, nextPowerOfTwo } from '../dsp/window';
+import { DEFAULT_FRAME_SETTINGS, type FrameAnalysisSettings, type FrameTable, type SpectrumBucket } from './types';
+
+/** Growable Float32 column. */
+class Column {
+  data: Float32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  set(i: number, v: number): void {
+    while (i >= this.data.length) {
+      const next = new Float32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[i] = v;
+    if (i >= this.length) this.length = i + 1;
+  }
+  toArray(n: number): Float32Array {
+    return this.data.slice(0, n);
+  }
+}
+
+/** Band edges kept below Nyquist, closed at Nyquist when the next configured edge lies beyond it. */
+export function effectiveBandEdges(edgesHz: readonly number[], sampleRateHz: number): number[] {
+  const nyquist = sampleRateHz / 2;
+  const kept = edgesHz.filter((e) => e < nyquist);
+  const next = edgesHz.find((e) => e >= nyquist);
+  if (next !== undefined) kept.push(Math.min(next, nyquist));
+  return kept.length >= 2 ? kept : [];
+}
+
+export function hopSamplesFor(sampleRateHz: number, hopSec: number): number {
+  return Math.max(1, Math.round(sampleRateHz * hopSec));
+}
+
+export function createFrameAnalysis(
+  sampleRateHz: number,
+  channelCount: number,
+  settings: Partial<FrameAnalysisSettings> = {},
+): Accumulator<FrameTable> {
+  if (!(sampleRateHz > 0)) throw new RangeError(`sample rate must be positive, got ${sampleRateHz}`);
+  if (!(channelCount >= 1)) throw new RangeError(`channel count must be ≥ 1, got ${channelCount}`);
+  const cfg: FrameAnalysisSettings = { ...DEFAULT_FRAME_SETTINGS, ...settings };
+  const hop = hopSamplesFor(sampleRateHz, cfg.hopSec);
+  // Window ≥ 2 hops (21–32 ms at common rates): long enough for ~30 Hz resolution at 16 kHz.
+  const fftSize = Math.max(8, nextPowerOfTwo(2 * hop));
+  const half = fftSize / 2;
+  const window = hannWindow(fftSize);
+  let windowPower = 0;
+  for (let n = 0; n < fftSize; n++) windowPower += window[n] * window[n];
+  // |X_k|² · binScale = mean-square power in bin k (one-sided): white noise σ² sums to σ² over 0..N/2.
+  const binScale = 2 / (fftSize * windowPower);
+  const binHz = sampleRateHz / fftSize;
+  const spectrum = createPowerSpectrum(fftSize);
+
+  const edges = effectiveBandEdges(cfg.bandEdgesHz, sampleRateHz);
+  const bandCount = Math.max(0, edges.length - 1);
+  // Bin k belongs to band b when edges[b] ≤ k·binHz < edges[b+1] (the Nyquist bin joins the top band).
+  const bandOfBin = new Int8Array(half + 1).fill(-1);
+  for (let k = 0; k <= half; k++) {
+    const f = k * binHz;
+    for (let b = 0; b < bandCount; b++) {
+      const top = b === bandCount - 1 ? edges[b + 1] + 1e-9 : edges[b + 1];
+      if (f >= edges[b] && f < top) bandOfBin[k] = b;
+    }
+  }
+
+  const C = channelCount;
+  const stereo = C === 2;
+  const invC = 1 / C;
+
+  // Per-frame columns.
+  const chanPower = Array.from({ length: C }, () => new Column());
+  const silenceCol = new Column();
+  const downmixCol = new Column();
+  const pairXY = stereo ? new Column() : null;
+  const pairX = stereo ? new Column() : null;
+  const pairY = stereo ? new Column() : null;
+  const sideFlags = new Column(); // 1 when the side signal is analysed for this frame
+  const bandCols = Array.from({ length: bandCount }, () => new Column());
+  const buckets = new Map<number, SpectrumBucket>();
+
+  // Running sums of the current hop.
+  const ss = new Float64Array(C);
+  let sxy = 0;
+  let sx = 0;
+  let sy = 0;
+  let ssMid = 0;
+  let ssSide = 0;
+  let ssDown = 0; // downmix sum of squares for C > 2
+  let nonZero = false;
+  let inHop = 0; // samples of the current hop seen so far
+  let hopsDone = 0;
+
+  // Ring buffers of the analysis signals (mid, and side for stereo), indexed by absolute sample.
+  const ringSize = nextPowerOfTwo(fftSize + 2 * hop);
+  const mask = ringSize - 1;
+  const ringMid = new Float64Array(ringSize);
+  const ringSide = stereo ? new Float64Array(ringSize) : null;
+  let written = 0; // samples per channel pushed so far
+  let fftDone = 0; // frames whose FFT has been taken
+  const frameInput = new Float64Array(fftSize);
+  const framePower = new Float64Array(half + 1);
+  const bandAcc = new Float64Array(bandCount);
+  const offset = Math.floor(hop / 2) - half; // window start of frame i = i·hop + offset
+
+  function closeHop(): void {
+    for (let c = 0; c < C; c++) chanPower[c].push(ss[c] / inHop);
+    silenceCol.push(nonZero ? 0 : 1);
+    downmixCol.push((C === 1 ? ss[0] : stereo ? ssMid : ssDown) / inHop);
+    if (pairXY && pairX && pairY) {
+      pairXY.push(sxy);
+      pairX.push(sx);
+      pairY.push(sy);
+      sideFlags.push(ssSide > ssMid ? 1 : 0);
+    }
+    ss.fill(0);
+    sxy = sx = sy = ssMid = ssSide = ssDown = 0;
+    nonZero = false;
+    inHop = 0;
+    hopsDone++;
+  }
+
+  /** FFT of frame i; samples at or past `end` (absolute) read as 0. */
+  function analyseFrame(i: number, end: number): void {
+    const start = i * hop + offset;
+    const side = ringSide !== null && sideFlags.data[i] === 1;
+    const ring = side && ringSide ? ringSide : ringMid;
+    let any = false;
+    for (let n = 0; n < fftSize; n++) {
+      const idx = start + n;
+      const v = idx >= 0 && idx < end ? ring[idx & mask] : 0;
+      if (v !== 0) any = true;
+      frameInput[n] = v * window[n];
+    }
+    if (!any) {
+      for (let b = 0; b < bandCount; b++) bandCols[b].set(i, 0);
+      return;
+    }
+    spectrum.power(frameInput, framePower);
+    bandAcc.fill(0);
+    for (let k = 0; k <= half; k++) {
+      const p = framePower[k] * binScale;
+      framePower[k] = p;
+      const b = bandOfBin[k];
+      if (b >= 0) bandAcc[b] += p;
+    }
+    let speechBand = 0;
+    for (let b = 0; b < bandCount; b++) {
+      bandCols[b].set(i, bandAcc[b]);
+      if (edges[b + 1] <= 4000) speechBand += bandAcc[b];
+    }
+    if (speechBand > 0) {
+      const key = Math.floor(10 * Math.log10(speechBand));
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        bucket = { frames: 0, powerSum: new Float64Array(half + 1) };
+        buckets.set(key, bucket);
+      }
+      bucket.frames++;
+      const sum = bucket.powerSum;
+      for (let k = 0; k <= half; k++) sum[k] += framePower[k];
+    }
+  }
+
+  /** Take the FFT of every frame whose window is complete and whose hop is closed. */
+  function drainFrames(): void {
+    while (fftDone < hopsDone && fftDone * hop + offset + fftSize <= written) {
+      analyseFrame(fftDone, written);
+      fftDone++;
+    }
+  }
+
+  return {
+    push(channels) {
+      if (channels.length !== C) throw new RangeError(`expected ${C} channels, got ${channels.length}`);
+      const len = channels[0].length;
+      for (let c = 1; c < C; c++) {
+        if (channels[c].length !== len) throw new RangeError('channels of one chunk differ in length');
+      }
+      let j = 0;
+      while (j < len) {
+        const n = Math.min(hop - inHop, len - j);
+        const end = j + n;
+        // Per-channel sums, non-finite samples counted as 0.
+        for (let c = 0; c < C; c++) {
+          const x = channels[c];
+          let acc = ss[c];
+          for (let t = j; t < end; t++) {
+            let v = x[t];
+            if (v - v !== 0) v = 0;
+            if (v !== 0) nonZero = true;
+            acc += v * v;
+          }
+          ss[c] = acc;
+        }
+        if (stereo) {
+          const x0 = channels[0];
+          const x1 = channels[1];
+          const side = ringSide as Float64Array;
+          let axy = sxy, ax = sx, ay = sy, am = ssMid, as = ssSide;
+          let w = written;
+          for (let t = j; t < end; t++) {
+            let a = x0[t];
+            let b = x1[t];
+            if (a - a !== 0) a = 0;
+            if (b - b !== 0) b = 0;
+            axy += a * b;
+            ax += a;
+            ay += b;
+            const m = 0.5 * (a + b);
+            const s = 0.5 * (a - b);
+            am += m * m;
+            as += s * s;
+            ringMid[w & mask] = m;
+            side[w & mask] = s;
+            w++;
+          }
+          sxy = axy; sx = ax; sy = ay; ssMid = am; ssSide = as;
+        } else if (C === 1) {
+          const x0 = channels[0];
+          let w = written;
+          for (let t = j; t < end; t++) {
+            let a = x0[t];
+            if (a - a !== 0) a = 0;
+            ringMid[w & mask] = a;
+            w++;
+          }
+        } else {
+          let w = written;
+          let ad = ssDown;
+          for (let t = j; t < end; t++) {
+            let m = 0;
+            for (let c = 0; c < C; c++) {
+              const v = channels[c][t];
+              if (v - v === 0) m += v;
+            }
+            m *= invC;
+            ad += m * m;
+            ringMid[w & mask] = m;
+            w++;
+          }
+          ssDown = ad;
+        }
+        written += n;
+        inHop += n;
+        j = end;
+        if (inHop === hop) closeHop();
+        drainFrames();
+      }
+    },
+    finish() {
+      if (inHop > 0) closeHop();
+      const lastFrameSamples = written - (hopsDone - 1) * hop;
+      while (fftDone < hopsDone) {
+        analyseFrame(fftDone, written);
+        fftDone++;
+      }
+      const frameCount = hopsDone;
+      return {
+        sampleRateHz,
+        channelCount: C,
+        hopSamples: hop,
+        hopSec: hop / sampleRateHz,
+        fftSize,
+        frameCount,
+        sampleCount: written,
+        lastFrameSamples: frameCount > 0 ? lastFrameSamples : 0,
+        channelPower: chanPower.map((col) => col.toArray(frameCount)),
+        downmixPower: downmixCol.toArray(frameCount),
+        digitalSilence: Uint8Array.from(silenceCol.toArray(frameCount)),
+        pair:
+          pairXY && pairX && pairY
+            ? { sumXY: pairXY.toArray(frameCount), sumX: pairX.toArray(frameCount), sumY: pairY.toArray(frameCount) }
+            : null,
+        bandEdgesHz: edges,
+        bandPower: bandCols.map((col) => col.toArray(frameCount)),
+        spectrum: { binHz, binCount: half + 1, buckets },
+      };
+    },
+  };
+}

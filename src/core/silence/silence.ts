@@ -1,0 +1,50 @@
+/**
+ * Silence ratio: the share of 20 ms frames (pairs of 10 ms hops) whose level is below
+ * `relativeDb` (−40 dB) under the recording's reference level. The reference is the active
+ * speech level (full-band power over VAD speech frames); with no speech found, the loudest
+ * 5 % of frames (95th percentile) stand in, so steady noise with no speech is not "silence".
+ * A recording of digital silence only has no reference: threshold null, ratio 1.
+ * Levels are full band, time domain, averaged over channels.
+ */
+import type { FrameTable } from '../frames/types';
+import type { SilenceSummary } from '../summary/types';
+import { quantile } from '../dsp/stats';
+
+export const SILENCE_RELATIVE_DB = -40;
+export const SILENCE_FRAME_SEC = 0.02;
+
+export function silenceRatio(
+  table: FrameTable,
+  speechLevelDbfs: number | null,
+  digitalSilenceRatio = 0,
+  relativeDb = SILENCE_RELATIVE_DB,
+): SilenceSummary {
+  const hopsPerFrame = Math.max(1, Math.round(SILENCE_FRAME_SEC / table.hopSec));
+  const frameSec = hopsPerFrame * table.hopSec;
+  const C = Math.max(1, table.channelCount);
+  const levels: number[] = [];
+  for (let i = 0; i < table.frameCount; i += hopsPerFrame) {
+    let energy = 0;
+    let samples = 0;
+    for (let j = i; j < Math.min(table.frameCount, i + hopsPerFrame); j++) {
+      const len = j === table.frameCount - 1 ? table.lastFrameSamples : table.hopSamples;
+      let p = 0;
+      for (let c = 0; c < table.channelCount; c++) p += table.channelPower[c][j];
+      energy += (p / C) * len;
+      samples += len;
+    }
+    const power = samples > 0 ? energy / samples : 0;
+    levels.push(power > 0 ? 10 * Math.log10(power) : -Infinity);
+  }
+  if (levels.length === 0) return { ratio: 0, digitalSilenceRatio, thresholdDbfs: null, frameSec };
+  let reference = speechLevelDbfs;
+  if (reference === null) {
+    const finite = levels.filter((v) => Number.isFinite(v));
+    reference = finite.length > 0 ? quantile(finite, 0.95) : null;
+  }
+  if (reference === null) return { ratio: 1, digitalSilenceRatio, thresholdDbfs: null, frameSec };
+  const threshold = reference + relativeDb;
+  let below = 0;
+  for (const v of levels) if (v < threshold) below++;
+  return { ratio: below / levels.length, digitalSilenceRatio, thresholdDbfs: threshold, frameSec };
+}

@@ -7,7 +7,7 @@
  * same window of samples, so results are bit-identical however the audio was cut into chunks.
  */
 import type { Accumulator } from '../types';
-import { createPowerSpectrum } from '../dsp/fft';
+import { createPowerSpectrum, isPowerOfTwo } from '../dsp/fft';
 import { hannWindow, nextPowerOfTwo } from '../dsp/window';
 import { DEFAULT_FRAME_SETTINGS, type FrameAnalysisSettings, type FrameTable, type SpectrumBucket } from './types';
 
@@ -49,6 +49,16 @@ export function effectiveBandEdges(edgesHz: readonly number[], sampleRateHz: num
   return kept.length >= 2 ? kept : [];
 }
 
+/**
+ * FFT/window length for a hop: two hops rounded up to a power of two (32 ms at 8 and 16 kHz,
+ * 23 ms at 22.05 kHz), but no more than 512 samples unless a hop needs more, which keeps the
+ * FFT cost per hop flat at high rates (512 = 10.7 ms at 48 kHz, still a full hop).
+ */
+export function defaultFftSize(hop: number): number {
+  const twoHops = nextPowerOfTwo(2 * hop);
+  return Math.max(8, twoHops <= 512 ? twoHops : nextPowerOfTwo(hop));
+}
+
 export function hopSamplesFor(sampleRateHz: number, hopSec: number): number {
   return Math.max(1, Math.round(sampleRateHz * hopSec));
 }
@@ -62,8 +72,8 @@ export function createFrameAnalysis(
   if (!(channelCount >= 1)) throw new RangeError(`channel count must be ≥ 1, got ${channelCount}`);
   const cfg: FrameAnalysisSettings = { ...DEFAULT_FRAME_SETTINGS, ...settings };
   const hop = hopSamplesFor(sampleRateHz, cfg.hopSec);
-  // Window ≥ 2 hops (21–32 ms at common rates): long enough for ~30 Hz resolution at 16 kHz.
-  const fftSize = Math.max(8, nextPowerOfTwo(2 * hop));
+  const fftSize = cfg.fftSize ?? defaultFftSize(hop);
+  if (!isPowerOfTwo(fftSize) || fftSize < hop) throw new RangeError(`fftSize must be a power of two ≥ the hop (${hop})`);
   const half = fftSize / 2;
   const window = hannWindow(fftSize);
   let windowPower = 0;
@@ -75,14 +85,13 @@ export function createFrameAnalysis(
 
   const edges = effectiveBandEdges(cfg.bandEdgesHz, sampleRateHz);
   const bandCount = Math.max(0, edges.length - 1);
-  // Bin k belongs to band b when edges[b] ≤ k·binHz < edges[b+1] (the Nyquist bin joins the top band).
-  const bandOfBin = new Int8Array(half + 1).fill(-1);
-  for (let k = 0; k <= half; k++) {
-    const f = k * binHz;
-    for (let b = 0; b < bandCount; b++) {
-      const top = b === bandCount - 1 ? edges[b + 1] + 1e-9 : edges[b + 1];
-      if (f >= edges[b] && f < top) bandOfBin[k] = b;
-    }
+  // Band b holds bins k with edges[b] ≤ k·binHz < edges[b+1] (the Nyquist bin joins the top band).
+  const bandStartBin = new Int32Array(bandCount);
+  const bandEndBin = new Int32Array(bandCount);
+  for (let b = 0; b < bandCount; b++) {
+    bandStartBin[b] = Math.ceil(edges[b] / binHz - 1e-9);
+    const top = Math.ceil(edges[b + 1] / binHz - 1e-9);
+    bandEndBin[b] = b === bandCount - 1 && edges[b + 1] >= sampleRateHz / 2 ? half + 1 : Math.min(top, half + 1);
   }
 
   const C = channelCount;
@@ -108,7 +117,6 @@ export function createFrameAnalysis(
   let ssMid = 0;
   let ssSide = 0;
   let ssDown = 0; // downmix sum of squares for C > 2
-  let nonZero = false;
   let inHop = 0; // samples of the current hop seen so far
   let hopsDone = 0;
 
@@ -119,13 +127,14 @@ export function createFrameAnalysis(
   const ringSide = stereo ? new Float64Array(ringSize) : null;
   let written = 0; // samples per channel pushed so far
   let fftDone = 0; // frames whose FFT has been taken
-  const frameInput = new Float64Array(fftSize);
   const framePower = new Float64Array(half + 1);
-  const bandAcc = new Float64Array(bandCount);
   const offset = Math.floor(hop / 2) - half; // window start of frame i = i·hop + offset
 
   function closeHop(): void {
     for (let c = 0; c < C; c++) chanPower[c].push(ss[c] / inHop);
+    // Σx² > 0 exactly when some sample is non-zero (a float32 sample squared never underflows a double).
+    let nonZero = false;
+    for (let c = 0; c < C; c++) if (ss[c] > 0) nonZero = true;
     silenceCol.push(nonZero ? 0 : 1);
     downmixCol.push((C === 1 ? ss[0] : stereo ? ssMid : ssDown) / inHop);
     if (pairXY && pairX && pairY) {
@@ -136,7 +145,6 @@ export function createFrameAnalysis(
     }
     ss.fill(0);
     sxy = sx = sy = ssMid = ssSide = ssDown = 0;
-    nonZero = false;
     inHop = 0;
     hopsDone++;
   }
@@ -146,29 +154,38 @@ export function createFrameAnalysis(
     const start = i * hop + offset;
     const side = ringSide !== null && sideFlags.data[i] === 1;
     const ring = side && ringSide ? ringSide : ringMid;
-    let any = false;
-    for (let n = 0; n < fftSize; n++) {
-      const idx = start + n;
-      const v = idx >= 0 && idx < end ? ring[idx & mask] : 0;
-      if (v !== 0) any = true;
-      frameInput[n] = v * window[n];
+    const input = spectrum.input;
+    // Valid absolute range [lo, hi) of the window; the rest is zero padding.
+    const lo = Math.max(start, 0);
+    const hi = Math.min(start + fftSize, end);
+    let energy = 0;
+    for (let n = 0; n < lo - start; n++) input[n] = 0;
+    let idx = lo;
+    while (idx < hi) {
+      // Copy in linear runs of the ring (at most two).
+      const r0 = idx & mask;
+      const run = Math.min(hi - idx, ringSize - r0);
+      const n0 = idx - start;
+      for (let q = 0; q < run; q++) {
+        const v = ring[r0 + q];
+        energy += v * v;
+        input[n0 + q] = v * window[n0 + q];
+      }
+      idx += run;
     }
-    if (!any) {
+    for (let n = Math.max(hi - start, 0); n < fftSize; n++) input[n] = 0;
+    if (energy === 0) {
       for (let b = 0; b < bandCount; b++) bandCols[b].set(i, 0);
       return;
     }
-    spectrum.power(frameInput, framePower);
-    bandAcc.fill(0);
-    for (let k = 0; k <= half; k++) {
-      const p = framePower[k] * binScale;
-      framePower[k] = p;
-      const b = bandOfBin[k];
-      if (b >= 0) bandAcc[b] += p;
-    }
+    spectrum.power(input, framePower);
     let speechBand = 0;
     for (let b = 0; b < bandCount; b++) {
-      bandCols[b].set(i, bandAcc[b]);
-      if (edges[b + 1] <= 4000) speechBand += bandAcc[b];
+      let acc = 0;
+      for (let k = bandStartBin[b]; k < bandEndBin[b]; k++) acc += framePower[k];
+      acc *= binScale;
+      bandCols[b].set(i, acc);
+      if (edges[b + 1] <= 4000) speechBand += acc;
     }
     if (speechBand > 0) {
       const key = Math.floor(10 * Math.log10(speechBand));
@@ -179,7 +196,7 @@ export function createFrameAnalysis(
       }
       bucket.frames++;
       const sum = bucket.powerSum;
-      for (let k = 0; k <= half; k++) sum[k] += framePower[k];
+      for (let k = 0; k <= half; k++) sum[k] += framePower[k] * binScale;
     }
   }
 
@@ -202,51 +219,55 @@ export function createFrameAnalysis(
       while (j < len) {
         const n = Math.min(hop - inHop, len - j);
         const end = j + n;
-        // Per-channel sums, non-finite samples counted as 0.
-        for (let c = 0; c < C; c++) {
-          const x = channels[c];
-          let acc = ss[c];
-          for (let t = j; t < end; t++) {
-            let v = x[t];
-            if (v - v !== 0) v = 0;
-            if (v !== 0) nonZero = true;
-            acc += v * v;
-          }
-          ss[c] = acc;
-        }
         if (stereo) {
+          // One fused pass: channel powers, pair sums, mid/side powers and the analysis rings.
           const x0 = channels[0];
           const x1 = channels[1];
           const side = ringSide as Float64Array;
-          let axy = sxy, ax = sx, ay = sy, am = ssMid, as = ssSide;
+          let s0 = ss[0], s1 = ss[1], axy = sxy, ax = sx, ay = sy, am = ssMid, as = ssSide;
           let w = written;
           for (let t = j; t < end; t++) {
             let a = x0[t];
             let b = x1[t];
             if (a - a !== 0) a = 0;
             if (b - b !== 0) b = 0;
+            s0 += a * a;
+            s1 += b * b;
             axy += a * b;
             ax += a;
             ay += b;
             const m = 0.5 * (a + b);
-            const s = 0.5 * (a - b);
+            const d = 0.5 * (a - b);
             am += m * m;
-            as += s * s;
+            as += d * d;
             ringMid[w & mask] = m;
-            side[w & mask] = s;
+            side[w & mask] = d;
             w++;
           }
+          ss[0] = s0; ss[1] = s1;
           sxy = axy; sx = ax; sy = ay; ssMid = am; ssSide = as;
         } else if (C === 1) {
           const x0 = channels[0];
+          let s0 = ss[0];
           let w = written;
           for (let t = j; t < end; t++) {
             let a = x0[t];
             if (a - a !== 0) a = 0;
+            s0 += a * a;
             ringMid[w & mask] = a;
             w++;
           }
+          ss[0] = s0;
         } else {
+          for (let c = 0; c < C; c++) {
+            const x = channels[c];
+            let acc = ss[c];
+            for (let t = j; t < end; t++) {
+              const v = x[t];
+              if (v - v === 0) acc += v * v;
+            }
+            ss[c] = acc;
+          }
           let w = written;
           let ad = ssDown;
           for (let t = j; t < end; t++) {

@@ -75,9 +75,12 @@ export interface FrameAnalysisSettings {
    * VAD uses; edges above Nyquist are dropped. A band above 4 kHz is added when the rate allows.
    */
   bandEdgesHz: number[];
+  /** FFT/window length override (power of two); null = chosen from the rate (see frame-analysis). */
+  fftSize: number | null;
 }
 
 export const DEFAULT_FRAME_SETTINGS: FrameAnalysisSettings = {
   hopSec: 0.01,
   bandEdgesHz: [200, 500, 1000, 2000, 4000, 8000],
+  fftSize: null,
 };

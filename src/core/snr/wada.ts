@@ -59,30 +59,68 @@ export interface WadaResult {
   g: number | null;
 }
 
-/** Streaming WADA-SNR over the mono downmix of planar chunks. */
+/**
+ * Streaming WADA-SNR over the mono downmix of planar chunks.
+ * Σ ln|x| is taken as ln of products of 16 consecutive |x| (counted from the first sample, so
+ * chunking does not matter): 16× fewer logarithms. |x| is clamped to [1e-10, 1e10] first, so a
+ * product stays within 1e±160 and never under- or overflows.
+ */
 export function createWadaSnr(channelCount: number): Accumulator<WadaResult> {
   let sumAbs = 0;
   let sumLog = 0;
+  let product = 1;
+  let inBlock = 0;
   let count = 0;
   const invC = 1 / channelCount;
-  const logFloor = Math.log(AMPLITUDE_FLOOR);
+  const BLOCK = 16;
+  const CEIL = 1e10;
+  const accumulate = (mono: (t: number) => number, len: number): void => {
+    let sa = sumAbs;
+    let sl = sumLog;
+    let p = product;
+    let k = inBlock;
+    for (let t = 0; t < len; t++) {
+      let a = Math.abs(mono(t));
+      if (!(a > AMPLITUDE_FLOOR)) a = AMPLITUDE_FLOOR; // also catches NaN
+      else if (a > CEIL) a = a === Infinity ? AMPLITUDE_FLOOR : CEIL;
+      sa += a;
+      p *= a;
+      if (++k === BLOCK) {
+        sl += Math.log(p);
+        p = 1;
+        k = 0;
+      }
+    }
+    sumAbs = sa;
+    sumLog = sl;
+    product = p;
+    inBlock = k;
+  };
   return {
     push(channels) {
       const len = channels[0]?.length ?? 0;
-      for (let t = 0; t < len; t++) {
-        let m = 0;
-        for (let c = 0; c < channelCount; c++) {
-          const v = channels[c][t];
-          if (v - v === 0) m += v;
-        }
-        const a = Math.abs(m * invC);
-        if (a > AMPLITUDE_FLOOR) {
-          sumAbs += a;
-          sumLog += Math.log(a);
-        } else {
-          sumAbs += AMPLITUDE_FLOOR;
-          sumLog += logFloor;
-        }
+      if (channelCount === 1) {
+        const x = channels[0];
+        accumulate((t) => x[t], len);
+      } else if (channelCount === 2) {
+        const x0 = channels[0];
+        const x1 = channels[1];
+        accumulate((t) => {
+          let a = x0[t];
+          let b = x1[t];
+          if (a - a !== 0) a = 0;
+          if (b - b !== 0) b = 0;
+          return 0.5 * (a + b);
+        }, len);
+      } else {
+        accumulate((t) => {
+          let m = 0;
+          for (let c = 0; c < channelCount; c++) {
+            const v = channels[c][t];
+            if (v - v === 0) m += v;
+          }
+          return m * invC;
+        }, len);
       }
       count += len;
     },
@@ -90,7 +128,7 @@ export function createWadaSnr(channelCount: number): Accumulator<WadaResult> {
       if (count === 0) return { snrDb: null, g: null };
       const meanAbs = sumAbs / count;
       if (meanAbs <= AMPLITUDE_FLOOR) return { snrDb: null, g: null };
-      const g = Math.log(meanAbs) - sumLog / count;
+      const g = Math.log(meanAbs) - (sumLog + Math.log(product)) / count;
       return { snrDb: wadaSnrFromG(g), g };
     },
   };

@@ -1,0 +1,156 @@
+/**
+ * Clipping definitions and the flat-top (clipped-then-attenuated) detector.
+ *
+ * Full-scale clipping: a sample is clipped when |x| ≥ 0.999 FS; a clip run is ≥ 3 consecutive
+ * clipped samples in one channel (Audacity's Find Clipping starts a region after 3). SoX's
+ * "Pk count" (samples equal to the channel's min or max) is kept beside it for comparison: on
+ * audio hard-clipped at full scale the two agree, because every clipped sample sits exactly at
+ * the rail.
+ *
+ * Flat tops below full scale: audio clipped upstream and then turned down keeps plateaus of
+ * identical sample values at ±p with p < 0.999. Per channel and polarity we keep the 16 largest
+ * distinct sample values seen so far with their counts and their runs of ≥ 3 identical
+ * consecutive samples (exact: a value among the final top 16 was among the top 16 at every
+ * moment it occurred). At the end the level with the most runs is the candidate plateau p, and
+ * it is a flat top when
+ *   - p < 0.999 (above that it is ordinary clipping),
+ *   - it has ≥ 5 runs of ≥ 3 identical samples, and
+ *   - it is a histogram spike: count(p) ≥ 4 × (the counts of the next 3 distinct values below p).
+ * The spike test is what keeps smooth peaks out. A smooth maximum quantised to steps of q spends
+ * time ∝ √depth below its top, so the top step collects at most ~2.4× the samples of the next
+ * step and about as many as the next three together — whatever the quantiser (16-bit, 8-bit,
+ * µ-law, A-law) and however slow the signal (a 20 Hz sine at 16-bit has runs of 3+ at its top
+ * every period). A plateau collects every sample of every clipped peak, while the samples that
+ * enter and leave it scatter over many values. Values above p are allowed only if they are rare
+ * (≤ 10 % of count(p), and p ≥ max/4), e.g. a few overshoots. Plateaus below −40 dBFS (0.01) are
+ * not reported: there the most repeated value is the quantiser's first step in quiet passages
+ * (8-bit speech at −20 dB has thousands of runs at ±1 LSB), not a ceiling. When the table is
+ * full and nothing below the candidate is tracked, the spike cannot be judged and nothing is
+ * reported.
+ */
+
+/** |x| at or above this is clipped (0.999 FS ≈ −0.0087 dBFS). */
+export const CLIP_LEVEL = 0.999;
+/** Consecutive clipped samples that make a run. */
+export const CLIP_RUN_MIN = 3;
+
+const TOP_LEVELS = 16;
+const PLATEAU_RUN_MIN = 3;
+const FLAT_TOP_MIN_RUNS = 5;
+const FLAT_TOP_SPIKE_RATIO = 4;
+const FLAT_TOP_BELOW_LEVELS = 3;
+const FLAT_TOP_ABOVE_SHARE = 0.1;
+const FLAT_TOP_MIN_SHARE_OF_MAX = 0.25;
+const FLAT_TOP_MIN_LEVEL = 0.01;
+
+export interface FlatTopResult {
+  detected: boolean;
+  /** The plateau |value| (linear FS); null when no candidate. */
+  level: number | null;
+  /** Samples exactly at the plateau value. */
+  samples: number;
+  /** Runs of ≥ 3 identical samples at the plateau. */
+  runs: number;
+  /** count(p) / (counts of the next 3 distinct values below p); Infinity when none below. */
+  spikeRatio: number | null;
+}
+
+/**
+ * The largest distinct values of one polarity (fed v > 0, i.e. x for the positive side and −x
+ * for the negative side), with counts and runs. Only values ≥ `threshold` may be fed; the caller
+ * keeps that test in its hot loop, so almost every sample costs one comparison.
+ */
+export class TopLevels {
+  readonly values = new Float64Array(TOP_LEVELS);
+  readonly counts = new Float64Array(TOP_LEVELS);
+  readonly runs = new Float64Array(TOP_LEVELS);
+  size = 0;
+  /** Smallest value that can still enter; positive so zeros (silence) never do. */
+  threshold = Number.MIN_VALUE;
+  private lastPos = -2;
+  private lastValue = 0;
+  private runLength = 0;
+
+  /** Record value v (≥ threshold) seen at per-channel sample index `pos`. */
+  observe(v: number, pos: number): void {
+    const values = this.values;
+    let idx = -1;
+    let j = 0;
+    for (; j < this.size; j++) {
+      const w = values[j];
+      if (w === v) {
+        idx = j;
+        break;
+      }
+      if (w < v) break;
+    }
+    if (idx < 0) {
+      // Insert at j (keeping descending order), dropping the smallest when full.
+      const last = Math.min(this.size, TOP_LEVELS - 1);
+      for (let k = last; k > j; k--) {
+        values[k] = values[k - 1];
+        this.counts[k] = this.counts[k - 1];
+        this.runs[k] = this.runs[k - 1];
+      }
+      values[j] = v;
+      this.counts[j] = 0;
+      this.runs[j] = 0;
+      if (this.size < TOP_LEVELS) this.size++;
+      if (this.size === TOP_LEVELS) this.threshold = values[TOP_LEVELS - 1];
+      idx = j;
+    }
+    this.counts[idx]++;
+    if (pos === this.lastPos + 1 && v === this.lastValue) this.runLength++;
+    else this.runLength = 1;
+    if (this.runLength === PLATEAU_RUN_MIN) this.runs[idx]++;
+    this.lastPos = pos;
+    this.lastValue = v;
+  }
+
+  /** The flat-top decision for this polarity (see the file comment). */
+  flatTop(): FlatTopResult {
+    let cand = -1;
+    for (let j = 0; j < this.size; j++) {
+      if (this.runs[j] > 0 && (cand < 0 || this.runs[j] > this.runs[cand])) cand = j;
+    }
+    if (cand < 0) return { detected: false, level: null, samples: 0, runs: 0, spikeRatio: null };
+    const level = this.values[cand];
+    const samples = this.counts[cand];
+    const runs = this.runs[cand];
+    let below = 0;
+    const belowEnd = Math.min(this.size, cand + 1 + FLAT_TOP_BELOW_LEVELS);
+    for (let j = cand + 1; j < belowEnd; j++) below += this.counts[j];
+    let above = 0;
+    for (let j = 0; j < cand; j++) above += this.counts[j];
+    // With a full table and nothing tracked below the candidate, the spike cannot be judged;
+    // with a table that is not full, every positive value is in it and "nothing below" is true.
+    const judged = below > 0 || this.size < TOP_LEVELS;
+    const spikeRatio = below > 0 ? samples / below : judged ? Infinity : null;
+    const detected =
+      judged &&
+      level < CLIP_LEVEL &&
+      level >= FLAT_TOP_MIN_LEVEL &&
+      level >= FLAT_TOP_MIN_SHARE_OF_MAX * this.values[0] &&
+      runs >= FLAT_TOP_MIN_RUNS &&
+      (spikeRatio ?? 0) >= FLAT_TOP_SPIKE_RATIO &&
+      above <= FLAT_TOP_ABOVE_SHARE * samples;
+    return { detected, level, samples, runs, spikeRatio };
+  }
+}
+
+/** Combine the two polarities of one channel: detected if either side is. */
+export function combineFlatTops(pos: FlatTopResult, neg: FlatTopResult): FlatTopResult {
+  if (pos.detected && neg.detected) {
+    return {
+      detected: true,
+      level: Math.max(pos.level ?? 0, neg.level ?? 0),
+      samples: pos.samples + neg.samples,
+      runs: pos.runs + neg.runs,
+      spikeRatio: Math.min(pos.spikeRatio ?? Infinity, neg.spikeRatio ?? Infinity),
+    };
+  }
+  if (pos.detected) return pos;
+  if (neg.detected) return neg;
+  // Not detected: report the stronger candidate for diagnostics.
+  return pos.runs >= neg.runs ? pos : neg;
+}

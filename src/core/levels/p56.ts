@@ -1,0 +1,165 @@
+/**
+ * ITU-T P.56 method B active speech level, as implemented by the ITU-T G.191 STL `sv56`
+ * (sv-p56.c, speech_voltmeter):
+ *   - envelope: two cascaded one-pole smoothers of |x| with time constant T = 0.03 s,
+ *     g = exp(−1/(f·T)); p = g·p + (1−g)|x|; q = g·q + (1−g)·p;
+ *   - 15 thresholds c_j = 2^(j−15), j = 0..14 (one 16-bit LSB up to half scale);
+ *   - a_j counts the samples where q ≥ c_j, plus a hangover of I = round(0.2·f) samples after q
+ *     falls below c_j (none before the first crossing, as sv56 starts with hang = I);
+ *   - A_j = 10·log10(Σx²/a_j), C_j = 20·log10(c_j); the active level is where A − C = M = 15.9 dB,
+ *     found between the first j ≥ 1 with A_j − C_j ≤ M and j − 1. sv56 bisects that segment to a
+ *     0.5 dB tolerance in A − C; we solve the same straight-line interpolation exactly (the
+ *     difference from sv56 is below 0.5·|A_j − A_{j−1}| / |Δ_j − Δ_{j−1}| dB, typically < 0.05 dB);
+ *   - activity = a / n at that level, i.e. 10^((long-term level − active level)/10).
+ * Silence rules as sv56: no activity at c_0, or A_0 − C_0 < M, gives null.
+ *
+ * Per sample the reference loops over all 15 thresholds; here we track only the index k of the
+ * highest threshold the envelope is at or above (it moves rarely: q is smooth) and settle each
+ * threshold's count when it is crossed, so the work per sample is constant. Counts are exact
+ * integers, so the result equals the reference loop's for any chunking.
+ *
+ * Every channel is measured; the summary reports the loudest one (highest active level; the
+ * lowest index on a tie), which is what a speech engineer levelling a recording looks at.
+ * NaN/±Infinity samples are taken as 0.
+ */
+import type { Accumulator } from '../types';
+
+const T_SEC = 0.03;
+const HANGOVER_SEC = 0.2;
+const MARGIN_DB = 15.9;
+const THRESHOLDS = 15;
+
+export interface P56ChannelResult {
+  /** dBFS (dBov: 0 dB = full-scale square wave power); null when no speech was found. */
+  activeSpeechLevelDbfs: number | null;
+  /** Share of samples counted active, 0..1; null when no speech was found. */
+  activityFactor: number | null;
+  /** 10·log10(Σx²/n); null for digital silence. */
+  longTermLevelDbfs: number | null;
+}
+
+export interface P56Result extends P56ChannelResult {
+  /** The channel reported above (loudest active level); null when none had speech. */
+  channel: number | null;
+  channels: P56ChannelResult[];
+}
+
+class P56Channel {
+  private p = 0;
+  private q = 0;
+  private k = 0; // thresholds 0..k−1 are currently at or below the envelope
+  private n = 0;
+  private sq = 0;
+  private readonly counts = new Float64Array(THRESHOLDS);
+  private readonly aboveSince = new Float64Array(THRESHOLDS);
+  private readonly lastAbove = new Float64Array(THRESHOLDS).fill(-1);
+  private readonly everAbove = new Uint8Array(THRESHOLDS);
+
+  constructor(
+    private readonly g: number,
+    private readonly hangover: number,
+    private readonly c: Float64Array,
+  ) {}
+
+  push(x: Float32Array): void {
+    const g = this.g;
+    const h = 1 - g;
+    const c = this.c;
+    const counts = this.counts;
+    let p = this.p;
+    let q = this.q;
+    let k = this.k;
+    let sq = this.sq;
+    const base = this.n;
+    const len = x.length;
+    for (let i = 0; i < len; i++) {
+      let v = x[i];
+      if (v - v !== 0) v = 0;
+      sq += v * v;
+      p = g * p + h * (v < 0 ? -v : v);
+      q = g * q + h * p;
+      if (k < THRESHOLDS && q >= c[k]) {
+        do {
+          // threshold k becomes active at sample base+i: settle its hangover since it fell.
+          const t = base + i;
+          if (this.everAbove[k] === 1) counts[k] += Math.min(t - this.lastAbove[k] - 1, this.hangover);
+          this.aboveSince[k] = t;
+          k++;
+        } while (k < THRESHOLDS && q >= c[k]);
+      } else if (k > 0 && q < c[k - 1]) {
+        do {
+          // threshold k−1 falls below at sample base+i: count its active stretch.
+          k--;
+          const t = base + i;
+          counts[k] += t - this.aboveSince[k];
+          this.lastAbove[k] = t - 1;
+          this.everAbove[k] = 1;
+        } while (k > 0 && q < c[k - 1]);
+      }
+    }
+    this.p = p;
+    this.q = q;
+    this.k = k;
+    this.sq = sq;
+    this.n = base + len;
+  }
+
+  result(): P56ChannelResult {
+    const n = this.n;
+    const sq = this.sq;
+    // Activity counts as if the stream ended now: open stretches and hangovers are closed here.
+    const a = new Float64Array(this.counts);
+    for (let j = 0; j < THRESHOLDS; j++) {
+      if (j < this.k) a[j] += n - this.aboveSince[j];
+      else if (this.everAbove[j] === 1) a[j] += Math.min(n - 1 - this.lastAbove[j], this.hangover);
+    }
+    const longTerm = n > 0 && sq > 0 ? 10 * Math.log10(sq / n) : null;
+    const none: P56ChannelResult = { activeSpeechLevelDbfs: null, activityFactor: null, longTermLevelDbfs: longTerm };
+    if (longTerm === null || a[0] === 0) return none;
+    const A = (j: number): number => 10 * Math.log10(sq / a[j]);
+    const C = (j: number): number => 20 * Math.log10(this.c[j]);
+    if (A(0) - C(0) < MARGIN_DB) return none;
+    for (let j = 1; j < THRESHOLDS; j++) {
+      if (a[j] === 0) continue; // as sv56: a threshold never reached is skipped
+      const delta = A(j) - C(j);
+      if (delta <= MARGIN_DB) {
+        // Straight line from (C_{j−1}, A_{j−1}) to (C_j, A_j); find where A − C = M.
+        const am = A(j - 1);
+        const cm = C(j - 1);
+        const deltaM = am - cm;
+        const t = deltaM === delta ? 0 : (deltaM - MARGIN_DB) / (deltaM - delta);
+        const level = am + t * (A(j) - am);
+        return {
+          activeSpeechLevelDbfs: level,
+          activityFactor: Math.min(1, 10 ** ((longTerm - level) / 10)),
+          longTermLevelDbfs: longTerm,
+        };
+      }
+    }
+    return none;
+  }
+}
+
+export function createP56(sampleRateHz: number, channelCount: number): Accumulator<P56Result> {
+  const g = Math.exp(-1 / (sampleRateHz * T_SEC));
+  const hangover = Math.floor(HANGOVER_SEC * sampleRateHz + 0.5);
+  const c = new Float64Array(THRESHOLDS);
+  for (let j = 0; j < THRESHOLDS; j++) c[j] = 2 ** (j - THRESHOLDS);
+  const states = Array.from({ length: channelCount }, () => new P56Channel(g, hangover, c));
+  return {
+    push(channels) {
+      for (let ch = 0; ch < channelCount; ch++) states[ch].push(channels[ch]);
+    },
+    finish() {
+      const channels = states.map((s) => s.result());
+      let best: number | null = null;
+      channels.forEach((r, i) => {
+        if (r.activeSpeechLevelDbfs === null) return;
+        if (best === null || r.activeSpeechLevelDbfs > (channels[best].activeSpeechLevelDbfs ?? -Infinity)) best = i;
+      });
+      const chosen: P56ChannelResult =
+        best === null ? { activeSpeechLevelDbfs: null, activityFactor: null, longTermLevelDbfs: null } : channels[best];
+      return { ...chosen, channel: best, channels };
+    },
+  };
+}

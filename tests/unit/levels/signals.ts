@@ -1,0 +1,169 @@
+/** Signals, a tiny WAV reader, G.711 codecs and chunking helpers for the levels tests. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Accumulator } from '../../../src/core/types';
+
+export const FIXTURES = join(__dirname, '../../../fixtures');
+
+/** Deterministic PRNG (mulberry32) so failures reproduce. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function sine(sr: number, seconds: number, amplitude: number, freqHz: number, phase = 0): Float32Array {
+  const x = new Float32Array(Math.round(seconds * sr));
+  for (let i = 0; i < x.length; i++) x[i] = amplitude * Math.sin((2 * Math.PI * freqHz * i) / sr + phase);
+  return x;
+}
+
+/** Round to a signed integer grid of `bits` (x·2^(bits−1)), clamped like a PCM writer. */
+export function quantize(x: Float32Array, bits: number): Float32Array {
+  const scale = 2 ** (bits - 1);
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const q = Math.max(-scale, Math.min(scale - 1, Math.round(x[i] * scale)));
+    out[i] = q / scale;
+  }
+  return out;
+}
+
+export function gain(x: Float32Array, db: number): Float32Array {
+  const g = 10 ** (db / 20);
+  return x.map((v) => v * g);
+}
+
+export function hardClip(x: Float32Array, level = 1): Float32Array {
+  return x.map((v) => Math.max(-level, Math.min(level, v)));
+}
+
+/** Push `channels` through `acc` in chunks whose lengths come from `sizes` (cycled). */
+export function runChunked<R>(acc: Accumulator<R>, channels: Float32Array[], sizes: number[]): R {
+  const n = channels[0].length;
+  let i = 0;
+  let k = 0;
+  while (i < n) {
+    const len = Math.max(0, sizes[k++ % sizes.length]);
+    const end = Math.min(n, i + len);
+    acc.push(channels.map((c) => c.subarray(i, end)));
+    i = end;
+  }
+  return acc.finish();
+}
+
+/** Random chunk lengths 0..max (zero-length chunks included on purpose). */
+export function randomSizes(seed: number, count: number, max: number): number[] {
+  const r = rng(seed);
+  return Array.from({ length: count }, () => Math.floor(r() * (max + 1)));
+}
+
+export interface Wav {
+  sampleRateHz: number;
+  channels: Float32Array[];
+}
+
+/** Reads PCM 8/16/24/32-bit, float 32, µ-law (7) and A-law (6) WAV; ints scaled as SoX does. */
+export function readWav(path: string): Wav {
+  const b = readFileSync(path);
+  let off = 12;
+  let fmt = 0;
+  let ch = 0;
+  let sr = 0;
+  let bits = 0;
+  let data: Buffer | null = null;
+  while (off + 8 <= b.length) {
+    const id = b.toString('ascii', off, off + 4);
+    const size = b.readUInt32LE(off + 4);
+    if (id === 'fmt ') {
+      fmt = b.readUInt16LE(off + 8);
+      ch = b.readUInt16LE(off + 10);
+      sr = b.readUInt32LE(off + 12);
+      bits = b.readUInt16LE(off + 22);
+      if (fmt === 0xfffe) fmt = b.readUInt16LE(off + 32);
+    }
+    if (id === 'data') data = b.subarray(off + 8, Math.min(b.length, off + 8 + size));
+    off += 8 + size + (size & 1);
+  }
+  if (!data) throw new Error(`no data chunk in ${path}`);
+  const bytes = bits / 8;
+  const n = Math.floor(data.length / bytes / ch);
+  const channels = Array.from({ length: ch }, () => new Float32Array(n));
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < ch; c++) {
+      const p = (i * ch + c) * bytes;
+      let v: number;
+      if (fmt === 3) v = data.readFloatLE(p);
+      else if (fmt === 7) v = ulawDecode(data[p]) / 32768;
+      else if (fmt === 6) v = alawDecode(data[p]) / 32768;
+      else if (bits === 8) v = (data[p] - 128) / 128;
+      else if (bits === 16) v = data.readInt16LE(p) / 32768;
+      else if (bits === 24) v = data.readIntLE(p, 3) / 8388608;
+      else v = data.readInt32LE(p) / 2147483648;
+      channels[c][i] = v;
+    }
+  }
+  return { sampleRateHz: sr, channels };
+}
+
+export function speechFixtures(): string[] {
+  const out: string[] = [];
+  for (const dir of ['speech/asterisk', 'speech/librivox']) {
+    for (const f of readdirSync(join(FIXTURES, dir))) if (f.endsWith('.wav')) out.push(join(FIXTURES, dir, f));
+  }
+  return out.sort();
+}
+
+// --- G.711 (after the public-domain Sun reference g711.c), on 16-bit integers ---
+
+const ULAW_BIAS = 0x84;
+export function ulawEncode(pcm: number): number {
+  let s = Math.max(-32768, Math.min(32767, Math.round(pcm)));
+  const sign = s < 0 ? 0x80 : 0;
+  if (s < 0) s = -s;
+  if (s > 32635) s = 32635;
+  s += ULAW_BIAS;
+  let exp = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exp > 0; mask >>= 1) exp--;
+  const mant = (s >> (exp + 3)) & 0x0f;
+  return ~(sign | (exp << 4) | mant) & 0xff;
+}
+export function ulawDecode(u: number): number {
+  const v = ~u & 0xff;
+  const t = (((v & 0x0f) << 3) + ULAW_BIAS) << ((v & 0x70) >> 4);
+  return v & 0x80 ? ULAW_BIAS - t : t - ULAW_BIAS;
+}
+
+const ALAW_SEG_END = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff];
+export function alawEncode(pcm: number): number {
+  let s = Math.max(-32768, Math.min(32767, Math.round(pcm))) >> 3;
+  let mask: number;
+  if (s >= 0) mask = 0xd5;
+  else {
+    mask = 0x55;
+    s = -s - 1;
+  }
+  let seg = 0;
+  while (seg < 8 && s > ALAW_SEG_END[seg]) seg++;
+  if (seg >= 8) return 0x7f ^ mask;
+  let a = seg << 4;
+  a |= seg < 2 ? (s >> 1) & 0x0f : (s >> seg) & 0x0f;
+  return a ^ mask;
+}
+export function alawDecode(a: number): number {
+  const v = a ^ 0x55;
+  let t = (v & 0x0f) << 4;
+  const seg = (v & 0x70) >> 4;
+  if (seg === 0) t += 8;
+  else if (seg === 1) t += 0x108;
+  else t = (t + 0x108) << (seg - 1);
+  return v & 0x80 ? t : -t;
+}
+
+export const ulawRoundTrip = (x: Float32Array): Float32Array => x.map((v) => ulawDecode(ulawEncode(v * 32768)) / 32768);
+export const alawRoundTrip = (x: Float32Array): Float32Array => x.map((v) => alawDecode(alawEncode(v * 32768)) / 32768);

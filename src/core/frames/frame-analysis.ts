@@ -102,10 +102,10 @@ export function createFrameAnalysis(
   const chanPower = Array.from({ length: C }, () => new Column());
   const silenceCol = new Column();
   const downmixCol = new Column();
-  const pairXY = stereo ? new Column() : null;
-  const pairX = stereo ? new Column() : null;
-  const pairY = stereo ? new Column() : null;
-  const sideFlags = new Column(); // 1 when the side signal is analysed for this frame
+  const hasPair = C >= 2;
+  const pairXY = hasPair ? new Column() : null;
+  const pairX = hasPair ? new Column() : null;
+  const pairY = hasPair ? new Column() : null;
   const bandCols = Array.from({ length: bandCount }, () => new Column());
   const buckets = new Map<number, SpectrumBucket>();
 
@@ -115,7 +115,6 @@ export function createFrameAnalysis(
   let sx = 0;
   let sy = 0;
   let ssMid = 0;
-  let ssSide = 0;
   let ssDown = 0; // downmix sum of squares for C > 2
   let inHop = 0; // samples of the current hop seen so far
   let hopsDone = 0;
@@ -141,10 +140,9 @@ export function createFrameAnalysis(
       pairXY.push(sxy);
       pairX.push(sx);
       pairY.push(sy);
-      sideFlags.push(ssSide > ssMid ? 1 : 0);
     }
     ss.fill(0);
-    sxy = sx = sy = ssMid = ssSide = ssDown = 0;
+    sxy = sx = sy = ssMid = ssDown = 0;
     inHop = 0;
     hopsDone++;
   }
@@ -152,12 +150,24 @@ export function createFrameAnalysis(
   /** FFT of frame i; samples at or past `end` (absolute) read as 0. */
   function analyseFrame(i: number, end: number): void {
     const start = i * hop + offset;
-    const side = ringSide !== null && sideFlags.data[i] === 1;
-    const ring = side && ringSide ? ringSide : ringMid;
-    const input = spectrum.input;
     // Valid absolute range [lo, hi) of the window; the rest is zero padding.
     const lo = Math.max(start, 0);
     const hi = Math.min(start + fftSize, end);
+    let ring = ringMid;
+    if (ringSide) {
+      // Stereo: analyse whichever of mid and side carries more (windowed) energy in this window.
+      let eMid = 0;
+      let eSide = 0;
+      for (let idx = lo; idx < hi; idx++) {
+        const w = window[idx - start];
+        const m = ringMid[idx & mask] * w;
+        const d = ringSide[idx & mask] * w;
+        eMid += m * m;
+        eSide += d * d;
+      }
+      if (eSide > eMid) ring = ringSide;
+    }
+    const input = spectrum.input;
     let energy = 0;
     for (let n = 0; n < lo - start; n++) input[n] = 0;
     let idx = lo;
@@ -200,7 +210,7 @@ export function createFrameAnalysis(
     }
   }
 
-  /** Take the FFT of every frame whose window is complete and whose hop is closed. */
+  /** Take the FFT of every frame whose window is complete (its hop is then closed too). */
   function drainFrames(): void {
     while (fftDone < hopsDone && fftDone * hop + offset + fftSize <= written) {
       analyseFrame(fftDone, written);
@@ -220,11 +230,11 @@ export function createFrameAnalysis(
         const n = Math.min(hop - inHop, len - j);
         const end = j + n;
         if (stereo) {
-          // One fused pass: channel powers, pair sums, mid/side powers and the analysis rings.
+          // One fused pass: channel powers, pair sums, downmix power and the mid/side rings.
           const x0 = channels[0];
           const x1 = channels[1];
           const side = ringSide as Float64Array;
-          let s0 = ss[0], s1 = ss[1], axy = sxy, ax = sx, ay = sy, am = ssMid, as = ssSide;
+          let s0 = ss[0], s1 = ss[1], axy = sxy, ax = sx, ay = sy, am = ssMid;
           let w = written;
           for (let t = j; t < end; t++) {
             let a = x0[t];
@@ -239,13 +249,12 @@ export function createFrameAnalysis(
             const m = 0.5 * (a + b);
             const d = 0.5 * (a - b);
             am += m * m;
-            as += d * d;
             ringMid[w & mask] = m;
             side[w & mask] = d;
             w++;
           }
           ss[0] = s0; ss[1] = s1;
-          sxy = axy; sx = ax; sy = ay; ssMid = am; ssSide = as;
+          sxy = axy; sx = ax; sy = ay; ssMid = am;
         } else if (C === 1) {
           const x0 = channels[0];
           let s0 = ss[0];
@@ -268,6 +277,19 @@ export function createFrameAnalysis(
             }
             ss[c] = acc;
           }
+          const x0 = channels[0];
+          const x1 = channels[1];
+          let axy = sxy, ax = sx, ay = sy;
+          for (let t = j; t < end; t++) {
+            let a = x0[t];
+            let b = x1[t];
+            if (a - a !== 0) a = 0;
+            if (b - b !== 0) b = 0;
+            axy += a * b;
+            ax += a;
+            ay += b;
+          }
+          sxy = axy; sx = ax; sy = ay;
           let w = written;
           let ad = ssDown;
           for (let t = j; t < end; t++) {

@@ -26,7 +26,7 @@ export interface FrameTable {
   downmixPower: Float32Array;
   /** 1 when every sample of every channel in the hop is exactly 0 (or non-finite, counted as 0). */
   digitalSilence: Uint8Array;
-  /** Channel 0 × channel 1 sums per hop, for correlation over active frames; null for mono. */
+  /** Channel 0 × channel 1 sums per hop (any channel count ≥ 2), for correlation over active frames; null for mono. */
   pair: ChannelPairSums | null;
 
   /** Edges of the spectral sub-bands, Hz: band b spans [bandEdgesHz[b], bandEdgesHz[b+1]). */
@@ -34,8 +34,9 @@ export interface FrameTable {
   /**
    * Power of the analysis signal in each sub-band per frame (Hann window centred on the hop,
    * scaled so that white noise of variance σ² reads σ²·bandwidth/Nyquist): bandPower[b][i].
-   * The analysis signal is the mono downmix (mean of channels); for stereo frames where the side
-   * (L−R)/2 is louder than the mid, the side is used, so phase-inverted stereo does not vanish.
+   * The analysis signal is the mono downmix (mean of channels); for stereo windows where the side
+   * (L−R)/2 carries more energy than the mid, the side is used, so phase-inverted stereo does not
+   * vanish.
    */
   bandPower: Float32Array[];
   /** Long-term spectra of the analysis signal, summed per 1-dB level bucket (see SpectrumBuckets). */

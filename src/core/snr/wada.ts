@@ -74,54 +74,58 @@ export function createWadaSnr(channelCount: number): Accumulator<WadaResult> {
   const invC = 1 / channelCount;
   const BLOCK = 16;
   const CEIL = 1e10;
-  const accumulate = (mono: (t: number) => number, len: number): void => {
-    let sa = sumAbs;
-    let sl = sumLog;
-    let p = product;
-    let k = inBlock;
-    for (let t = 0; t < len; t++) {
-      let a = Math.abs(mono(t));
-      if (!(a > AMPLITUDE_FLOOR)) a = AMPLITUDE_FLOOR; // also catches NaN
-      else if (a > CEIL) a = a === Infinity ? AMPLITUDE_FLOOR : CEIL;
-      sa += a;
-      p *= a;
-      if (++k === BLOCK) {
-        sl += Math.log(p);
-        p = 1;
-        k = 0;
-      }
-    }
-    sumAbs = sa;
-    sumLog = sl;
-    product = p;
-    inBlock = k;
-  };
+  // The per-sample step is written out in each loop: a shared closure ran 2× slower in Node 20.
   return {
     push(channels) {
       const len = channels[0]?.length ?? 0;
-      if (channelCount === 1) {
-        const x = channels[0];
-        accumulate((t) => x[t], len);
-      } else if (channelCount === 2) {
+      let sa = sumAbs;
+      let sl = sumLog;
+      let p = product;
+      let k = inBlock;
+      if (channelCount <= 2) {
         const x0 = channels[0];
-        const x1 = channels[1];
-        accumulate((t) => {
-          let a = x0[t];
-          let b = x1[t];
-          if (a - a !== 0) a = 0;
-          if (b - b !== 0) b = 0;
-          return 0.5 * (a + b);
-        }, len);
+        const x1 = channelCount === 2 ? channels[1] : channels[0];
+        const w = channelCount === 2 ? 0.5 : 1;
+        const w1 = channelCount === 2 ? 0.5 : 0;
+        for (let t = 0; t < len; t++) {
+          let u = x0[t];
+          let v = x1[t];
+          if (u - u !== 0) u = 0;
+          if (v - v !== 0) v = 0;
+          let a = Math.abs(w * u + w1 * v);
+          if (!(a > AMPLITUDE_FLOOR)) a = AMPLITUDE_FLOOR;
+          else if (a > CEIL) a = CEIL;
+          sa += a;
+          p *= a;
+          if (++k === BLOCK) {
+            sl += Math.log(p);
+            p = 1;
+            k = 0;
+          }
+        }
       } else {
-        accumulate((t) => {
+        for (let t = 0; t < len; t++) {
           let m = 0;
           for (let c = 0; c < channelCount; c++) {
             const v = channels[c][t];
             if (v - v === 0) m += v;
           }
-          return m * invC;
-        }, len);
+          let a = Math.abs(m * invC);
+          if (!(a > AMPLITUDE_FLOOR)) a = AMPLITUDE_FLOOR;
+          else if (a > CEIL) a = CEIL;
+          sa += a;
+          p *= a;
+          if (++k === BLOCK) {
+            sl += Math.log(p);
+            p = 1;
+            k = 0;
+          }
+        }
       }
+      sumAbs = sa;
+      sumLog = sl;
+      product = p;
+      inBlock = k;
       count += len;
     },
     finish() {

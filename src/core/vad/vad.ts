@@ -18,6 +18,8 @@ export interface VadResult {
   summary: VadSummary;
   /** Per-frame decision after hangover and padding (1 = speech). */
   decisions: Uint8Array;
+  /** Per-frame threshold decision with hysteresis only: before bridging, dropping and padding. */
+  rawDecisions: Uint8Array;
   model: LevelModel;
   /** Median onset threshold over the file (speech-band dB); null when no speech level. */
   onsetThresholdDb: number | null;
@@ -88,5 +90,5 @@ export function runVad(
     leadingSilenceSec: first,
     trailingSilenceSec: last !== null ? Math.max(0, durationSec - last) : null,
   };
-  return { summary, decisions, model, onsetThresholdDb };
+  return { summary, decisions, rawDecisions: raw, model, onsetThresholdDb };
 }

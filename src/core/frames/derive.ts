@@ -2,7 +2,10 @@
  * Everything measured from the frame table, in one call for the composer:
  * VAD → (speech frames) → silence, active-speech SNR, bandwidth, layout.
  */
-import type { FrameTable } from './types';
+import type { Accumulator } from '../types';
+import type { FrameAnalysisSettings, FrameTable } from './types';
+import { createFrameAnalysis } from './frame-analysis';
+import { createWadaSnr } from '../snr/wada';
 import type { BandwidthSummary, LayoutSummary, SilenceSummary, SnrSummary, VadSettings, VadSummary } from '../summary/types';
 import { runVad, type VadTuning } from '../vad/vad';
 import { silenceRatio } from '../silence/silence';
@@ -46,5 +49,35 @@ export function deriveFrameMeasurements(
     bandwidth,
     layout,
     frameDecisions: vad.decisions,
+  };
+}
+
+export interface FrameMeasurementOptions {
+  vad?: Partial<VadSettings>;
+  frames?: Partial<FrameAnalysisSettings>;
+}
+
+/**
+ * The frame pass and WADA-SNR as one streaming accumulator: push planar chunks, then `finish()`
+ * returns every frame-level summary (with `snr.wadaDb` filled) and the table itself, for callers
+ * that want more from it. `silence.digitalSilenceRatio` is 0 here: set it from the sample stats.
+ */
+export function createFrameMeasurements(
+  sampleRateHz: number,
+  channelCount: number,
+  options: FrameMeasurementOptions = {},
+): Accumulator<FrameMeasurements & { table: FrameTable }> {
+  const frames = createFrameAnalysis(sampleRateHz, channelCount, options.frames);
+  const wada = createWadaSnr(channelCount);
+  return {
+    push(channels) {
+      frames.push(channels);
+      wada.push(channels);
+    },
+    finish() {
+      const table = frames.finish();
+      const m = deriveFrameMeasurements(table, options.vad, {}, { wadaDb: wada.finish().snrDb });
+      return { ...m, table };
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveFrameMeasurements } from '../../../src/core/frames/derive';
+import { createFrameMeasurements, deriveFrameMeasurements } from '../../../src/core/frames/derive';
+import { createWadaSnr } from '../../../src/core/snr/wada';
 import { DEFAULT_VAD_SETTINGS } from '../../../src/core/vad/defaults';
 import { add, randomChunks, scaled, speechInSilence, table, whiteNoise } from './signals';
 
@@ -43,6 +44,17 @@ describe('deriveFrameMeasurements', () => {
       expect(chunked.bandwidth).toEqual(whole.bandwidth);
       expect(chunked.layout).toEqual(whole.layout);
     }
+  });
+
+  it('createFrameMeasurements streams the frame pass and WADA together', () => {
+    const acc = createFrameMeasurements(s.sampleRateHz, 1, { vad: { padSec: 0.1 } });
+    for (let pos = 0; pos < noisy.length; pos += 3000) acc.push([noisy.subarray(pos, pos + 3000)]);
+    const m = acc.finish();
+    const wada = createWadaSnr(1);
+    wada.push([noisy]);
+    expect(m.snr.wadaDb).toBe(wada.finish().snrDb);
+    expect(m.vad).toEqual(deriveFrameMeasurements(table([noisy], s.sampleRateHz), { padSec: 0.1 }).vad);
+    expect(m.table.frameCount).toBe(Math.ceil(noisy.length / m.table.hopSamples));
   });
 
   it('handles empty input', () => {

@@ -1,0 +1,58 @@
+import { useRef } from 'react';
+import type { FileReport } from '../../client/analysis-client';
+import type { Theme } from '../hooks/useTheme';
+import { fmtRate, fmtSec } from '../format';
+import { ExportPanel } from './ExportPanel';
+import { Findings } from './Findings';
+import { codecName, FormatCard } from './FormatCard';
+import { ClippingCard, LayoutCard, LevelsTable, NoiseCard, SpeechCard } from './Measurements';
+import { Waveform, type PlayerHandle } from './Waveform';
+
+interface Props {
+  file: File;
+  report: FileReport;
+  theme: Theme;
+}
+
+export function Report({ file, report, theme }: Props) {
+  const player = useRef<PlayerHandle>(null);
+  const { summary } = report;
+  const src = summary.source;
+  const seek = (sec: number): void => {
+    player.current?.seek(sec);
+    player.current?.focus();
+  };
+  return (
+    <article className="report" aria-labelledby="report-title" data-testid="report">
+      <header className="report-head">
+        <h2 id="report-title" className="file-name">
+          {file.name}
+        </h2>
+        <p className="report-sub">
+          {codecName(src.codec)} · {fmtRate(src.decodedSampleRateHz)} · {src.channels === 1 ? 'mono' : `${src.channels} channels`} ·{' '}
+          {fmtSec(src.durationSec)} · analysed in {(report.elapsedMs / 1000).toFixed(2)} s
+        </p>
+      </header>
+      {summary.warnings.length > 0 ? (
+        <ul className="warnings" aria-label="Warnings while reading">
+          {summary.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      <FormatCard report={report} />
+      <section className="card wave-card" aria-label="Waveform">
+        <Waveform ref={player} file={file} report={report} theme={theme} />
+      </section>
+      <Findings findings={summary.findings} notes={report.findingNotes} onSeek={seek} />
+      <div className="card-grid">
+        <LevelsTable summary={summary} />
+        <SpeechCard summary={summary} />
+        <NoiseCard summary={summary} />
+        <ClippingCard summary={summary} />
+        <LayoutCard summary={summary} />
+      </div>
+      <ExportPanel report={report} fileName={file.name} />
+    </article>
+  );
+}

@@ -1,0 +1,262 @@
+/**
+ * The waveform, VAD regions, timeline and spectrogram of one analysed file, drawn by wavesurfer.js
+ * from data the worker computed at the native rate: `peaks` + `duration` (so wavesurfer neither
+ * fetches nor decodes) and precomputed spectrogram frames. Playback streams the local file
+ * through a blob: URL.
+ */
+import { useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import WaveSurfer from 'wavesurfer.js';
+import RegionsPlugin from 'wavesurfer.js/plugins/regions';
+import SpectrogramPlugin from 'wavesurfer.js/plugins/spectrogram';
+import TimelinePlugin from 'wavesurfer.js/plugins/timeline';
+import type { FileReport } from '../../client/analysis-client';
+import type { Theme } from '../hooks/useTheme';
+import { fmtClock } from '../format';
+
+export interface PlayerHandle {
+  seek(sec: number): void;
+  focus(): void;
+}
+
+interface Props {
+  file: File;
+  report: FileReport;
+  theme: Theme;
+  ref?: Ref<PlayerHandle>;
+}
+
+/** Widest the scrolled waveform may get: the spectrogram plugin resamples its data to this width. */
+const MAX_WIDTH_PX = 30_000;
+const MAX_PX_PER_SEC = 1000;
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+function colors() {
+  return {
+    wave: cssVar('--wave'),
+    progress: cssVar('--wave-progress'),
+    cursor: cssVar('--wave-cursor'),
+    region: cssVar('--region'),
+    label: cssVar('--muted'),
+  };
+}
+
+export function Waveform({ file, report, theme, ref }: Props) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const wsRef = useRef<WaveSurfer | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [time, setTime] = useState(0);
+  const [ready, setReady] = useState(false);
+  const [playbackError, setPlaybackError] = useState(false);
+  const [zoomStep, setZoomStep] = useState(0);
+  const [regionCount, setRegionCount] = useState(0);
+  const { display, summary } = report;
+  const durationSec = display.durationSec;
+  const channelCount = display.peaks.length;
+
+  // Zoom in steps of √2 above "fit the width".
+  const fitPxPerSec = useCallback(() => {
+    const width = containerRef.current?.clientWidth ?? 800;
+    return durationSec > 0 ? width / durationSec : 100;
+  }, [durationSec]);
+  const maxPxPerSec = durationSec > 0 ? Math.min(MAX_PX_PER_SEC, MAX_WIDTH_PX / durationSec) : MAX_PX_PER_SEC;
+  const maxZoomStep = Math.max(0, Math.floor(2 * Math.log2(Math.max(1, maxPxPerSec / fitPxPerSec()))));
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container || durationSec <= 0 || channelCount === 0) return;
+    const c = colors();
+    const mediaUrl = URL.createObjectURL(file);
+    const spectrogramUrl = URL.createObjectURL(new Blob([display.spectrogram.json], { type: 'application/json' }));
+    const regions = RegionsPlugin.create();
+    const stereoSplit = channelCount > 1;
+    const ws = WaveSurfer.create({
+      container,
+      height: stereoSplit ? 56 : 96,
+      waveColor: c.wave,
+      progressColor: c.progress,
+      cursorColor: c.cursor,
+      cursorWidth: 1,
+      normalize: false,
+      peaks: display.peaks,
+      duration: durationSec,
+      url: mediaUrl,
+      sampleRate: display.sampleRateHz,
+      dragToSeek: true,
+      autoScroll: true,
+      autoCenter: true,
+      ...(stereoSplit ? { splitChannels: display.peaks.map(() => ({ waveColor: c.wave, progressColor: c.progress })) } : {}),
+      plugins: [
+        regions,
+        TimelinePlugin.create({ height: 18, style: { color: c.label, fontSize: '11px' } }),
+        SpectrogramPlugin.create({
+          frequenciesDataUrl: spectrogramUrl,
+          sampleRate: display.sampleRateHz,
+          frequencyMin: 0,
+          frequencyMax: display.sampleRateHz / 2,
+          scale: 'linear',
+          labels: true,
+          labelsColor: '#e8e8e8',
+          labelsBackground: 'rgba(0, 0, 0, 0.35)',
+          height: display.spectrogram.channels > 1 ? 96 : 128,
+          splitChannels: display.spectrogram.channels > 1,
+          colorMap: 'roseus',
+        }),
+      ],
+    });
+    wsRef.current = ws;
+    const unsubs = [
+      ws.on('ready', () => {
+        regions.clearRegions();
+        for (const seg of summary.vad.segments) {
+          regions.addRegion({ start: seg.startSec, end: seg.endSec, color: colors().region, drag: false, resize: false });
+        }
+        setRegionCount(regions.getRegions().length);
+        setReady(true);
+      }),
+      ws.on('play', () => setPlaying(true)),
+      ws.on('pause', () => setPlaying(false)),
+      ws.on('finish', () => setPlaying(false)),
+      ws.on('timeupdate', (t) => setTime(t)),
+      ws.on('error', () => setPlaybackError(true)),
+    ];
+    return () => {
+      for (const u of unsubs) u();
+      ws.destroy();
+      wsRef.current = null;
+      URL.revokeObjectURL(mediaUrl);
+      URL.revokeObjectURL(spectrogramUrl);
+      setReady(false);
+      setPlaying(false);
+      setTime(0);
+    };
+  }, [file, display, durationSec, channelCount, summary.vad.segments]);
+
+  // Follow the theme without rebuilding the view.
+  useEffect(() => {
+    const ws = wsRef.current;
+    if (!ws) return;
+    const c = colors();
+    ws.setOptions({
+      waveColor: c.wave,
+      progressColor: c.progress,
+      cursorColor: c.cursor,
+      ...(channelCount > 1 ? { splitChannels: display.peaks.map(() => ({ waveColor: c.wave, progressColor: c.progress })) } : {}),
+    });
+  }, [theme, channelCount, display.peaks]);
+
+  useEffect(() => {
+    const ws = wsRef.current;
+    if (!ws || !ready) return;
+    const px = zoomStep === 0 ? 0 : Math.min(maxPxPerSec, fitPxPerSec() * 2 ** (zoomStep / 2));
+    ws.zoom(px);
+  }, [zoomStep, ready, maxPxPerSec, fitPxPerSec]);
+
+  const seek = useCallback(
+    (sec: number) => {
+      const ws = wsRef.current;
+      if (!ws) return;
+      ws.setTime(Math.max(0, Math.min(durationSec, sec)));
+    },
+    [durationSec],
+  );
+
+  useImperativeHandle(ref, () => ({ seek, focus: () => panelRef.current?.focus() }), [seek]);
+
+  const playPause = (): void => {
+    void wsRef.current?.playPause().catch(() => setPlaybackError(true));
+  };
+  const zoomBy = (delta: number): void => setZoomStep((z) => Math.max(0, Math.min(maxZoomStep, z + delta)));
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (e.target !== e.currentTarget && (e.target as HTMLElement).closest('button, input, select')) return;
+    const ws = wsRef.current;
+    if (!ws) return;
+    const step = e.shiftKey ? 5 : 1;
+    switch (e.key) {
+      case ' ':
+        playPause();
+        break;
+      case 'ArrowLeft':
+        seek(ws.getCurrentTime() - step);
+        break;
+      case 'ArrowRight':
+        seek(ws.getCurrentTime() + step);
+        break;
+      case 'Home':
+        seek(0);
+        break;
+      case 'End':
+        seek(durationSec);
+        break;
+      case '+':
+      case '=':
+        zoomBy(1);
+        break;
+      case '-':
+        zoomBy(-1);
+        break;
+      case '0':
+        setZoomStep(0);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  return (
+    <div
+      className="player"
+      ref={panelRef}
+      tabIndex={0}
+      role="group"
+      aria-label="Waveform and spectrogram. Space plays or pauses, arrow keys move 1 second (with Shift 5), plus and minus zoom, 0 fits."
+      aria-describedby="player-keys"
+      onKeyDown={onKeyDown}
+      data-ready={ready ? 'true' : 'false'}
+      data-vad-regions={regionCount}
+    >
+      <div className="player-toolbar">
+        <button type="button" className="button primary" onClick={playPause} disabled={!ready} aria-pressed={playing}>
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <span className="clock" aria-live="off">
+          {fmtClock(time)} <span className="muted">/ {fmtClock(durationSec)}</span>
+        </span>
+        <span className="toolbar-gap" />
+        <button type="button" className="button" onClick={() => zoomBy(-1)} disabled={zoomStep === 0} aria-label="Zoom out">
+          −
+        </button>
+        <label className="zoom">
+          <span className="visually-hidden">Zoom</span>
+          <input
+            type="range"
+            min={0}
+            max={Math.max(1, maxZoomStep)}
+            step={1}
+            value={zoomStep}
+            disabled={maxZoomStep === 0}
+            onChange={(e) => setZoomStep(Number(e.target.value))}
+          />
+        </label>
+        <button type="button" className="button" onClick={() => zoomBy(1)} disabled={zoomStep >= maxZoomStep} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" className="button" onClick={() => setZoomStep(0)} disabled={zoomStep === 0}>
+          Fit
+        </button>
+      </div>
+      <div className="wave" ref={containerRef} />
+      <p className="player-legend" id="player-keys">
+        <span className="swatch region-swatch" aria-hidden="true" /> speech found by the VAD ({summary.vad.segments.length}{' '}
+        {summary.vad.segments.length === 1 ? 'segment' : 'segments'}) · spectrogram of the audio at {display.sampleRateHz} Hz, 0 Hz to
+        Nyquist · keys: Space play/pause, ←/→ 1 s, Shift 5 s, +/− zoom, 0 fit
+        {playbackError ? <span className="warn-text"> · this browser cannot play this format; the analysis is unaffected</span> : null}
+      </p>
+    </div>
+  );
+}

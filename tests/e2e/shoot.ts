@@ -1,0 +1,32 @@
+/**
+ * Screenshots of the report for the README: `npx tsx tests/e2e/shoot.ts [--no-build] [fixture-path]`.
+ * Writes docs/screenshot.png (light) and docs/screenshot-dark.png.
+ */
+import { buildPage, launchChromium, ROOT, servePage } from './harness';
+
+const args = process.argv.slice(2);
+const skipBuild = args.includes('--no-build');
+const fixture = args.find((a) => !a.startsWith('--')) ?? 'generated/clipped-16k.wav';
+
+if (!skipBuild) await buildPage();
+const served = await servePage();
+const browser = await launchChromium();
+try {
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 1100 }, colorScheme: scheme, deviceScaleFactor: 1 });
+    page.on('console', (m) => console.log(`[${scheme}] ${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => console.log(`[${scheme}] pageerror: ${e.message}`));
+    await page.goto(served.url);
+    await page.getByLabel('Sample recordings').selectOption(fixture);
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await page.locator('.player[data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(800);
+    const out = `${ROOT}/docs/${scheme === 'light' ? 'screenshot.png' : 'screenshot-dark.png'}`;
+    await page.screenshot({ path: out, fullPage: args.includes('--full') });
+    console.log(`wrote ${out}`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await served.close();
+}

@@ -1,0 +1,204 @@
+/**
+ * The analysis worker's API: plain async functions over src/core. The client derives its type
+ * (`AnalysisApi = typeof api`); nothing here is written twice. Every function returns a Result,
+ * never throws across the boundary, and reports progress through an optional callback.
+ *
+ * Two entry points, by where the decoding happens:
+ * - `analyzeFile`: WAV. The core streaming decoder reads the File in chunks right here, at the
+ *   file's native rate; the whole file is never held in memory.
+ * - `analyzeDecoded`: everything else, decoded on the page's main thread (the only place
+ *   `decodeAudioData` exists) at the declared rate, channels transferred in.
+ */
+import { createAnalyzer, type AnalyzeOptions } from '../src/core/analyze';
+import { choosePeaksBucket, createPeaksAccumulator } from '../src/core/display/peaks';
+import { createSpectrogramAccumulator, planSpectrogram } from '../src/core/display/spectrogram';
+import { DETECTORS } from '../src/core/findings/registry';
+import { summarize } from '../src/core/summary/build';
+import type { Summary } from '../src/core/summary/types';
+import { validateSummary } from '../src/core/summary/validate';
+import { AudioPathError, fail, ok, type Accumulator, type ContainerProbe, type Result } from '../src/core/types';
+import { blobSource, hashBlob, probeBlob, wavChunks, type ProbeWithWarnings } from './core-io';
+import { spectrogramJson } from './spectrogram-json';
+
+export interface AnalyzeRequest {
+  /** The file's name: written into `summaryWithName` only. */
+  name: string;
+  options: AnalyzeOptions;
+}
+
+export type Stage = 'probing' | 'decoding' | 'analysing' | 'hashing' | 'finishing';
+export interface ProgressUpdate {
+  stage: Stage;
+  /** 0..1 through the whole job. */
+  fraction: number;
+}
+export type ProgressCallback = (update: ProgressUpdate) => void;
+
+export interface DisplayData {
+  durationSec: number;
+  sampleRateHz: number;
+  /** Per channel, interleaved bucket [min, max] (wavesurfer.js `peaks`). */
+  peaks: Float32Array[];
+  spectrogram: {
+    /** wavesurfer.js spectrogram data: [channel][frame][bin] of 0..255, as JSON. */
+    json: string;
+    channels: number;
+    frameCount: number;
+    binCount: number;
+  };
+}
+
+export interface FileReport {
+  probe: ContainerProbe;
+  /** The exported document, file name left out. */
+  summary: Summary;
+  /** The same document with `source.name` (exported only if the user asks). */
+  summaryWithName: Summary;
+  /** Problems `validateSummary` found (empty when the document matches the schema). */
+  schemaErrors: string[];
+  /** What each detector that fired looks for, in plain words (from the core registry), by finding id. */
+  findingNotes: Record<string, string>;
+  display: DisplayData;
+  elapsedMs: number;
+}
+
+/** Channels shown in the spectrogram (more would be too tall to read). */
+const SPECTROGRAM_CHANNELS = 2;
+const PROGRESS_INTERVAL_MS = 100;
+
+function toResult<T>(error: unknown): Result<T> {
+  if (error instanceof AudioPathError) return fail(error.code, error.message);
+  return fail('decode-failed', error instanceof Error ? error.message : String(error));
+}
+
+function throttle(onProgress: ProgressCallback | undefined): ProgressCallback {
+  let last = 0;
+  return (u) => {
+    const now = performance.now();
+    if (!onProgress || (now - last < PROGRESS_INTERVAL_MS && u.fraction < 1)) return;
+    last = now;
+    onProgress(u);
+  };
+}
+
+/** Fans every chunk out to the analyser and the display accumulators. */
+function createPipeline(sampleRateHz: number, channelCount: number, expectedFrames: number, options: AnalyzeOptions) {
+  const analyzer = createAnalyzer(sampleRateHz, channelCount, options);
+  const peaks = createPeaksAccumulator(sampleRateHz, channelCount, choosePeaksBucket(expectedFrames));
+  const shown = Math.min(channelCount, SPECTROGRAM_CHANNELS);
+  const spectrogram = createSpectrogramAccumulator(sampleRateHz, shown, planSpectrogram(sampleRateHz, expectedFrames));
+  const sinks: Accumulator<unknown>[] = [analyzer, peaks];
+  return {
+    push(chunk: readonly Float32Array[]) {
+      for (const s of sinks) s.push(chunk);
+      spectrogram.push(chunk.length > shown ? chunk.slice(0, shown) : chunk);
+    },
+    finish() {
+      const measurements = analyzer.finish();
+      const p = peaks.finish();
+      const s = spectrogram.finish();
+      const display: DisplayData = {
+        durationSec: measurements.durationSec,
+        sampleRateHz,
+        peaks: p.channels,
+        spectrogram: { json: spectrogramJson(s), channels: s.channels.length, frameCount: s.frameCount, binCount: s.binCount },
+      };
+      return { measurements, display };
+    },
+  };
+}
+
+async function report(
+  file: Blob,
+  probe: ProbeWithWarnings,
+  request: AnalyzeRequest,
+  started: number,
+  finished: ReturnType<ReturnType<typeof createPipeline>['finish']>,
+  progress: ProgressCallback,
+  hashFrom: number,
+): Promise<FileReport> {
+  const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: hashFrom + (0.98 - hashFrom) * f }));
+  progress({ stage: 'finishing', fraction: 0.99 });
+  // The same call, with the same inputs, as the CLI (src/cli/analyze-file.ts): one document.
+  const input = {
+    probe,
+    measurements: finished.measurements,
+    contentHash,
+    name: request.name,
+    warnings: probe.warnings ?? [],
+  };
+  const summary = summarize({ ...input, keepName: false });
+  const summaryWithName = summarize({ ...input, keepName: true });
+  const findingNotes: Record<string, string> = {};
+  for (const f of summary.findings) {
+    const d = DETECTORS.find((x) => x.id === f.id);
+    if (d) findingNotes[f.id] = d.description;
+  }
+  const checked = validateSummary(summary);
+  const checkedNamed = validateSummary(summaryWithName);
+  return {
+    probe,
+    summary,
+    summaryWithName,
+    schemaErrors: [...(checked.valid ? [] : checked.errors), ...(checkedNamed.valid ? [] : checkedNamed.errors)],
+    findingNotes,
+    display: finished.display,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+export const api = {
+  /** Read the container's header (no decoding). */
+  async probe(file: Blob): Promise<Result<ContainerProbe>> {
+    try {
+      return await probeBlob(file);
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /** WAV: decode in chunks straight from the File, at the native rate, and analyse. */
+  async analyzeFile(file: Blob, probe: ContainerProbe, request: AnalyzeRequest, onProgress?: ProgressCallback): Promise<Result<FileReport>> {
+    const started = performance.now();
+    const progress = throttle(onProgress);
+    try {
+      const expected = probe.durationSec !== null ? Math.round(probe.durationSec * probe.decodedSampleRateHz) : 0;
+      const pipeline = createPipeline(probe.decodedSampleRateHz, probe.channels, expected, request.options);
+      for await (const { channels, bytesRead } of wavChunks(blobSource(file), probe)) {
+        pipeline.push(channels);
+        progress({ stage: 'analysing', fraction: 0.9 * (bytesRead / Math.max(1, file.size)) });
+      }
+      return ok(await report(file, probe, request, started, pipeline.finish(), progress, 0.9));
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /** Other formats: PCM decoded by the page at the declared rate; analysed here. */
+  async analyzeDecoded(
+    file: Blob,
+    probe: ContainerProbe,
+    sampleRateHz: number,
+    channels: Float32Array[],
+    request: AnalyzeRequest,
+    onProgress?: ProgressCallback,
+  ): Promise<Result<FileReport>> {
+    const started = performance.now();
+    const progress = throttle(onProgress);
+    try {
+      const frames = channels[0]?.length ?? 0;
+      const pipeline = createPipeline(sampleRateHz, channels.length, frames, request.options);
+      const step = Math.max(1, sampleRateHz) * 4;
+      for (let i = 0; i < frames; i += step) {
+        const end = Math.min(frames, i + step);
+        pipeline.push(channels.map((c) => c.subarray(i, end)));
+        progress({ stage: 'analysing', fraction: 0.4 + 0.5 * (end / frames) });
+      }
+      return ok(await report(file, probe, request, started, pipeline.finish(), progress, 0.9));
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+};
+
+export type AnalysisApi = typeof api;

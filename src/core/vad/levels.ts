@@ -2,10 +2,10 @@
  * Level model of the VAD, all in dB of the speech-band power (200 Hz – 4 kHz):
  * - frame level L_i: 30 ms power average (3 hops), −∞ for all-zero frames;
  * - local noise floor N_i: the minimum of L over ±noiseRadiusSec (±0.75 s: the 1.5 s window of
- *   Martin's minimum statistics), ignoring all-zero frames (exact digital silence says nothing
- *   about the noise). It follows noise that drifts over seconds and needs one pause per window,
- *   not a majority of pauses; within longer continuous speech it rises to the softest speech,
- *   which only raises the threshold there;
+ *   Martin's minimum statistics). It follows noise that drifts over seconds and needs one pause
+ *   per window, not a majority of pauses; within longer continuous speech it rises to the softest
+ *   speech, which only raises the threshold there. Exact digital silence in the window makes the
+ *   floor −∞ (clipped as below);
  * - speech level S: 90th percentile of the levels of frames at least `candidateMarginDb` above
  *   their local floor. Stationary noise never gets that far above its own running minimum, so a
  *   noise-only recording has no candidates (and no speech), and a mostly-silent one still has a
@@ -62,11 +62,10 @@ export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelS
     const s = (a + p[i] + c) / 3;
     levelDb[i] = s > 0 ? 10 * Math.log10(s) : -Infinity;
   }
-  // All-zero frames take no part in the floor.
-  const forFloor = new Float64Array(n);
-  for (let i = 0; i < n; i++) forFloor[i] = Number.isFinite(levelDb[i]) ? levelDb[i] : NaN;
+  // Exact digital silence is the lowest floor there is: within its reach the floor is −∞ (then
+  // S − maxRangeDb below), so a steady sound that starts after a splice of zeros is an onset.
   const radius = Math.max(1, Math.round(cfg.noiseRadiusSec / table.hopSec));
-  const floor = slidingMin(forFloor, radius);
+  const floor = slidingMin(levelDb, radius);
 
   const candidates: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -41,9 +41,35 @@ describe('active-speech SNR', () => {
     expect(r.db).toBe(60);
     expect(r.noiseIsDigitalSilence).toBe(true);
     expect(r.noiseDbfs).toBeNull();
+    // A few non-zero hops among the silent ones (a decay tail) do not make it "noise".
+    const tail = toneBursts(16000, 4, [[1, 2]], 1000, 0.3);
+    tail[Math.round(2.5 * 16000)] = 1e-4;
+    expect(snrOf(tail, 16000).noiseIsDigitalSilence).toBe(true);
     // Speech frames = the 1 s tone plus its padding, which is silent: power diluted accordingly.
     const speechSec = decisions.reduce((a, d) => a + d, 0) * t.hopSec;
     expect(r.speechDbfs).toBeCloseTo(10 * Math.log10((0.3 * 0.3) / 2 / speechSec), 2);
+  });
+
+  it('leaves spliced-in digital silence out of the noise: padding a file does not change its SNR', () => {
+    const sr = 16000;
+    const A = 0.1;
+    const sigma = Math.sqrt((A * A) / 2 / 10); // 10 dB
+    const x = add(toneBursts(sr, 6, [[1, 2.5], [3.5, 5]], 700, A), scaled(whiteNoise(sr * 6, 12), sigma));
+    const padded = new Float32Array(x.length + 4 * sr);
+    padded.set(x, 2 * sr);
+    // Decisions = the bursts themselves, so this checks the SNR rule, not the VAD.
+    const decide = (t: ReturnType<typeof table>, offsetSec: number): Uint8Array => {
+      const d = new Uint8Array(t.frameCount);
+      for (const [a, b] of [[1, 2.5], [3.5, 5]]) d.fill(1, Math.round((a + offsetSec) / t.hopSec), Math.round((b + offsetSec) / t.hopSec));
+      return d;
+    };
+    const ta = table([x], sr);
+    const tb = table([padded], sr);
+    const a = activeSpeechSnr(ta, decide(ta, 0));
+    const b = activeSpeechSnr(tb, decide(tb, 2));
+    expect(Math.abs((a.db as number) - 10)).toBeLessThan(0.3);
+    expect(Math.abs((b.db as number) - (a.db as number))).toBeLessThan(0.05);
+    expect(b.noiseDbfs).toBeCloseTo(a.noiseDbfs as number, 1);
   });
 
   it('caps very clean recordings at 60 dB and has no answer without pauses or without speech', () => {

@@ -5,7 +5,7 @@
  * with coefficients derived for the actual sample rate from the analog prototype parameters, as
  * libebur128, ffmpeg's ebur128 and pyloudnorm do; at 48 kHz they reproduce BS.1770-4 Tables 1–2
  * (including the high-pass numerator 1, −2, 1, which is not normalised). Filters run in float64
- * (transposed direct form II).
+ * (direct form I).
  * Blocks: 400 ms with 75 % overlap, i.e. built from 100 ms sub-blocks of round(f/10) samples
  * (libebur128's rounding); only complete blocks count. Block loudness
  * l = −0.691 + 10·log10(Σ_c G_c·z_c); absolute gate −70 LUFS, relative gate −10 LU below the
@@ -76,11 +76,13 @@ export function defaultChannelWeights(channelCount: number): number[] {
 }
 
 class KFilter {
-  // Transposed direct form II states of the two stages.
-  private s1 = 0;
-  private s2 = 0;
-  private t1 = 0;
-  private t2 = 0;
+  // Direct form I states of the two stages (inputs x, outputs y, one and two samples back).
+  private x1 = 0;
+  private x2 = 0;
+  private y1 = 0;
+  private y2 = 0;
+  private z1 = 0;
+  private z2 = 0;
   constructor(
     private readonly a: number[],
     private readonly b: number[],
@@ -90,26 +92,34 @@ class KFilter {
   sumSquares(x: Float32Array, from: number, to: number): number {
     const [b0, b1, b2, a1, a2] = this.a;
     const [c0, c1, c2, d1, d2] = this.b;
-    let s1 = this.s1;
-    let s2 = this.s2;
-    let t1 = this.t1;
-    let t2 = this.t2;
+    let x1 = this.x1;
+    let x2 = this.x2;
+    let y1 = this.y1;
+    let y2 = this.y2;
+    let z1 = this.z1;
+    let z2 = this.z2;
     let acc = 0;
     for (let i = from; i < to; i++) {
       let v = x[i];
       if (v - v !== 0) v = 0;
-      const y = b0 * v + s1;
-      s1 = b1 * v - a1 * y + s2;
-      s2 = b2 * v - a2 * y;
-      const z = c0 * y + t1;
-      t1 = c1 * y - d1 * z + t2;
-      t2 = c2 * y - d2 * z;
+      // Direct form I, summed so that the newest output (y1) enters last: the loop-carried
+      // dependency is one multiply and one add per stage.
+      const y = b0 * v + b1 * x1 + b2 * x2 - a2 * y2 - a1 * y1;
+      const z = c0 * y + c1 * y1 + c2 * y2 - d2 * z2 - d1 * z1;
+      x2 = x1;
+      x1 = v;
+      y2 = y1;
+      y1 = y;
+      z2 = z1;
+      z1 = z;
       acc += z * z;
     }
-    this.s1 = s1;
-    this.s2 = s2;
-    this.t1 = t1;
-    this.t2 = t2;
+    this.x1 = x1;
+    this.x2 = x2;
+    this.y1 = y1;
+    this.y2 = y2;
+    this.z1 = z1;
+    this.z2 = z2;
     return acc;
   }
 }

@@ -64,44 +64,50 @@ class P56Channel {
   push(x: Float32Array): void {
     const g = this.g;
     const h = 1 - g;
-    const c = this.c;
-    const counts = this.counts;
     let p = this.p;
     let q = this.q;
-    let k = this.k;
     let sq = this.sq;
+    // The envelope moves between thresholds rarely: test it against the two around it only.
+    let lo = this.k > 0 ? this.c[this.k - 1] : -Infinity;
+    let hi = this.k < THRESHOLDS ? this.c[this.k] : Infinity;
     const base = this.n;
     const len = x.length;
     for (let i = 0; i < len; i++) {
       let v = x[i];
       if (v - v !== 0) v = 0;
       sq += v * v;
-      p = g * p + h * (v < 0 ? -v : v);
+      p = g * p + h * Math.abs(v);
       q = g * q + h * p;
-      if (k < THRESHOLDS && q >= c[k]) {
-        do {
-          // threshold k becomes active at sample base+i: settle its hangover since it fell.
-          const t = base + i;
-          if (this.everAbove[k] === 1) counts[k] += Math.min(t - this.lastAbove[k] - 1, this.hangover);
-          this.aboveSince[k] = t;
-          k++;
-        } while (k < THRESHOLDS && q >= c[k]);
-      } else if (k > 0 && q < c[k - 1]) {
-        do {
-          // threshold k−1 falls below at sample base+i: count its active stretch.
-          k--;
-          const t = base + i;
-          counts[k] += t - this.aboveSince[k];
-          this.lastAbove[k] = t - 1;
-          this.everAbove[k] = 1;
-        } while (k > 0 && q < c[k - 1]);
+      if (q >= hi || q < lo) {
+        this.cross(q, base + i);
+        lo = this.k > 0 ? this.c[this.k - 1] : -Infinity;
+        hi = this.k < THRESHOLDS ? this.c[this.k] : Infinity;
       }
     }
     this.p = p;
     this.q = q;
-    this.k = k;
     this.sq = sq;
     this.n = base + len;
+  }
+
+  /** The envelope q crossed one or more thresholds at sample t: settle their counts. */
+  private cross(q: number, t: number): void {
+    const c = this.c;
+    let k = this.k;
+    while (k < THRESHOLDS && q >= c[k]) {
+      // Threshold k becomes active: count its hangover since it last fell (none before the first).
+      if (this.everAbove[k] === 1) this.counts[k] += Math.min(t - this.lastAbove[k] - 1, this.hangover);
+      this.aboveSince[k] = t;
+      k++;
+    }
+    while (k > 0 && q < c[k - 1]) {
+      // Threshold k−1 falls: count its active stretch.
+      k--;
+      this.counts[k] += t - this.aboveSince[k];
+      this.lastAbove[k] = t - 1;
+      this.everAbove[k] = 1;
+    }
+    this.k = k;
   }
 
   result(): P56ChannelResult {

@@ -77,6 +77,22 @@ export interface SampleStats {
   clipping: ClippingSummary;
 }
 
+// Float32 bit patterns of |x| (see ChannelState.magnitudes).
+const scratchF = new Float32Array(1);
+const scratchI = new Int32Array(scratchF.buffer);
+const bitsToFloat = (bits: number): number => {
+  scratchI[0] = bits;
+  return scratchF[0];
+};
+const floatBits = (v: number): number => {
+  scratchF[0] = v;
+  return scratchI[0];
+};
+/** Bits of the smallest float32 ≥ CLIP_LEVEL. */
+const CLIP_BITS = Math.fround(CLIP_LEVEL) >= CLIP_LEVEL ? floatBits(CLIP_LEVEL) : floatBits(CLIP_LEVEL) + 1;
+/** A flat-top threshold (a float32 value, or the initial Number.MIN_VALUE) as |x| bits. */
+const thresholdBits = (t: number): number => (t === Number.MIN_VALUE ? 1 : floatBits(t));
+
 const linToDb = (x: number): number | null => (x > 0 ? 20 * Math.log10(x) : null);
 const powToDb = (p: number): number | null => (p > 0 ? 10 * Math.log10(p) : null);
 
@@ -98,10 +114,11 @@ class ChannelState {
   clipped = 0;
   clipRun = 0;
   clipRuns = 0;
-  // Noise floor: max |x| of the current 1 ms sub-block, and a monotonic deque (ring of 64) of
-  // the last NOISE_FLOOR_SUBBLOCKS sub-block maxima, for the max of each 50 ms window.
+  lastClipPos = -2;
+  // Noise floor: max |x| of the current 1 ms sub-block (as float32 bits), and a monotonic deque
+  // (ring of 64) of the last NOISE_FLOOR_SUBBLOCKS sub-block maxima, for each 50 ms window's max.
   subFill = 0;
-  subMax = 0;
+  subMaxBits = 0;
   subIndex = 0;
   allMax = 0;
   floor = Infinity;
@@ -127,7 +144,8 @@ class ChannelState {
   }
 
   /** A 1 ms sub-block is complete: slide the 50 ms window by one sub-block. */
-  closeSub(m: number): void {
+  closeSub(maxBits: number): void {
+    const m = bitsToFloat(maxBits);
     const k = this.subIndex++;
     if (m > this.allMax) this.allMax = m;
     const v = this.dqValue;
@@ -184,8 +202,7 @@ class ChannelState {
 
   private rest(x: Float32Array, from: number, to: number): void {
     this.minMax(x, from, to);
-    this.clipAndFloor(x, from, to);
-    this.flatTops(x, from, to, this.count - from);
+    this.magnitudes(x, new Int32Array(x.buffer, x.byteOffset, x.length), from, to, this.count - from);
     this.count += to - from;
   }
 
@@ -215,33 +232,29 @@ class ChannelState {
     this.maxCount = maxCount;
   }
 
-  private clipAndFloor(x: Float32Array, from: number, to: number): void {
-    if (to <= from) return;
-    if (this.max >= CLIP_LEVEL || this.min <= -CLIP_LEVEL) {
-      // Only once the file has reached ±0.999 can this segment hold clipped samples.
-      let clipped = this.clipped;
-      let clipRun = this.clipRun;
-      let clipRuns = this.clipRuns;
-      for (let i = from; i < to; i++) {
-        if (Math.abs(x[i]) >= CLIP_LEVEL) {
-          clipped++;
-          if (++clipRun === CLIP_RUN_MIN) clipRuns++;
-        } else clipRun = 0;
-      }
-      this.clipped = clipped;
-      this.clipRun = clipRun;
-      this.clipRuns = clipRuns;
-    } else this.clipRun = 0;
-
+  /**
+   * |x| work on the float32 bit patterns (xi = x's bits): for floats ≥ 0, `bits & 0x7fffffff`
+   * orders exactly like |x|, and integer max/compare compile without data-dependent branches.
+   * Per sample: the 1 ms sub-block max, and one compare that sends the rare samples (clipped, or
+   * large enough to be among the top values tracked for flat tops) to `rare`.
+   */
+  private magnitudes(x: Float32Array, xi: Int32Array, from: number, to: number, base: number): void {
     const subLen = this.subLen;
     let subFill = this.subFill;
-    let subMax = this.subMax;
+    let subMax = this.subMaxBits;
+    let rareBits = this.rareBits();
     let i = from;
     while (i < to) {
       const start = i;
       const end = Math.min(to, i + subLen - subFill);
-      // Math.max compiles without a data-dependent branch; `if (a > m)` mispredicts on audio.
-      for (; i < end; i++) subMax = Math.max(subMax, Math.abs(x[i]));
+      for (; i < end; i++) {
+        const b = xi[i] & 0x7fffffff;
+        subMax = Math.max(subMax, b);
+        if (b >= rareBits) {
+          this.rare(x[i], b, base + i);
+          rareBits = this.rareBits();
+        }
+      }
       subFill += end - start;
       if (subFill === subLen) {
         this.closeSub(subMax);
@@ -250,21 +263,23 @@ class ChannelState {
       }
     }
     this.subFill = subFill;
-    this.subMax = subMax;
+    this.subMaxBits = subMax;
   }
 
-  private flatTops(x: Float32Array, from: number, to: number, base: number): void {
-    const pos = this.pos;
-    const neg = this.neg;
-    let thr = Math.min(pos.threshold, neg.threshold);
-    for (let i = from; i < to; i++) {
-      const v = x[i];
-      if (Math.abs(v) >= thr) {
-        if (v >= pos.threshold) pos.observe(v, base + i);
-        else if (-v >= neg.threshold) neg.observe(-v, base + i);
-        thr = Math.min(pos.threshold, neg.threshold);
-      }
+  /** The smallest |x| bit pattern that needs `rare`. */
+  private rareBits(): number {
+    return Math.min(CLIP_BITS, thresholdBits(this.pos.threshold), thresholdBits(this.neg.threshold));
+  }
+
+  private rare(v: number, bits: number, pos: number): void {
+    if (bits >= CLIP_BITS) {
+      this.clipped++;
+      this.clipRun = pos === this.lastClipPos + 1 ? this.clipRun + 1 : 1;
+      if (this.clipRun === CLIP_RUN_MIN) this.clipRuns++;
+      this.lastClipPos = pos;
     }
+    if (v >= this.pos.threshold) this.pos.observe(v, pos);
+    else if (-v >= this.neg.threshold) this.neg.observe(-v, pos);
   }
 
   push(x: Float32Array): void {
@@ -290,7 +305,7 @@ class ChannelState {
   noiseFloor(): number | null {
     if (this.count === 0) return null;
     if (this.floor !== Infinity) return this.floor;
-    return Math.max(this.allMax, this.subMax); // shorter than one window: its max |x|
+    return Math.max(this.allMax, bitsToFloat(this.subMaxBits)); // shorter than one window: its max |x|
   }
 }
 

@@ -68,7 +68,9 @@ const PROGRESS_INTERVAL_MS = 100;
 
 function toResult<T>(error: unknown): Result<T> {
   if (error instanceof AudioPathError) return fail(error.code, error.message);
-  return fail('decode-failed', error instanceof Error ? error.message : String(error));
+  // A bug, not a property of the file: say so in one line (the page never shows stacks).
+  const detail = error instanceof Error ? error.message : String(error);
+  return fail('decode-failed', `The analysis stopped on an internal error (${detail.slice(0, 120)}).`);
 }
 
 function throttle(onProgress: ProgressCallback | undefined): ProgressCallback {

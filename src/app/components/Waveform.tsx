@@ -29,6 +29,25 @@ interface Props {
 const MAX_WIDTH_PX = 30_000;
 const MAX_PX_PER_SEC = 1000;
 
+/** Label spacing of ≥ 70 px at this zoom, on a 1-2-5 ladder; ticks in between. */
+const LABEL_STEPS_SEC = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
+
+function timelineFor(pxPerSec: number, color: string) {
+  const label = LABEL_STEPS_SEC.find((s) => s * pxPerSec >= 70) ?? 3600;
+  const tick = label / (String(label).startsWith('2') ? 4 : 5);
+  const decimals = label < 0.1 ? 2 : label < 1 ? 1 : 0;
+  return TimelinePlugin.create({
+    height: 18,
+    timeInterval: tick,
+    primaryLabelInterval: label,
+    secondaryLabelInterval: label,
+    secondaryLabelOpacity: 0.35,
+    style: { color, fontSize: '11px' },
+    formatTimeCallback: (sec: number) =>
+      sec >= 60 ? `${Math.floor(sec / 60)}:${(sec % 60).toFixed(decimals).padStart(decimals ? 3 + decimals : 2, '0')}` : `${sec.toFixed(decimals)} s`,
+  });
+}
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
@@ -47,6 +66,8 @@ export function Waveform({ file, report, theme, ref }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
+  const timelineRef = useRef<ReturnType<typeof TimelinePlugin.create> | null>(null);
+  const [fitHeight, setFitHeight] = useState(false);
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
   const [ready, setReady] = useState(false);
@@ -91,7 +112,6 @@ export function Waveform({ file, report, theme, ref }: Props) {
       ...(stereoSplit ? { splitChannels: display.peaks.map(() => ({ waveColor: c.wave, progressColor: c.progress })) } : {}),
       plugins: [
         regions,
-        TimelinePlugin.create({ height: 18, style: { color: c.label, fontSize: '11px' } }),
         SpectrogramPlugin.create({
           frequenciesDataUrl: spectrogramUrl,
           sampleRate: display.sampleRateHz,
@@ -109,12 +129,18 @@ export function Waveform({ file, report, theme, ref }: Props) {
     });
     wsRef.current = ws;
     const unsubs = [
+      ws.on('zoom', (pxPerSec) => {
+        // Rebuild the timeline so its labels suit the new zoom (its intervals are fixed at creation).
+        if (timelineRef.current) ws.unregisterPlugin(timelineRef.current);
+        timelineRef.current = ws.registerPlugin(timelineFor(pxPerSec || container.clientWidth / durationSec, colors().label));
+      }),
       ws.on('ready', () => {
         regions.clearRegions();
         for (const seg of summary.vad.segments) {
           regions.addRegion({ start: seg.startSec, end: seg.endSec, color: colors().region, drag: false, resize: false });
         }
         setRegionCount(regions.getRegions().length);
+        timelineRef.current = ws.registerPlugin(timelineFor(container.clientWidth / durationSec, colors().label));
         setReady(true);
       }),
       ws.on('play', () => setPlaying(true)),
@@ -127,6 +153,7 @@ export function Waveform({ file, report, theme, ref }: Props) {
       for (const u of unsubs) u();
       ws.destroy();
       wsRef.current = null;
+      timelineRef.current = null;
       URL.revokeObjectURL(mediaUrl);
       URL.revokeObjectURL(spectrogramUrl);
       setReady(false);
@@ -146,7 +173,16 @@ export function Waveform({ file, report, theme, ref }: Props) {
       cursorColor: c.cursor,
       ...(channelCount > 1 ? { splitChannels: display.peaks.map(() => ({ waveColor: c.wave, progressColor: c.progress })) } : {}),
     });
-  }, [theme, channelCount, display.peaks]);
+    if (timelineRef.current && ws.getDuration() > 0) {
+      ws.unregisterPlugin(timelineRef.current);
+      const px = ws.options.minPxPerSec || (containerRef.current?.clientWidth ?? 800) / durationSec;
+      timelineRef.current = ws.registerPlugin(timelineFor(px, c.label));
+    }
+  }, [theme, channelCount, display.peaks, durationSec]);
+
+  useEffect(() => {
+    wsRef.current?.setOptions({ normalize: fitHeight });
+  }, [fitHeight, ready]);
 
   useEffect(() => {
     const ws = wsRef.current;
@@ -249,6 +285,10 @@ export function Waveform({ file, report, theme, ref }: Props) {
         <button type="button" className="button" onClick={() => setZoomStep(0)} disabled={zoomStep === 0}>
           Fit
         </button>
+        <label className="check small-check" title="Scale the waveform to the height of the view; levels are in the tables">
+          <input type="checkbox" checked={fitHeight} onChange={(e) => setFitHeight(e.target.checked)} />
+          Fit height
+        </label>
       </div>
       <div className="wave" ref={containerRef} />
       <p className="player-legend" id="player-keys">

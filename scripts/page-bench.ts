@@ -62,7 +62,21 @@ const INIT = `
   document.addEventListener('change', (e) => {
     if (e.target instanceof HTMLInputElement && e.target.type === 'file') window.__openedAt = performance.now();
   }, true);
+  new MutationObserver(() => {
+    if (window.__reportAt === undefined && document.querySelector('[data-testid="report"]')) window.__reportAt = performance.now();
+  }).observe(document, { childList: true, subtree: true });
 `;
+
+/** Poll a page expression (evaluated over CDP, which the page's CSP does not restrict). */
+async function pollFor(page: import('playwright-core').Page, expression: string, timeoutMs: number): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const v = (await page.evaluate(expression)) as number | undefined;
+    if (typeof v === 'number') return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${expression}`);
+}
 
 interface LongTask {
   start: number;
@@ -86,12 +100,7 @@ try {
   await page.goto(served.url);
   const wallStart = Date.now();
   await page.getByLabel(/audio file/i).setInputFiles(file);
-  // A string, not a function: this file is type-checked without the DOM library.
-  const ready = await page.waitForFunction(`document.querySelector('[data-testid="report"]') ? performance.now() : null`, undefined, {
-    timeout: 600_000,
-    polling: 50,
-  });
-  const reportAt = (await ready.jsonValue()) as number;
+  const reportAt = await pollFor(page, 'window.__reportAt', 600_000);
   const wallMs = Date.now() - wallStart;
   await page.locator('.player[data-ready="true"]').waitFor({ timeout: 120_000 });
   await page.waitForTimeout(2000);

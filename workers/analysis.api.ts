@@ -65,6 +65,8 @@ export interface FileReport {
 /** Channels shown in the spectrogram (more would be too tall to read). */
 const SPECTROGRAM_CHANNELS = 2;
 const PROGRESS_INTERVAL_MS = 100;
+/** Enough waveform detail for the widest zoom the page allows (30 000 px), and no more. */
+const PEAK_BUCKETS = 30_000;
 
 function toResult<T>(error: unknown): Result<T> {
   if (error instanceof AudioPathError) return fail(error.code, error.message);
@@ -86,7 +88,7 @@ function throttle(onProgress: ProgressCallback | undefined): ProgressCallback {
 /** Fans every chunk out to the analyser and the display accumulators. */
 function createPipeline(sampleRateHz: number, channelCount: number, expectedFrames: number, options: AnalyzeOptions) {
   const analyzer = createAnalyzer(sampleRateHz, channelCount, options);
-  const peaks = createPeaksAccumulator(sampleRateHz, channelCount, choosePeaksBucket(expectedFrames));
+  const peaks = createPeaksAccumulator(sampleRateHz, channelCount, choosePeaksBucket(expectedFrames, PEAK_BUCKETS));
   const shown = Math.min(channelCount, SPECTROGRAM_CHANNELS);
   const spectrogram = createSpectrogramAccumulator(sampleRateHz, shown, planSpectrogram(sampleRateHz, expectedFrames));
   const sinks: Accumulator<unknown>[] = [analyzer, peaks];

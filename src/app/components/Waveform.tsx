@@ -29,16 +29,18 @@ interface Props {
 const MAX_WIDTH_PX = 30_000;
 const MAX_PX_PER_SEC = 1000;
 
-/** Label spacing of ≥ 70 px at this zoom, on a 1-2-5 ladder; ticks in between. */
+/**
+ * Label spacing of ≥ 70 px at this zoom, on a 1-2-5 ladder, one notch per label: the plugin
+ * forces a layout per notch, so fewer notches keep the main thread free.
+ */
 const LABEL_STEPS_SEC = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
 function timelineFor(pxPerSec: number, color: string) {
   const label = LABEL_STEPS_SEC.find((s) => s * pxPerSec >= 70) ?? 3600;
-  const tick = label / (String(label).startsWith('2') ? 4 : 5);
   const decimals = label < 0.1 ? 2 : label < 1 ? 1 : 0;
   return TimelinePlugin.create({
     height: 18,
-    timeInterval: tick,
+    timeInterval: label,
     primaryLabelInterval: label,
     secondaryLabelInterval: label,
     secondaryLabelOpacity: 0.35,
@@ -140,7 +142,7 @@ export function Waveform({ file, report, theme, ref }: Props) {
           regions.addRegion({ start: seg.startSec, end: seg.endSec, color: colors().region, drag: false, resize: false });
         }
         setRegionCount(regions.getRegions().length);
-        timelineRef.current = ws.registerPlugin(timelineFor(container.clientWidth / durationSec, colors().label));
+        // The zoom effect below runs once ready, and its 'zoom' event adds the timeline.
         setReady(true);
       }),
       ws.on('play', () => setPlaying(true)),

@@ -83,15 +83,27 @@ class KFilter {
   private y2 = 0;
   private z1 = 0;
   private z2 = 0;
-  constructor(
-    private readonly a: number[],
-    private readonly b: number[],
-  ) {}
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+  constructor(shelf: number[], highPass: number[]) {
+    this.a = Float64Array.from(shelf);
+    this.b = Float64Array.from(highPass);
+  }
 
   /** Filter x[from, to) and return Σy². */
   sumSquares(x: Float32Array, from: number, to: number): number {
-    const [b0, b1, b2, a1, a2] = this.a;
-    const [c0, c1, c2, d1, d2] = this.b;
+    const sa = this.a;
+    const hb = this.b;
+    const b0 = sa[0];
+    const b1 = sa[1];
+    const b2 = sa[2];
+    const a1 = sa[3];
+    const a2 = sa[4];
+    const c0 = hb[0];
+    const c1 = hb[1];
+    const c2 = hb[2];
+    const d1 = hb[3];
+    const d2 = hb[4];
     let x1 = this.x1;
     let x2 = this.x2;
     let y1 = this.y1;

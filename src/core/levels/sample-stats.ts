@@ -91,6 +91,11 @@ const floatBits = (v: number): number => {
 };
 /** Bits of the smallest float32 ≥ CLIP_LEVEL. */
 const CLIP_BITS = Math.fround(CLIP_LEVEL) >= CLIP_LEVEL ? floatBits(CLIP_LEVEL) : floatBits(CLIP_LEVEL) + 1;
+/** Signed order key of a float32 (as in ChannelState.scan); ±Infinity map beyond every finite value. */
+const orderKey = (v: number): number => {
+  const b = floatBits(v);
+  return b ^ ((b >> 31) & 0x7fffffff);
+};
 /** A flat-top threshold (a float32 value, or the initial Number.MIN_VALUE) as |x| bits. */
 const thresholdBits = (t: number): number => (t === Number.MIN_VALUE ? 1 : floatBits(t));
 
@@ -129,6 +134,9 @@ class ChannelState {
   private dqTail = 0;
   readonly pos = new TopLevels();
   readonly neg = new TopLevels();
+  private cachedPosThr = NaN;
+  private cachedNegThr = NaN;
+  private cachedRareBits = 0;
 
   constructor(readonly subLen: number) {}
 
@@ -202,11 +210,67 @@ class ChannelState {
   }
 
   private rest(x: Float32Array, from: number, to: number): void {
-    this.minMax(x, from, to);
-    this.magnitudes(x, new Int32Array(x.buffer, x.byteOffset, x.length), from, to, this.count - from);
+    this.scan(x, new Int32Array(x.buffer, x.byteOffset, x.length), from, to, this.count - from);
     this.count += to - from;
   }
 
+  /**
+   * Everything but the sums, on the float32 bit patterns (xi = x's bits, no NaN/∞ here):
+   *   - |x| as `b & 0x7fffffff`, which orders exactly like |x|;
+   *   - a signed order key `b ^ ((b >> 31) & 0x7fffffff)`, which orders like x (−0 just below +0).
+   * Integer max/min compile without data-dependent branches, so the hot loop only takes, per
+   * 1 ms piece, the max |x| and the min/max key. A piece is scanned again, sample by sample,
+   * only when it can matter: when it reaches the running min or max (SoX peak counts), or holds
+   * a sample large enough to be clipped or among the top values tracked for flat tops.
+   */
+  private scan(x: Float32Array, xi: Int32Array, from: number, to: number, base: number): void {
+    const subLen = this.subLen;
+    let subFill = this.subFill;
+    let subMax = this.subMaxBits;
+    let rareBits = this.rareBits();
+    let maxKey = this.max === 0 ? -1 : orderKey(this.max);
+    let minKey = this.min === 0 ? 0 : orderKey(this.min);
+    let i = from;
+    while (i < to) {
+      const start = i;
+      const end = Math.min(to, i + subLen - subFill);
+      let am = 0;
+      let hi = -2147483648;
+      let lo = 2147483647;
+      for (; i < end; i++) {
+        const b = xi[i];
+        am = Math.max(am, b & 0x7fffffff);
+        const key = b ^ ((b >> 31) & 0x7fffffff);
+        hi = Math.max(hi, key);
+        lo = Math.min(lo, key);
+      }
+      if (hi >= maxKey || lo <= minKey) {
+        this.minMax(x, start, end);
+        maxKey = this.max === 0 ? -1 : orderKey(this.max);
+        minKey = this.min === 0 ? 0 : orderKey(this.min);
+      }
+      if (am >= rareBits) {
+        for (let j = start; j < end; j++) {
+          const b = xi[j] & 0x7fffffff;
+          if (b >= rareBits) {
+            this.rare(x[j], b, base + j);
+            rareBits = this.rareBits();
+          }
+        }
+      }
+      subMax = Math.max(subMax, am);
+      subFill += end - start;
+      if (subFill === subLen) {
+        this.closeSub(subMax);
+        subFill = 0;
+        subMax = 0;
+      }
+    }
+    this.subFill = subFill;
+    this.subMaxBits = subMax;
+  }
+
+  /** Running min/max and how many samples equal them (SoX "Pk count"), over x[from, to). */
   private minMax(x: Float32Array, from: number, to: number): void {
     let min = this.min;
     let max = this.max;
@@ -233,43 +297,16 @@ class ChannelState {
     this.maxCount = maxCount;
   }
 
-  /**
-   * |x| work on the float32 bit patterns (xi = x's bits): for floats ≥ 0, `bits & 0x7fffffff`
-   * orders exactly like |x|, and integer max/compare compile without data-dependent branches.
-   * Per sample: the 1 ms sub-block max, and one compare that sends the rare samples (clipped, or
-   * large enough to be among the top values tracked for flat tops) to `rare`.
-   */
-  private magnitudes(x: Float32Array, xi: Int32Array, from: number, to: number, base: number): void {
-    const subLen = this.subLen;
-    let subFill = this.subFill;
-    let subMax = this.subMaxBits;
-    let rareBits = this.rareBits();
-    let i = from;
-    while (i < to) {
-      const start = i;
-      const end = Math.min(to, i + subLen - subFill);
-      for (; i < end; i++) {
-        const b = xi[i] & 0x7fffffff;
-        subMax = Math.max(subMax, b);
-        if (b >= rareBits) {
-          this.rare(x[i], b, base + i);
-          rareBits = this.rareBits();
-        }
-      }
-      subFill += end - start;
-      if (subFill === subLen) {
-        this.closeSub(subMax);
-        subFill = 0;
-        subMax = 0;
-      }
-    }
-    this.subFill = subFill;
-    this.subMaxBits = subMax;
-  }
-
   /** The smallest |x| bit pattern that needs `rare`. */
   private rareBits(): number {
-    return Math.min(CLIP_BITS, thresholdBits(this.pos.threshold), thresholdBits(this.neg.threshold));
+    const p = this.pos.threshold;
+    const n = this.neg.threshold;
+    if (p !== this.cachedPosThr || n !== this.cachedNegThr) {
+      this.cachedPosThr = p;
+      this.cachedNegThr = n;
+      this.cachedRareBits = Math.min(CLIP_BITS, thresholdBits(p), thresholdBits(n));
+    }
+    return this.cachedRareBits;
   }
 
   private rare(v: number, bits: number, pos: number): void {

@@ -3,9 +3,10 @@
  *
  * Each call leases a worker (reusing an idle one, else starting one), and takes an AbortSignal:
  * aborting terminates that worker at once, whatever it is doing, and the call resolves with an
- * `aborted` error. Idle workers are terminated after IDLE_MS, so a finished analysis gives its
- * memory back. A worker that crashes (e.g. runs out of memory) resolves its call with an error
- * instead of leaving it hanging.
+ * `aborted` error. Up to PARALLEL_JOBS workers start with the page and stay warm, so it keeps
+ * working offline once loaded (their script is already fetched); any extra idle worker is
+ * terminated after IDLE_MS. A worker that crashes (e.g. runs out of memory) resolves its
+ * call with an error instead of leaving it hanging.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { AnalysisApi, AnalyzeRequest, FileReport, ProgressCallback } from '../../workers/analysis.api';
@@ -15,6 +16,11 @@ import { decodeInPage } from './decode-in-page';
 export type { AnalyzeRequest, FileReport, ProgressUpdate, Stage } from '../../workers/analysis.api';
 
 const IDLE_MS = 10_000;
+
+/** Analyses to run at once: leave a core for the page itself on small machines. */
+export const PARALLEL_JOBS = Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1));
+
+let alive = 0;
 
 interface Lease {
   worker: Worker;
@@ -29,6 +35,7 @@ const idle: Lease[] = [];
 function startWorker(): Lease {
   const worker = new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
   const lease: Lease = { worker, api: wrap<AnalysisApi>(worker), idleTimer: null, onCrash: null };
+  alive++;
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     lease.onCrash?.(event.message || 'the analysis worker stopped');
@@ -42,6 +49,7 @@ function terminate(lease: Lease): void {
   if (i >= 0) idle.splice(i, 1);
   lease.api[releaseProxy]();
   lease.worker.terminate();
+  alive--;
 }
 
 function acquire(): Lease {
@@ -53,8 +61,13 @@ function acquire(): Lease {
 
 function release(lease: Lease): void {
   lease.onCrash = null;
-  lease.idleTimer = setTimeout(() => terminate(lease), IDLE_MS);
   idle.push(lease);
+  if (alive > PARALLEL_JOBS) lease.idleTimer = setTimeout(() => terminate(lease), IDLE_MS);
+}
+
+/** Start the workers ahead of the first file, so their script is loaded while the page is. */
+export function prewarm(): void {
+  while (alive < PARALLEL_JOBS) release(startWorker());
 }
 
 const abortedResult = <T>(): Result<T> => fail('aborted', 'Cancelled.');
@@ -128,5 +141,3 @@ export async function analyzeFile(
   );
 }
 
-/** For tests and the benchmark: how many workers are alive (idle ones included). */
-export const idleWorkerCount = (): number => idle.length;

@@ -191,7 +191,7 @@ describe('the lab page', () => {
     writeFileSync(corrupt, bad);
     const garbage = join(dir, 'notes.wav');
     writeFileSync(garbage, 'These are meeting notes, not audio.\n'.repeat(20));
-    const good = join(dir, 'good <b>name</b>.wav');
+    const good = join(dir, 'good <b>name.wav');
     writeFileSync(good, readFileSync(join(ROOT, 'fixtures/speech/librivox/sense_and_sensibility_01_austen_64kb-0880.wav')));
 
     const page = await newPage();
@@ -200,7 +200,7 @@ describe('the lab page', () => {
     await expect.poll(() => items.count()).toBe(3);
     const badItem = items.filter({ hasText: 'corrupt.wav' });
     const notAudio = items.filter({ hasText: 'notes.wav' });
-    const goodItem = items.filter({ hasText: 'good <b>name</b>.wav' });
+    const goodItem = items.filter({ hasText: 'good <b>name.wav' });
     await expect.poll(() => goodItem.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
     await expect.poll(() => badItem.getAttribute('data-status'), { timeout: 30_000 }).toBe('error');
     await expect.poll(() => notAudio.getAttribute('data-status'), { timeout: 30_000 }).toBe('error');
@@ -260,6 +260,21 @@ describe('the lab page', () => {
     await loadFixture(page, 'speech/asterisk/vm-leavemsg.wav');
     await waitForReport(page);
     await page.close();
+  });
+
+  it('keeps working offline once loaded', async () => {
+    const file = join(dir, 'offline.wav');
+    writeFileSync(file, readFileSync(join(ROOT, 'fixtures/speech/asterisk/conf-now-muted.wav')));
+    const offline = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    offline.on('request', (r) => requests.push(r.url()));
+    const page = await offline.newPage();
+    await page.goto(baseUrl);
+    await page.waitForLoadState('networkidle');
+    await offline.setOffline(true);
+    await page.getByLabel(/audio file/i).setInputFiles(file);
+    await waitForReport(page);
+    expect(await page.getByTestId('declared-rate').innerText()).toContain('8 kHz');
+    await offline.close();
   });
 
   it('switches between light and dark themes', async () => {

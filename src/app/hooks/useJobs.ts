@@ -3,7 +3,7 @@
  * module, a few at a time; each has its own AbortController (Cancel terminates its worker only).
  */
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import { analyzeFile, type FileReport, type ProgressUpdate } from '../../client/analysis-client';
+import { analyzeFile, PARALLEL_JOBS, type FileReport, type ProgressUpdate } from '../../client/analysis-client';
 import type { AnalyzeOptions } from '../../core/analyze';
 import type { CoreError, Result } from '../../core/types';
 import type { Fixture } from '../fixtures';
@@ -65,8 +65,6 @@ const newJob = (file: File, fixture: Fixture | null): Job => ({
   error: null,
 });
 
-/** Leave a core free for the page itself on small machines. */
-const MAX_PARALLEL = Math.max(1, Math.min(3, (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2) - 1));
 
 export interface Jobs {
   jobs: Job[];
@@ -87,7 +85,7 @@ export function useJobs(options: AnalyzeOptions = {}): Jobs {
   useEffect(() => {
     let running = jobs.filter((j) => j.status === 'running').length;
     for (const job of jobs) {
-      if (running >= MAX_PARALLEL) break;
+      if (running >= PARALLEL_JOBS) break;
       if (job.status !== 'queued' || launched.current.has(job.id)) continue;
       launched.current.add(job.id);
       running++;

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { createSpectrogramAccumulator, planSpectrogram } from '../../../src/core/display/spectrogram';
+import { spectrogramJson } from '../../../workers/spectrogram-json';
+
+describe('spectrogramJson', () => {
+  it('writes [channel][frame][bin] of 0..255, as wavesurfer.js reads it', () => {
+    const sr = 8000;
+    const n = 4000;
+    const plan = planSpectrogram(sr, n);
+    const acc = createSpectrogramAccumulator(sr, 2, plan);
+    acc.push([Float32Array.from({ length: n }, (_, i) => Math.sin(i / 3)), new Float32Array(n)]);
+    const s = acc.finish();
+    const data = JSON.parse(spectrogramJson(s)) as number[][][];
+    expect(data.length).toBe(2);
+    expect(data[0].length).toBe(s.frameCount);
+    expect(data[0][0].length).toBe(s.binCount);
+    expect(data[0].flat()).toEqual(Array.from(s.channels[0]));
+    expect(data[1].flat().every((v) => v === 0)).toBe(true);
+  });
+});

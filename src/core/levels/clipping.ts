@@ -3,9 +3,10 @@
  *
  * Full-scale clipping: a sample is clipped when |x| ≥ 0.999 FS; a clip run is ≥ 3 consecutive
  * clipped samples in one channel (Audacity's Find Clipping starts a region after 3). SoX's
- * "Pk count" (samples equal to the channel's min or max) is kept beside it for comparison: on
- * audio hard-clipped at full scale the two agree, because every clipped sample sits exactly at
- * the rail.
+ * "Pk count" (samples equal to the channel's min or max) is kept beside it (`peakCount`). On
+ * audio hard-clipped at full scale the two agree when every sample ≥ 0.999 sits on the rail;
+ * samples that pass within 0.1 % of full scale without being clipped count here and not in SoX
+ * (15 of 6,804 on LibriVox speech hard-clipped by +20 dB).
  *
  * Flat tops below full scale: audio clipped upstream and then turned down keeps plateaus of
  * identical sample values at ±p with p < 0.999. Per channel and polarity we keep the 16 largest
@@ -27,6 +28,10 @@
  * (8-bit speech at −20 dB has thousands of runs at ±1 LSB), not a ceiling. When the table is
  * full and nothing below the candidate is tracked, the spike cannot be judged and nothing is
  * reported.
+ * Measured spike ratios (15 speech fixtures, sines of 20 Hz–1 kHz): clean, µ-law, A-law and 8-bit
+ * speech and quantised sines ≤ 1.4; speech clipped by +12 dB then turned down 6 dB, 16-bit,
+ * 15–150. The same flat tops requantised to µ-law read 0.7–7.5 (µ-law's coarse top steps
+ * collect the entry samples), so about half of those are missed.
  */
 
 /** |x| at or above this is clipped (0.999 FS ≈ −0.0087 dBFS). */

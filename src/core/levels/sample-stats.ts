@@ -78,7 +78,7 @@ export interface SampleStats {
   clipping: ClippingSummary;
 }
 
-// Float32 bit patterns of |x| (see ChannelState.magnitudes).
+// Float32 bit patterns (see ChannelState.scan).
 const scratchF = new Float32Array(1);
 const scratchI = new Int32Array(scratchF.buffer);
 const bitsToFloat = (bits: number): number => {

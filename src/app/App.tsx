@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { FileList } from './components/FileList';
 import { OpenPanel } from './components/OpenPanel';
 import { Report } from './components/Report';
+import type { VadSettings } from '../core/summary/types';
 import { errorMessage, errorTitle } from './error-text';
 import { fetchFixture, type Fixture } from './fixtures';
 import { useJobs, type Job } from './hooks/useJobs';
@@ -49,8 +50,17 @@ function useWindowDrop(onFiles: (files: File[]) => void): boolean {
   return dragging;
 }
 
-function JobView({ job, theme, onCancel }: { job: Job; theme: 'light' | 'dark'; onCancel(): void }) {
-  if (job.status === 'done' && job.report) return <Report key={job.id} file={job.file} report={job.report} theme={theme} />;
+interface JobViewProps {
+  job: Job;
+  theme: 'light' | 'dark';
+  onCancel(): void;
+  onRerun(vad: Partial<VadSettings>): void;
+}
+
+function JobView({ job, theme, onCancel, onRerun }: JobViewProps) {
+  if (job.status === 'done' && job.report) {
+    return <Report key={`${job.id}#${job.run}`} file={job.file} report={job.report} theme={theme} onRerun={onRerun} />;
+  }
   return (
     <article className="report report-pending" aria-labelledby="pending-title">
       <h2 id="pending-title" className="file-name">
@@ -128,7 +138,12 @@ export function App() {
         </aside>
         <main className="content">
           {selected ? (
-            <JobView job={selected} theme={theme} onCancel={() => cancel(selected.id)} />
+            <JobView
+              job={selected}
+              theme={theme}
+              onCancel={() => cancel(selected.id)}
+              onRerun={(vad) => retry(selected.id, { vad })}
+            />
           ) : (
             <section className="empty" aria-label="Getting started">
               <h2>Open a recording to see what happened to it</h2>

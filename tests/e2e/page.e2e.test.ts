@@ -68,8 +68,8 @@ async function exportSummary(page: Page): Promise<unknown> {
   return { fileName: download.suggestedFilename(), doc: JSON.parse(readFileSync(path, 'utf8')) as unknown };
 }
 
-async function cliSummary(file: string): Promise<unknown> {
-  const { stdout } = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), 'analyze', file, '--json'], {
+async function cliSummary(file: string, flags: string[] = []): Promise<unknown> {
+  const { stdout } = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), 'analyze', file, '--json', ...flags], {
     cwd: ROOT,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -172,6 +172,26 @@ describe('the lab page', () => {
     const checked = validateSummary(doc);
     expect(checked.valid ? [] : checked.errors).toEqual([]);
     const cli = await cliSummary(join(ROOT, 'fixtures/generated/clipped-16k.wav'));
+    expect(withoutGenerator(doc)).toEqual(withoutGenerator(cli));
+    await page.close();
+  });
+
+  it('re-analyses with other VAD settings and exports what the CLI prints with the same flags', async () => {
+    const page = await newPage();
+    const fixture = 'speech/librivox/sense_and_sensibility_01_austen_64kb-0890.wav';
+    await loadFixture(page, fixture);
+    await waitForReport(page);
+    await page.getByText('VAD settings').click();
+    await page.getByLabel('Sensitivity (0–1)').fill('0.6');
+    await page.getByLabel('Min silence (s)').fill('0.5');
+    await page.getByRole('button', { name: 'Re-analyse' }).click();
+    await expect.poll(async () => (await page.locator('.report .fine').allInnerTexts()).join(' '), { timeout: 30_000 }).toContain('sensitivity 0.6');
+    await waitForReport(page);
+    const { doc } = (await exportSummary(page)) as { doc: { vad: { settings: { threshold: number; minSilenceSec: number } } } };
+    expect(doc.vad.settings.threshold).toBe(0.6);
+    expect(doc.vad.settings.minSilenceSec).toBe(0.5);
+    expect(await page.locator('.export code').innerText()).toContain('--vad-threshold 0.6 --vad-min-silence 0.5');
+    const cli = await cliSummary(join(ROOT, 'fixtures', fixture), ['--vad-threshold', '0.6', '--vad-min-silence', '0.5']);
     expect(withoutGenerator(doc)).toEqual(withoutGenerator(cli));
     await page.close();
   });

@@ -1,5 +1,19 @@
 import { useId, useMemo, useState } from 'react';
 import type { FileReport } from '../../client/analysis-client';
+import type { VadSettings } from '../../core/summary/types';
+import { DEFAULT_VAD_SETTINGS } from '../../core/vad/defaults';
+
+/** The CLI flags that reproduce these VAD settings (none for the defaults). */
+export function cliFlags(settings: VadSettings, keepName: boolean): string {
+  const flags: string[] = [];
+  if (keepName) flags.push('--keep-name');
+  if (settings.threshold !== DEFAULT_VAD_SETTINGS.threshold) flags.push(`--vad-threshold ${settings.threshold}`);
+  if (settings.minSpeechSec !== DEFAULT_VAD_SETTINGS.minSpeechSec) flags.push(`--vad-min-speech ${settings.minSpeechSec}`);
+  if (settings.minSilenceSec !== DEFAULT_VAD_SETTINGS.minSilenceSec) flags.push(`--vad-min-silence ${settings.minSilenceSec}`);
+  if (settings.padSec !== DEFAULT_VAD_SETTINGS.padSec) flags.push(`--vad-pad ${settings.padSec}`);
+  if (settings.absoluteFloorDbfs !== null) flags.push(`--vad-floor-dbfs ${settings.absoluteFloorDbfs}`);
+  return flags.map((f) => ` ${f}`).join('');
+}
 
 /** The name of the downloaded file: stays on this machine, so it may use the real name. */
 export function exportFileName(name: string): string {
@@ -41,7 +55,10 @@ export function ExportPanel({ report, fileName }: { report: FileReport; fileName
       <p className="fine">
         Only this document, and only when you export it: aggregate numbers, no samples, spectra or anything the audio could be rebuilt from.
         The file is identified by a hash of its bytes; its name is left out unless you tick “Keep file name”. It is the same document{' '}
-        <code>audio-path-lab analyze --json</code> prints, checked against the summary schema{invalid ? '' : ' (valid)'}.
+        <code>
+          npm run cli -- analyze &lt;file&gt; --json{cliFlags(doc.vad.settings, keepName)}
+        </code>{' '}
+        prints, checked against the summary schema{invalid ? '' : ' (valid)'}.
       </p>
       {invalid ? (
         <p className="warn-text" role="status">

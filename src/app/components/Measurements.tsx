@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
-import type { Summary } from '../../core/summary/types';
+import type { Summary, VadSettings } from '../../core/summary/types';
 import { channelName, fmtDb, fmtNumber, fmtPercent, fmtSec } from '../format';
 import { layoutName } from './FormatCard';
+import { VadSettingsForm } from './VadSettingsForm';
 
 function Row({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
   return (
@@ -106,7 +107,7 @@ export function ClippingCard({ summary }: { summary: Summary }) {
   );
 }
 
-export function SpeechCard({ summary }: { summary: Summary }) {
+export function SpeechCard({ summary, onRerun }: { summary: Summary; onRerun(settings: Partial<VadSettings>): void }) {
   const { vad, silence } = summary;
   return (
     <section className="card" aria-labelledby="speech-heading">
@@ -123,8 +124,9 @@ export function SpeechCard({ summary }: { summary: Summary }) {
       </dl>
       <p className="fine">
         VAD: built-in, sensitivity {vad.settings.threshold}, min speech {vad.settings.minSpeechSec} s, min silence {vad.settings.minSilenceSec} s,
-        padding {vad.settings.padSec} s.
+        padding {vad.settings.padSec} s{vad.settings.absoluteFloorDbfs === null ? '' : `, floor ${vad.settings.absoluteFloorDbfs} dBFS`}.
       </p>
+      <VadSettingsForm settings={vad.settings} onRerun={onRerun} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import type { FileReport } from '../../client/analysis-client';
+import type { VadSettings } from '../../core/summary/types';
 import type { Theme } from '../hooks/useTheme';
 import { fmtRate, fmtSec } from '../format';
 import { ExportPanel } from './ExportPanel';
@@ -12,9 +13,10 @@ interface Props {
   file: File;
   report: FileReport;
   theme: Theme;
+  onRerun(vad: Partial<VadSettings>): void;
 }
 
-export function Report({ file, report, theme }: Props) {
+export function Report({ file, report, theme, onRerun }: Props) {
   const player = useRef<PlayerHandle>(null);
   const { summary } = report;
   const src = summary.source;
@@ -47,7 +49,7 @@ export function Report({ file, report, theme }: Props) {
       <Findings findings={summary.findings} notes={report.findingNotes} onSeek={seek} />
       <div className="card-grid">
         <LevelsTable summary={summary} />
-        <SpeechCard summary={summary} />
+        <SpeechCard summary={summary} onRerun={onRerun} />
         <NoiseCard summary={summary} />
         <ClippingCard summary={summary} />
         <LayoutCard summary={summary} />

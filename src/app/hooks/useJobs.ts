@@ -14,6 +14,10 @@ export interface Job {
   id: string;
   file: File;
   fixture: Fixture | null;
+  /** Analysis settings (VAD); the defaults unless the user re-ran with others. */
+  options: AnalyzeOptions;
+  /** Bumped on every retry, so a late result of an earlier run is ignored. */
+  run: number;
   status: JobStatus;
   progress: ProgressUpdate | null;
   report: FileReport | null;
@@ -23,9 +27,9 @@ export interface Job {
 type Action =
   | { type: 'add'; jobs: Job[] }
   | { type: 'start'; id: string }
-  | { type: 'progress'; id: string; progress: ProgressUpdate }
-  | { type: 'finish'; id: string; result: Result<FileReport> }
-  | { type: 'retry'; id: string }
+  | { type: 'progress'; id: string; run: number; progress: ProgressUpdate }
+  | { type: 'finish'; id: string; run: number; result: Result<FileReport> }
+  | { type: 'retry'; id: string; options?: AnalyzeOptions }
   | { type: 'remove'; id: string };
 
 function update(jobs: Job[], id: string, change: (job: Job) => Job): Job[] {
@@ -39,16 +43,24 @@ function reducer(jobs: Job[], action: Action): Job[] {
     case 'start':
       return update(jobs, action.id, (j) => ({ ...j, status: 'running', progress: null, error: null }));
     case 'progress':
-      return update(jobs, action.id, (j) => (j.status === 'running' ? { ...j, progress: action.progress } : j));
+      return update(jobs, action.id, (j) => (j.status === 'running' && j.run === action.run ? { ...j, progress: action.progress } : j));
     case 'finish':
       return update(jobs, action.id, (j) => {
-        if (j.status !== 'running') return j;
+        if (j.status !== 'running' || j.run !== action.run) return j;
         if (action.result.ok) return { ...j, status: 'done', report: action.result.value, progress: null };
         const error = action.result.error;
         return { ...j, status: error.code === 'aborted' ? 'cancelled' : 'error', error, progress: null };
       });
     case 'retry':
-      return update(jobs, action.id, (j) => ({ ...j, status: 'queued', error: null, report: null, progress: null }));
+      return update(jobs, action.id, (j) => ({
+        ...j,
+        options: action.options ?? j.options,
+        run: j.run + 1,
+        status: 'queued',
+        error: null,
+        report: null,
+        progress: null,
+      }));
     case 'remove':
       return jobs.filter((j) => j.id !== action.id);
   }
@@ -59,6 +71,8 @@ const newJob = (file: File, fixture: Fixture | null): Job => ({
   id: `job-${nextId++}`,
   file,
   fixture,
+  options: {},
+  run: 0,
   status: 'queued',
   progress: null,
   report: null,
@@ -71,33 +85,32 @@ export interface Jobs {
   addFiles(files: readonly File[], fixture?: Fixture | null): string[];
   addFailed(name: string, error: CoreError, fixture?: Fixture | null): string;
   cancel(id: string): void;
-  retry(id: string): void;
+  retry(id: string, options?: AnalyzeOptions): void;
   remove(id: string): void;
 }
 
-export function useJobs(options: AnalyzeOptions = {}): Jobs {
+export function useJobs(): Jobs {
   const [jobs, dispatch] = useReducer(reducer, []);
   const controllers = useRef(new Map<string, AbortController>());
   const launched = useRef(new Set<string>());
-  const optionsRef = useRef(options);
-  optionsRef.current = options;
 
   useEffect(() => {
     let running = jobs.filter((j) => j.status === 'running').length;
     for (const job of jobs) {
       if (running >= PARALLEL_JOBS) break;
-      if (job.status !== 'queued' || launched.current.has(job.id)) continue;
-      launched.current.add(job.id);
+      const key = `${job.id}#${job.run}`;
+      if (job.status !== 'queued' || launched.current.has(key)) continue;
+      launched.current.add(key);
       running++;
       const controller = new AbortController();
       controllers.current.set(job.id, controller);
       dispatch({ type: 'start', id: job.id });
-      void analyzeFile(job.file, { name: job.file.name, options: optionsRef.current }, controller.signal, (progress) =>
-        dispatch({ type: 'progress', id: job.id, progress }),
+      void analyzeFile(job.file, { name: job.file.name, options: job.options }, controller.signal, (progress) =>
+        dispatch({ type: 'progress', id: job.id, run: job.run, progress }),
       ).then((result) => {
-        controllers.current.delete(job.id);
-        launched.current.delete(job.id);
-        dispatch({ type: 'finish', id: job.id, result });
+        if (controllers.current.get(job.id) === controller) controllers.current.delete(job.id);
+        launched.current.delete(key);
+        dispatch({ type: 'finish', id: job.id, run: job.run, result });
       });
     }
   }, [jobs]);
@@ -126,7 +139,10 @@ export function useJobs(options: AnalyzeOptions = {}): Jobs {
     controllers.current.get(id)?.abort();
   }, []);
 
-  const retry = useCallback((id: string) => dispatch({ type: 'retry', id }), []);
+  const retry = useCallback((id: string, options?: AnalyzeOptions) => {
+    controllers.current.get(id)?.abort();
+    dispatch({ type: 'retry', id, options });
+  }, []);
 
   const remove = useCallback((id: string) => {
     controllers.current.get(id)?.abort();

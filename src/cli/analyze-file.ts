@@ -1,12 +1,14 @@
 import { basename } from 'node:path';
 import { createAnalyzer, type AnalyzeOptions } from '../core/analyze';
-import { buildSummary } from '../core/summary/build';
+import { summarize } from '../core/summary/build';
+import type { FindingThresholds } from '../core/findings/thresholds';
 import type { Summary } from '../core/summary/types';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
 import { openAudioFile } from '../node/decode';
 
 export interface AnalyzeFileOptions extends AnalyzeOptions {
   keepName?: boolean;
+  thresholds?: Partial<FindingThresholds>;
 }
 
 /**
@@ -21,13 +23,14 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
     const analyzer = createAnalyzer(audio.probe.decodedSampleRateHz, audio.probe.channels, options);
     for await (const chunk of audio.chunks()) analyzer.push(chunk);
     const measurements = analyzer.finish();
-    const summary = buildSummary({
+    const summary = summarize({
       probe: audio.probe,
       measurements,
       contentHash: await audio.contentHash(),
       name: basename(path),
       keepName: options.keepName ?? false,
       warnings: audio.probe.warnings ?? [],
+      thresholds: options.thresholds,
     });
     return ok(summary);
   } catch (error) {

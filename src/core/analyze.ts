@@ -1,9 +1,11 @@
 /**
  * The one analysis entry point: the CLI, the workers and the tests all call this.
- * TEMPORARY STUB: returns placeholder numbers until the measurement modules land; the
- * signature is the contract the page and CLI build against.
+ *
+ * Every measurement is a streaming accumulator, so one pass over the audio in chunks of any size
+ * feeds them all; memory is bounded by the frame table (a few floats per 10 ms), not the file.
+ * At the end the frame-level measurements (VAD → silence, SNR, bandwidth, layout) are derived.
  */
-import type { Accumulator, PcmAudio, TimeRange } from './types';
+import type { Accumulator, PcmAudio } from './types';
 import type {
   BandwidthSummary,
   ChannelSummary,
@@ -15,6 +17,15 @@ import type {
   VadSettings,
   VadSummary,
 } from './summary/types';
+import type { Diagnostics } from './diagnostics';
+import { createLevels } from './levels/levels';
+import { createFrameAnalysis } from './frames/frame-analysis';
+import { deriveFrameMeasurements } from './frames/derive';
+import { createWadaSnr } from './snr/wada';
+import { createHumAnalysis } from './hum/hum';
+import { createEchoAnalysis } from './echo/cepstrum-echo';
+import { createZeroRuns } from './dropouts/zero-runs';
+import { createClipRanges } from './levels/clip-ranges';
 
 export interface AnalyzeOptions {
   vad?: Partial<VadSettings>;
@@ -35,6 +46,11 @@ export interface Measurements {
   snr: SnrSummary;
   bandwidth: BandwidthSummary;
   layout: LayoutSummary;
+  /** Per 10 ms frame, 1 = speech (after hangover and padding); for plots, not for the summary. */
+  vadFrames: Uint8Array;
+  vadFrameSec: number;
+  /** Evidence for the failure-plane detectors. */
+  diagnostics: Diagnostics;
   warnings: string[];
 }
 
@@ -43,40 +59,63 @@ export function createAnalyzer(
   channelCount: number,
   options: AnalyzeOptions = {},
 ): Accumulator<Measurements> {
+  const levels = createLevels(sampleRateHz, channelCount);
+  const frames = createFrameAnalysis(sampleRateHz, channelCount);
+  const wada = createWadaSnr(channelCount);
+  const hum = createHumAnalysis(sampleRateHz, channelCount);
+  const echo = createEchoAnalysis(sampleRateHz, channelCount);
+  const zeroRuns = createZeroRuns(sampleRateHz, channelCount);
+  const clipRanges = createClipRanges(sampleRateHz, channelCount);
+  const parts: Array<Accumulator<unknown>> = [levels, frames, wada, hum, echo, zeroRuns, clipRanges];
   let frameCount = 0;
   return {
     push(channels) {
-      frameCount += channels[0]?.length ?? 0;
+      if (channels.length !== channelCount) {
+        throw new RangeError(`expected ${channelCount} channels, got ${channels.length}`);
+      }
+      const n = channels[0]?.length ?? 0;
+      if (n === 0) return;
+      for (const c of channels) if (c.length !== n) throw new RangeError('channels of one chunk differ in length');
+      frameCount += n;
+      for (const part of parts) part.push(channels);
     },
     finish() {
+      const l = levels.finish();
+      const table = frames.finish();
+      const w = wada.finish();
+      const zeroSamples = l.channels.reduce((a, c) => a + c.digitalSilenceRatio, 0) / Math.max(1, channelCount);
+      const f = deriveFrameMeasurements(table, options.vad ?? {}, {}, { digitalSilenceRatio: zeroSamples, wadaDb: w.snrDb });
+      const warnings: string[] = [];
+      if (l.levels.nonFiniteSamples > 0) {
+        warnings.push(`${l.levels.nonFiniteSamples} samples were NaN or infinite; they were counted as 0 in every measurement.`);
+      }
       const durationSec = frameCount / sampleRateHz;
-      const segments: TimeRange[] = [{ startSec: 0, endSec: durationSec }];
+      const frameSec = table.hopSec;
+      const lastFrame = f.frameDecisions.length - 1;
       return {
         sampleRateHz,
         channelCount,
         frameCount,
         durationSec,
-        levels: {
-          peakDbfs: 0, rmsDbfs: -20, dcOffset: 0, crestFactor: 10, noiseFloorDbfs: -60,
-          activeSpeechLevelDbfs: null, speechActivityRatio: null, integratedLoudnessLufs: null,
-          nonFiniteSamples: 0,
+        levels: l.levels,
+        channels: l.channels,
+        clipping: l.clipping,
+        silence: f.silence,
+        vad: f.vad,
+        snr: f.snr,
+        bandwidth: f.bandwidth,
+        layout: f.layout,
+        vadFrames: f.frameDecisions,
+        vadFrameSec: frameSec,
+        diagnostics: {
+          hum: hum.finish(),
+          echo: echo.finish(),
+          zeroRuns: zeroRuns.finish(),
+          speechAtStart: lastFrame >= 0 && f.rawDecisions[0] === 1,
+          speechAtEnd: lastFrame >= 0 && f.rawDecisions[lastFrame] === 1,
+          clippedRanges: clipRanges.finish(),
         },
-        channels: Array.from({ length: channelCount }, () => ({
-          peakDbfs: 0, rmsDbfs: -20, dcOffset: 0, crestFactor: 10, noiseFloorDbfs: -60,
-          clippingRatio: 0, clippedSamples: 0, digitalSilenceRatio: 0,
-        })),
-        clipping: { ratio: 0, clippedSamples: 0, runs: 0, flatTop: { detected: false, levelDbfs: null, samples: 0, runs: 0 } },
-        silence: { ratio: 0, digitalSilenceRatio: 0, thresholdDbfs: null, frameSec: 0.02 },
-        vad: {
-          engine: 'builtin',
-          settings: { threshold: 0.5, minSpeechSec: 0.1, minSilenceSec: 0.3, padSec: 0.1, absoluteFloorDbfs: null, ...options.vad },
-          frameSec: 0.01, segments, speechRatio: 1, firstSpeechSec: 0, lastSpeechEndSec: durationSec,
-          leadingSilenceSec: 0, trailingSilenceSec: 0,
-        },
-        snr: { db: null, wadaDb: null, noiseIsDigitalSilence: false, noiseDbfs: null, speechDbfs: null },
-        bandwidth: { effectiveHz: null, fractionOfNyquist: null },
-        layout: { kind: channelCount === 1 ? 'mono' : 'stereo', interChannelCorrelation: null, levelDifferenceDb: null, deadChannels: [], monoDownmixDeltaDb: null },
-        warnings: ['stub analyzer'],
+        warnings,
       };
     },
   };

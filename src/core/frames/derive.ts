@@ -22,6 +22,8 @@ export interface FrameMeasurements {
   layout: LayoutSummary;
   /** Per 10 ms frame (table.hopSec), 1 = speech after hangover and padding. */
   frameDecisions: Uint8Array;
+  /** The same before hangover and padding: what the level test alone said. */
+  rawDecisions: Uint8Array;
 }
 
 export interface DeriveExtras {
@@ -49,6 +51,7 @@ export function deriveFrameMeasurements(
     bandwidth,
     layout,
     frameDecisions: vad.decisions,
+    rawDecisions: vad.rawDecisions,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Measurements } from '../analyze';
 import type { ContainerProbe } from '../types';
+import { runDetectors } from '../findings/run';
+import type { FindingThresholds } from '../findings/thresholds';
 import { SUMMARY_SCHEMA_ID, type Finding, type Summary } from './types';
 
 export const GENERATOR_VERSION = '0.1.0';
@@ -14,6 +16,17 @@ export interface SummaryInput {
   findings?: Finding[];
   /** Extra warnings from reading (probe, decoder). */
   warnings?: string[];
+}
+
+/**
+ * Measurements → findings → summary: what the CLI prints and the page exports, from one place.
+ */
+export function summarize(input: Omit<SummaryInput, 'findings'> & { thresholds?: Partial<FindingThresholds> }): Summary {
+  const findings = runDetectors(
+    { declaredSampleRateHz: input.probe.sampleRateHz, codec: input.probe.codec, m: input.measurements },
+    input.thresholds,
+  );
+  return buildSummary({ ...input, findings });
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * Every number a detector compares against, in one place, with its unit in its name.
+ * The defaults are documented in docs/findings.md; callers may override any of them
+ * (CLI: --threshold name=value; page: settings).
+ */
+export interface FindingThresholds {
+  /** clipping: share of samples at ≥ 0.999 FS for warn / critical, and runs ≥ 3 needed at all. */
+  clippingWarnRatio: number;
+  clippingCriticalRatio: number;
+  clippingMinRuns: number;
+  /** low-level: active speech level below these, dBFS. Nominal speech is about −26 dBov (P.56). */
+  lowLevelWarnDbfs: number;
+  lowLevelCriticalDbfs: number;
+  /** low-snr: active-speech SNR below these, dB. */
+  lowSnrWarnDb: number;
+  lowSnrCriticalDb: number;
+  /** dc-offset: |mean| at or above this, full-scale units. */
+  dcOffsetWarn: number;
+  /** hum: line prominence over its neighbourhood, dB, and its level must exceed this, dBFS. */
+  humProminenceDb: number;
+  humMinLevelDbfs: number;
+  /** band-limited: effective bandwidth below this fraction of Nyquist. */
+  bandLimitedFraction: number;
+  /** channel-imbalance: |L − R| over active frames, dB. */
+  imbalanceDb: number;
+  /** dropouts: edge abruptness above this counts as a hard cut; runs needed inside speech. */
+  dropoutAbruptness: number;
+  dropoutMinRuns: number;
+  dropoutMaxRunSec: number;
+  /** echo: cepstral peak height (≈ echo gain) and robust score. */
+  echoMinHeight: number;
+  echoMinScore: number;
+  /** long-leading-silence: seconds before the first speech. */
+  leadingSilenceWarnSec: number;
+  /** leading/trailing-speech-cut: speech this close to the edge counts as touching it, seconds. */
+  edgeSec: number;
+}
+
+export const DEFAULT_THRESHOLDS: FindingThresholds = {
+  clippingWarnRatio: 1e-4,
+  clippingCriticalRatio: 1e-3,
+  clippingMinRuns: 1,
+  lowLevelWarnDbfs: -36,
+  lowLevelCriticalDbfs: -46,
+  lowSnrWarnDb: 15,
+  lowSnrCriticalDb: 5,
+  dcOffsetWarn: 0.005,
+  humProminenceDb: 10,
+  humMinLevelDbfs: -80,
+  bandLimitedFraction: 0.6,
+  imbalanceDb: 4,
+  dropoutAbruptness: 0.3,
+  dropoutMinRuns: 2,
+  dropoutMaxRunSec: 0.2,
+  echoMinHeight: 0.15,
+  echoMinScore: 20,
+  leadingSilenceWarnSec: 2,
+  edgeSec: 0.02,
+};
+
+export function resolveThresholds(overrides: Partial<FindingThresholds> = {}): FindingThresholds {
+  return { ...DEFAULT_THRESHOLDS, ...overrides };
+}

@@ -38,6 +38,8 @@ export interface ContainerProbe {
   /** From the header; null when the container does not say without reading it all. */
   durationSec: number | null;
   bytes: number;
+  /** Problems met while reading the header that did not stop the analysis (e.g. truncation). */
+  warnings?: string[];
 }
 
 /** A failure reported as data, never thrown across a worker boundary. */

@@ -17,7 +17,7 @@ import { summarize } from '../src/core/summary/build';
 import type { Summary } from '../src/core/summary/types';
 import { validateSummary } from '../src/core/summary/validate';
 import { AudioPathError, fail, ok, type Accumulator, type ContainerProbe, type Result } from '../src/core/types';
-import { blobSource, hashBlob, probeBlob, wavChunks, type ProbeWithWarnings } from './core-io';
+import { hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
 import { spectrogramJson } from './spectrogram-json';
 
 export interface AnalyzeRequest {
@@ -112,17 +112,13 @@ function createPipeline(sampleRateHz: number, channelCount: number, expectedFram
   };
 }
 
-async function report(
-  file: Blob,
+function report(
   probe: ProbeWithWarnings,
   request: AnalyzeRequest,
   started: number,
   finished: ReturnType<ReturnType<typeof createPipeline>['finish']>,
-  progress: ProgressCallback,
-  hashFrom: number,
-): Promise<FileReport> {
-  const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: hashFrom + (0.98 - hashFrom) * f }));
-  progress({ stage: 'finishing', fraction: 0.99 });
+  contentHash: string,
+): FileReport {
   // The same call, with the same inputs, as the CLI (src/cli/analyze-file.ts): one document.
   const input = {
     probe,
@@ -166,13 +162,16 @@ export const api = {
     const started = performance.now();
     const progress = throttle(onProgress);
     try {
+      const opened = await readWav(file);
+      if (!opened.ok) return opened;
       const expected = probe.durationSec !== null ? Math.round(probe.durationSec * probe.decodedSampleRateHz) : 0;
       const pipeline = createPipeline(probe.decodedSampleRateHz, probe.channels, expected, request.options);
-      for await (const { channels, bytesRead } of wavChunks(blobSource(file), probe)) {
+      for await (const { channels, bytesRead } of opened.value.chunks) {
         pipeline.push(channels);
-        progress({ stage: 'analysing', fraction: 0.9 * (bytesRead / Math.max(1, file.size)) });
+        progress({ stage: 'analysing', fraction: 0.97 * (bytesRead / Math.max(1, file.size)) });
       }
-      return ok(await report(file, probe, request, started, pipeline.finish(), progress, 0.9));
+      progress({ stage: 'finishing', fraction: 0.98 });
+      return ok(report(probe, request, started, pipeline.finish(), opened.value.contentHash()));
     } catch (error) {
       return toResult(error);
     }
@@ -198,7 +197,9 @@ export const api = {
         pipeline.push(channels.map((c) => c.subarray(i, end)));
         progress({ stage: 'analysing', fraction: 0.4 + 0.5 * (end / frames) });
       }
-      return ok(await report(file, probe, request, started, pipeline.finish(), progress, 0.9));
+      const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: 0.9 + 0.08 * f }));
+      progress({ stage: 'finishing', fraction: 0.98 });
+      return ok(report(probe, request, started, pipeline.finish(), contentHash));
     } catch (error) {
       return toResult(error);
     }

@@ -1,11 +1,11 @@
 /**
- * File access for the worker: a ByteSource over a Blob, and thin adapters to the core's
- * container probe, streaming WAV decoder and content hash.
- *
- * TEMPORARY: until src/core/format/{probe,wav-stream}.ts and src/core/hash.ts land, this reads
- * plain PCM WAV headers itself so the page can be built and driven end to end.
+ * File access for the worker: a ByteSource over a Blob (the File never leaves the worker as a
+ * whole), the container probe, and a streaming read that decodes WAV with the core decoder and
+ * hashes every byte in the same pass, like the CLI's reader (src/node/decode.ts).
  */
-import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../src/core/types';
+import { createWavDecoder, parseWavHeader, type WavLayout } from '../src/core/format/wav';
+import { createContentHasher } from '../src/core/hash';
+import { fail, ok, type ContainerProbe, type Result } from '../src/core/types';
 
 export interface ByteSource {
   size: number;
@@ -25,91 +25,87 @@ export function blobSource(blob: Blob): ByteSource {
 
 export type ProbeWithWarnings = ContainerProbe & { warnings?: string[] };
 
-interface WavLayout {
-  dataOffset: number;
-  dataBytes: number;
-  blockAlign: number;
-  bits: number;
-  format: number;
+const READ_BYTES = 1 << 20;
+const HEAD_BYTES = 1 << 16;
+
+/** Name the container from its magic bytes (null: no known audio signature). */
+function sniffContainer(head: Uint8Array): string | null {
+  const s = (o: number, n: number): string => String.fromCharCode(...head.subarray(o, o + n));
+  if (s(0, 4) === 'RIFF' && s(8, 4) === 'WAVE') return 'wav';
+  if (s(0, 4) === 'fLaC') return 'flac';
+  if (s(0, 4) === 'OggS') return 'ogg';
+  if (s(0, 3) === 'ID3' || (head[0] === 0xff && (head[1] & 0xe0) === 0xe0)) return 'mp3';
+  if (s(4, 4) === 'ftyp') return 'mp4';
+  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'webm';
+  return null;
 }
 
+async function readWavHeader(source: ByteSource): Promise<Result<{ layout: WavLayout; probe: ProbeWithWarnings }>> {
+  if (source.size === 0) return fail('empty-file', 'The file is empty (0 bytes).');
+  const head = await source.read(0, HEAD_BYTES);
+  const container = sniffContainer(head);
+  if (container === null) return fail('not-audio', 'This does not look like an audio file (no known container signature).');
+  if (container !== 'wav') {
+    return fail('unsupported-codec', `${container.toUpperCase()} files cannot be probed yet.`);
+  }
+  return parseWavHeader(head, source.size);
+}
 
 export async function probeBlob(file: Blob): Promise<Result<ProbeWithWarnings>> {
-  const r = await parse(blobSource(file));
-  return r.ok ? ok(r.value.probe) : r;
+  const parsed = await readWavHeader(blobSource(file));
+  return parsed.ok ? ok(parsed.value.probe) : parsed;
 }
 
-async function parse(source: ByteSource): Promise<Result<{ probe: ProbeWithWarnings; layout: WavLayout }>> {
-  const file = { size: source.size };
-  if (file.size === 0) return fail('empty-file', 'The file is empty.');
-  const head = await source.read(0, 65536);
-  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const tag = (o: number): string => String.fromCharCode(head[o], head[o + 1], head[o + 2], head[o + 3]);
-  if (head.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') {
-    return fail('unsupported-codec', 'Only WAV is readable until the core probe lands.');
-  }
-  let off = 12;
-  let fmt: { format: number; channels: number; rate: number; bits: number; blockAlign: number } | null = null;
-  while (off + 8 <= head.length) {
-    const id = tag(off);
-    const size = v.getUint32(off + 4, true);
-    if (id === 'fmt ') {
-      let format = v.getUint16(off + 8, true);
-      if (format === 0xfffe) format = v.getUint16(off + 32, true);
-      fmt = { format, channels: v.getUint16(off + 10, true), rate: v.getUint32(off + 12, true), blockAlign: v.getUint16(off + 20, true), bits: v.getUint16(off + 22, true) };
-    } else if (id === 'data') {
-      if (!fmt) return fail('absurd-header', 'data before fmt');
-      const dataBytes = Math.min(size, file.size - off - 8);
-      const codec = fmt.format === 3 ? 'pcm-f32' : fmt.format === 7 ? 'ulaw' : fmt.format === 6 ? 'alaw' : `pcm-s${fmt.bits}`;
-      const probe: ProbeWithWarnings = {
-        container: 'wav',
-        codec: fmt.bits === 8 && fmt.format === 1 ? 'pcm-u8' : codec,
-        sampleRateHz: fmt.rate,
-        decodedSampleRateHz: fmt.rate,
-        channels: fmt.channels,
-        bitDepth: fmt.format === 3 ? 32 : fmt.bits,
-        durationSec: Math.floor(dataBytes / fmt.blockAlign) / fmt.rate,
-        bytes: file.size,
-      };
-      return ok({ probe, layout: { dataOffset: off + 8, dataBytes, blockAlign: fmt.blockAlign, bits: fmt.bits, format: fmt.format } });
-    }
-    off += 8 + size + (size & 1);
-  }
-  return fail('truncated', 'No data chunk.');
+export interface WavRead {
+  /** Planar chunks at the native rate, in order, with the bytes read so far. */
+  chunks: AsyncIterable<{ channels: Float32Array[]; bytesRead: number }>;
+  /** After `chunks` has been read to the end: the content hash of every byte of the file. */
+  contentHash(): string;
 }
 
-export async function* wavChunks(source: ByteSource, probe: ContainerProbe): AsyncGenerator<{ channels: Float32Array[]; bytesRead: number }> {
-  const parsed = await parse(source);
-  if (!parsed.ok) throw new AudioPathError(parsed.error.code, parsed.error.message);
-  const l = parsed.value.layout;
-  const framesPerChunk = 65536;
-  const n = probe.channels;
-  const bytesPer = l.bits / 8;
-  for (let pos = 0; pos < l.dataBytes; pos += framesPerChunk * l.blockAlign) {
-    const bytes = await source.read(l.dataOffset + pos, Math.min(framesPerChunk * l.blockAlign, l.dataBytes - pos));
-    const frames = Math.floor(bytes.length / l.blockAlign);
-    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const channels = Array.from({ length: n }, () => new Float32Array(frames));
-    for (let f = 0; f < frames; f++) {
-      for (let c = 0; c < n; c++) {
-        const o = f * l.blockAlign + c * bytesPer;
-        let x = 0;
-        if (l.format === 3) x = v.getFloat32(o, true);
-        else if (l.bits === 16) x = v.getInt16(o, true) / 32768;
-        else if (l.bits === 24) x = ((v.getUint8(o) | (v.getUint8(o + 1) << 8) | (v.getInt8(o + 2) << 16)) / 8388608);
-        else if (l.bits === 32) x = v.getInt32(o, true) / 2147483648;
-        else if (l.bits === 8) x = (v.getUint8(o) - 128) / 128;
-        channels[c][f] = x;
+/** Decode a WAV File in 1 MiB reads, hashing the bytes in the same pass. */
+export async function readWav(file: Blob): Promise<Result<WavRead>> {
+  const source = blobSource(file);
+  const parsed = await readWavHeader(source);
+  if (!parsed.ok) return parsed;
+  const { layout } = parsed.value;
+  const hasher = createContentHasher();
+  let done = false;
+  async function* chunks(): AsyncGenerator<{ channels: Float32Array[]; bytesRead: number }> {
+    const decoder = createWavDecoder(layout);
+    const dataEnd = layout.dataOffset + layout.dataBytes;
+    for (let pos = 0; pos < source.size; ) {
+      const piece = await source.read(pos, READ_BYTES);
+      if (piece.length === 0) break;
+      hasher.update(piece);
+      const from = Math.max(pos, layout.dataOffset);
+      const to = Math.min(pos + piece.length, dataEnd);
+      if (to > from) {
+        const planar = decoder.decode(piece.subarray(from - pos, to - pos));
+        pos += piece.length;
+        if ((planar[0]?.length ?? 0) > 0) yield { channels: planar, bytesRead: pos };
+      } else {
+        pos += piece.length;
       }
     }
-    yield { channels, bytesRead: l.dataOffset + pos + bytes.length };
+    done = true;
   }
+  return ok({
+    chunks: chunks(),
+    contentHash() {
+      if (!done) throw new Error('contentHash() before the file was read');
+      return hasher.digestHex16();
+    },
+  });
 }
 
-
-/** TEMPORARY content hash (SHA-256 via WebCrypto over the whole file). */
+/** Content hash of a whole Blob, read in 1 MiB pieces (for audio the page decoded itself). */
 export async function hashBlob(file: Blob, onProgress?: (fraction: number) => void): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  onProgress?.(1);
-  return Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+  const source = blobSource(file);
+  const hasher = createContentHasher();
+  for (let pos = 0; pos < source.size; pos += READ_BYTES) {
+    hasher.update(await source.read(pos, READ_BYTES));
+    onProgress?.(Math.min(1, (pos + READ_BYTES) / Math.max(1, source.size)));
+  }
+  return hasher.digestHex16();
 }

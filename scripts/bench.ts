@@ -54,7 +54,7 @@ function writeSpeechLikeWav(path: string, c: Case): void {
       lp = 0.9 * lp + 0.1 * rand();
       const x = (phrase ? 0.6 * syllable * lp * 8 : 0) + 0.0005 * rand();
       const s = Math.max(-32768, Math.min(32767, Math.round(x * 32767)));
-      for (let ch = 0; ch < c.channels; ch++) buf.writeInt16LE(ch === 1 ? -s : s, (i * c.channels + ch) * 2);
+      for (let ch = 0; ch < c.channels; ch++) buf.writeInt16LE(ch === 1 ? Math.min(32767, -s) : s, (i * c.channels + ch) * 2);
     }
     writeSync(fd, buf, 0, n * c.channels * 2);
   }

@@ -28,6 +28,7 @@ interface Props {
 /** Widest the scrolled waveform may get: the spectrogram plugin resamples its data to this width. */
 const MAX_WIDTH_PX = 30_000;
 const MAX_PX_PER_SEC = 1000;
+const REGION_BATCH = 40;
 
 /**
  * Label spacing of ≥ 70 px at this zoom, on a 1-2-5 ladder, one notch per label: the plugin
@@ -130,6 +131,8 @@ export function Waveform({ file, report, theme, ref }: Props) {
       ],
     });
     wsRef.current = ws;
+    let cancelled = false;
+    let batchTimer: ReturnType<typeof setTimeout> | undefined;
     const unsubs = [
       ws.on('zoom', (pxPerSec) => {
         // Rebuild the timeline so its labels suit the new zoom (its intervals are fixed at creation).
@@ -138,10 +141,21 @@ export function Waveform({ file, report, theme, ref }: Props) {
       }),
       ws.on('ready', () => {
         regions.clearRegions();
-        for (const seg of summary.vad.segments) {
-          regions.addRegion({ start: seg.startSec, end: seg.endSec, color: colors().region, drag: false, resize: false });
-        }
-        setRegionCount(regions.getRegions().length);
+        // The regions plugin measures the layout once per region: add them a few at a time so a
+        // long recording's hundreds of segments never hold the main thread for long.
+        const segments = summary.vad.segments;
+        const color = colors().region;
+        let next = 0;
+        const addBatch = (): void => {
+          if (cancelled) return;
+          for (const end = Math.min(segments.length, next + REGION_BATCH); next < end; next++) {
+            const seg = segments[next];
+            regions.addRegion({ start: seg.startSec, end: seg.endSec, color, drag: false, resize: false });
+          }
+          if (next < segments.length) batchTimer = setTimeout(addBatch, 0);
+          else setRegionCount(regions.getRegions().length);
+        };
+        addBatch();
         // The zoom effect below runs once ready, and its 'zoom' event adds the timeline.
         setReady(true);
       }),
@@ -152,6 +166,8 @@ export function Waveform({ file, report, theme, ref }: Props) {
       ws.on('error', () => setPlaybackError(true)),
     ];
     return () => {
+      cancelled = true;
+      clearTimeout(batchTimer);
       for (const u of unsubs) u();
       ws.destroy();
       wsRef.current = null;

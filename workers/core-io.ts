@@ -3,14 +3,10 @@
  * whole), the container probe, and a streaming read that decodes WAV with the core decoder and
  * hashes every byte in the same pass, like the CLI's reader (src/node/decode.ts).
  */
+import { probeSource, type ByteSource } from '../src/core/format/probe';
 import { createWavDecoder, parseWavHeader, type WavLayout } from '../src/core/format/wav';
 import { createContentHasher } from '../src/core/hash';
 import { fail, ok, type ContainerProbe, type Result } from '../src/core/types';
-
-export interface ByteSource {
-  size: number;
-  read(offset: number, length: number): Promise<Uint8Array>;
-}
 
 export function blobSource(blob: Blob): ByteSource {
   return {
@@ -51,9 +47,9 @@ async function readWavHeader(source: ByteSource): Promise<Result<{ layout: WavLa
   return parseWavHeader(head, source.size);
 }
 
-export async function probeBlob(file: Blob): Promise<Result<ProbeWithWarnings>> {
-  const parsed = await readWavHeader(blobSource(file));
-  return parsed.ok ? ok(parsed.value.probe) : parsed;
+/** The core probe (WAV by our parser, other containers by mediabunny), over the File. */
+export function probeBlob(file: Blob): Promise<Result<ProbeWithWarnings>> {
+  return probeSource(blobSource(file));
 }
 
 export interface WavRead {

@@ -196,6 +196,34 @@ describe('the lab page', () => {
     await page.close();
   });
 
+  it('decodes compressed formats in the page at their native rate', async () => {
+    const source = join(ROOT, 'fixtures/speech/librivox/sense_and_sensibility_01_austen_64kb-0920.wav');
+    const made = [
+      { name: 'speech.flac', args: [], codec: 'FLAC', rate: '16 kHz', channels: 1 },
+      { name: 'speech.mp3', args: ['-ar', '44100', '-ac', '2', '-b:a', '128k'], codec: 'MP3', rate: '44.1 kHz', channels: 2 },
+      { name: 'speech.ogg', args: ['-c:a', 'libvorbis'], codec: 'Vorbis', rate: '16 kHz', channels: 1 },
+      { name: 'speech.webm', args: ['-c:a', 'libopus', '-b:a', '32k'], codec: 'Opus', rate: '48 kHz', channels: 1 },
+    ];
+    for (const m of made) await run('ffmpeg', ['-loglevel', 'error', '-y', '-i', source, ...m.args, join(dir, m.name)]);
+    const page = await newPage();
+    await page.getByLabel(/audio file/i).setInputFiles(made.map((m) => join(dir, m.name)));
+    const items = page.getByTestId('file-item');
+    await expect.poll(() => items.count()).toBe(made.length);
+    for (const m of made) {
+      const item = items.filter({ hasText: m.name });
+      await expect.poll(() => item.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+      await item.getByRole('button').first().click();
+      await waitForReport(page);
+      expect(await page.getByTestId('codec').innerText()).toContain(m.codec);
+      expect(await page.getByTestId('decoded-rate').innerText()).toContain(m.rate);
+      expect(await page.getByTestId('channels').innerText()).toMatch(new RegExp(`^Channels\\s+${m.channels}`));
+      const { doc } = (await exportSummary(page)) as { doc: unknown };
+      const checked = validateSummary(doc);
+      expect(checked.valid ? [] : checked.errors).toEqual([]);
+    }
+    await page.close();
+  });
+
   it('shows a specific error next to a corrupt file while the good file beside it gets its report', async () => {
     const corrupt = join(dir, 'corrupt.wav');
     // A RIFF/WAVE header whose fmt chunk claims 0 channels, then noise.

@@ -7,7 +7,9 @@
 import { open, stat } from 'node:fs/promises';
 import { createContentHasher } from '../core/hash';
 import { createWavDecoder, looksLikeWav, parseWavHeader } from '../core/format/wav';
-import { fail, ok, type ContainerProbe, type Result } from '../core/types';
+import { probeSource } from '../core/format/probe';
+import { createChunkDecoder } from './compressed';
+import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../core/types';
 
 export interface OpenedAudio {
   probe: ContainerProbe;
@@ -52,10 +54,7 @@ export async function openAudioFile(path: string): Promise<Result<OpenedAudio>> 
       await handle.close();
       return fail('not-audio', 'This does not look like an audio file (no known container signature).');
     }
-    if (container !== 'wav') {
-      await handle.close();
-      return fail('unsupported-codec', `${container.toUpperCase()} files are not decoded by the CLI yet; the page decodes them in the browser.`);
-    }
+    if (container !== 'wav') return await openCompressed(handle, size);
     const parsed = parseWavHeader(head, size);
     if (!parsed.ok) {
       await handle.close();
@@ -100,4 +99,74 @@ export async function openAudioFile(path: string): Promise<Result<OpenedAudio>> 
     await handle.close().catch(() => undefined);
     return fail('io-error', `Reading failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+type Handle = Awaited<ReturnType<typeof open>>;
+
+async function openCompressed(handle: Handle, size: number): Promise<Result<OpenedAudio>> {
+  const probed = await probeSource({
+    size,
+    async read(offset, length) {
+      const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      await handle.read(buf, 0, buf.length, offset);
+      return buf;
+    },
+  });
+  if (!probed.ok) {
+    await handle.close();
+    return probed;
+  }
+  const probe = probed.value;
+  const decoder = createChunkDecoder(probe.container, probe.codec, probe.channels);
+  if (decoder === null) {
+    await handle.close();
+    return fail('unsupported-codec', `${probe.container}/${probe.codec} is not decoded by the CLI; open it in the page, where the browser decodes it.`);
+  }
+  await decoder.ready;
+  const hasher = createContentHasher();
+  let hashed = false;
+  let decodedRate = probe.decodedSampleRateHz;
+  return ok({
+    probe,
+    bytes: size,
+    async *chunks() {
+      const buf = new Uint8Array(READ_BYTES);
+      let pos = 0;
+      let frames = 0;
+      const take = (d: { channelData: Float32Array[]; samplesDecoded: number; sampleRate: number } | null): Float32Array[] | null => {
+        if (!d || d.samplesDecoded === 0) return null;
+        if (d.sampleRate > 0) decodedRate = d.sampleRate;
+        if (decodedRate !== probe.decodedSampleRateHz) {
+          throw new AudioPathError('decode-failed', `The decoder produced ${decodedRate} Hz where the header says ${probe.decodedSampleRateHz} Hz.`);
+        }
+        // Decoders may return more channels than declared (e.g. forced stereo); keep the declared count.
+        const out = d.channelData.slice(0, probe.channels).map((c) => c.slice(0, d.samplesDecoded));
+        while (out.length < probe.channels) out.push(new Float32Array(d.samplesDecoded));
+        frames += d.samplesDecoded;
+        return out;
+      };
+      try {
+        while (pos < size) {
+          const { bytesRead } = await handle.read(buf, 0, Math.min(READ_BYTES, size - pos), pos);
+          if (bytesRead === 0) break;
+          const piece = buf.slice(0, bytesRead);
+          hasher.update(piece);
+          pos += bytesRead;
+          const out = take(await decoder.decode(piece));
+          if (out) yield out;
+        }
+        const tail = take(await decoder.flush());
+        if (tail) yield tail;
+        if (frames === 0) throw new AudioPathError('decode-failed', `No audio could be decoded from this ${probe.codec} stream.`);
+        hashed = true;
+      } finally {
+        decoder.free();
+        await handle.close();
+      }
+    },
+    async contentHash() {
+      if (!hashed) throw new Error('contentHash() before the file was read');
+      return hasher.digestHex16();
+    },
+  });
 }

@@ -1,0 +1,86 @@
+/**
+ * The declared format of any supported file, from its header, without decoding the audio.
+ * WAV is read by our own strict parser (wav.ts: it also validates the header against the bytes
+ * present and feeds the streaming decoder); everything else (FLAC, MP3, Ogg Vorbis/Opus,
+ * WebM/Opus, M4A/AAC, ADTS) by mediabunny, which reads only the bytes it needs.
+ */
+import { ALL_FORMATS, CustomSource, Input } from 'mediabunny';
+import { fail, ok, type ContainerProbe, type Result } from '../types';
+import { looksLikeWav, parseWavHeader } from './wav';
+
+/** Random access to a file's bytes: a File/Blob in the page, a file descriptor in Node. */
+export interface ByteSource {
+  size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+export const HEAD_BYTES = 1 << 16;
+
+const LOSSLESS = new Set(['flac', 'pcm-s16', 'pcm-s24', 'pcm-s32', 'pcm-f32', 'pcm-f64', 'pcm-u8', 'alaw', 'ulaw']);
+
+export async function probeSource(source: ByteSource): Promise<Result<ContainerProbe>> {
+  if (source.size === 0) return fail('empty-file', 'The file is empty (0 bytes).');
+  let head: Uint8Array;
+  try {
+    head = await source.read(0, Math.min(source.size, HEAD_BYTES));
+  } catch {
+    return fail('io-error', 'The file could not be read.');
+  }
+  if (looksLikeWav(head)) {
+    const wav = parseWavHeader(head, source.size);
+    return wav.ok ? ok(wav.value.probe) : wav;
+  }
+  try {
+    const input = new Input({
+      formats: ALL_FORMATS,
+      source: new CustomSource({
+        getSize: () => source.size,
+        read: (start, end) => source.read(start, end - start),
+      }),
+    });
+    const format = await input.getFormat().catch(() => null);
+    if (format === null) return fail('not-audio', 'This does not look like an audio file (no known container signature).');
+    const track = await input.getPrimaryAudioTrack();
+    if (track === null) return fail('not-audio', `This ${format.name} file has no audio track.`);
+    const codec = (await track.getCodec()) ?? 'unknown';
+    if (track.numberOfChannels < 1) return fail('absurd-header', 'The header declares 0 channels.');
+    if (!(track.sampleRate > 0) || track.sampleRate > 768_000) {
+      return fail('absurd-header', `The header declares a sample rate of ${track.sampleRate} Hz.`);
+    }
+    const durationSec = await input.getDurationFromMetadata().catch(() => null);
+    const container = containerName(format.name);
+    return ok({
+      container,
+      codec,
+      sampleRateHz: track.sampleRate,
+      // Opus always decodes at 48 kHz; the header's rate is the encoder's input rate.
+      decodedSampleRateHz: codec === 'opus' ? 48000 : track.sampleRate,
+      channels: track.numberOfChannels,
+      bitDepth: codec === 'flac' ? flacBitsPerSample(head) : LOSSLESS.has(codec) ? 16 : null,
+      durationSec: durationSec !== null && Number.isFinite(durationSec) ? durationSec : null,
+      bytes: source.size,
+    });
+  } catch (error) {
+    return fail('not-audio', `The container could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Bits per sample from FLAC's STREAMINFO (always the first metadata block, right after "fLaC"). */
+function flacBitsPerSample(head: Uint8Array): number | null {
+  if (head.length < 26 || String.fromCharCode(head[0], head[1], head[2], head[3]) !== 'fLaC') return null;
+  const si = 8;
+  return (((head[si + 12] & 1) << 4) | (head[si + 13] >> 4)) + 1;
+}
+
+function containerName(formatName: string): string {
+  const n = formatName.toLowerCase();
+  if (n.includes('mp3') || n.includes('mpeg')) return 'mp3';
+  if (n.includes('flac')) return 'flac';
+  if (n.includes('ogg')) return 'ogg';
+  if (n.includes('webm')) return 'webm';
+  if (n.includes('matroska')) return 'mkv';
+  if (n.includes('adts')) return 'adts';
+  if (n.includes('mp4') || n.includes('quicktime') || n.includes('m4a')) return 'mp4';
+  if (n.includes('wave')) return 'wav';
+  return n.replace(/[^a-z0-9-]/g, '').slice(0, 32) || 'unknown';
+}

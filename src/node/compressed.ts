@@ -1,0 +1,47 @@
+/**
+ * Streaming decoders for compressed formats in Node (no WebCodecs there): the eshaz WASM decoders
+ * (mpg123, libFLAC, libvorbis, libopus), fed 1 MiB byte chunks, output planar Float32 at the
+ * decoder's native rate — never resampled. WebM and MP4 are left to the page (the browser decodes
+ * them); the CLI names them as unsupported.
+ */
+import { MPEGDecoder } from 'mpg123-decoder';
+import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
+import { OggOpusDecoder } from 'ogg-opus-decoder';
+
+interface Decoded {
+  channelData: Float32Array[];
+  samplesDecoded: number;
+  sampleRate: number;
+  errors: Array<{ message: string }>;
+}
+
+export interface ChunkDecoder {
+  ready: Promise<void>;
+  decode(bytes: Uint8Array): Promise<Decoded>;
+  flush(): Promise<Decoded | null>;
+  free(): void;
+}
+
+/** A decoder for this container/codec, or null when the CLI cannot decode it. */
+export function createChunkDecoder(container: string, codec: string, channels: number): ChunkDecoder | null {
+  if (container === 'mp3' && codec === 'mp3') {
+    const d = new MPEGDecoder();
+    return { ready: d.ready, decode: async (b) => d.decode(b), flush: async () => null, free: () => d.free() };
+  }
+  if (container === 'flac' && codec === 'flac') {
+    const d = new FLACDecoder();
+    return { ready: d.ready, decode: (b) => d.decode(b), flush: () => d.flush(), free: () => d.free() };
+  }
+  if (container === 'ogg' && codec === 'vorbis') {
+    const d = new OggVorbisDecoder();
+    return { ready: d.ready, decode: (b) => d.decode(b), flush: () => d.flush(), free: () => d.free() };
+  }
+  if (container === 'ogg' && codec === 'opus') {
+    // Without forceStereo the decoder keeps the stream's own channel count.
+    const d = new OggOpusDecoder({ forceStereo: false } as ConstructorParameters<typeof OggOpusDecoder>[0]);
+    void channels;
+    return { ready: d.ready, decode: async (b) => d.decode(b), flush: () => d.flush(), free: () => d.free() };
+  }
+  return null;
+}

@@ -54,3 +54,9 @@ export const fmtNumber = (x: number | null | undefined, digits = 2): string =>
 
 export const channelName = (index: number, count: number): string =>
   count === 2 ? (index === 0 ? 'Left' : 'Right') : `Ch ${index + 1}`;
+
+/** A time range: "1.20–1.35 s", or m:ss.s for long files. */
+export function fmtRange(startSec: number, endSec: number): string {
+  if (endSec >= 60) return `${fmtClock(startSec)}–${fmtClock(endSec)}`;
+  return `${startSec.toFixed(2)}–${endSec.toFixed(2)} s`;
+}

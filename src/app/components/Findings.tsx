@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/summary/types';
-import { fmtSec } from '../format';
+import { fmtRange } from '../format';
 
 const PLANES: Record<string, string> = {
   clipping: 'Clipping',
@@ -55,7 +55,7 @@ export function Findings({ findings, notes, onSeek }: Props) {
                   Where:{' '}
                   {f.ranges.slice(0, 8).map((r, k) => (
                     <button type="button" className="link" key={k} onClick={() => onSeek(r.startSec)}>
-                      {fmtSec(r.startSec)}–{fmtSec(r.endSec)}
+                      {fmtRange(r.startSec, r.endSec)}
                     </button>
                   ))}
                   {f.ranges.length > 8 ? <span className="muted"> and {f.ranges.length - 8} more</span> : null}

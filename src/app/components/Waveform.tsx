@@ -61,6 +61,9 @@ function colors() {
     progress: cssVar('--wave-progress'),
     cursor: cssVar('--wave-cursor'),
     region: cssVar('--region'),
+    critical: cssVar('--region-critical'),
+    warning: cssVar('--region-warn'),
+    info: cssVar('--region-info'),
     label: cssVar('--muted'),
   };
 }
@@ -143,17 +146,34 @@ export function Waveform({ file, report, theme, ref }: Props) {
         regions.clearRegions();
         // The regions plugin measures the layout once per region: add them a few at a time so a
         // long recording's hundreds of segments never hold the main thread for long.
-        const segments = summary.vad.segments;
-        const color = colors().region;
+        const c = colors();
+        const marks = [
+          ...summary.vad.segments.map((seg, i) => ({ id: `vad-${i}`, start: seg.startSec, end: seg.endSec, color: c.region })),
+          // Where findings apply (clipped runs, dropouts…), drawn over the speech shading.
+          ...summary.findings.flatMap((f, i) =>
+            (f.ranges ?? []).map((r, k) => ({
+              id: `finding-${i}-${k}`,
+              start: r.startSec,
+              // At least ~10 ms wide, so a single clipped run stays visible.
+              end: Math.max(r.endSec, r.startSec + 0.01),
+              color: f.severity === 'critical' ? c.critical : f.severity === 'warn' ? c.warning : c.info,
+            })),
+          ),
+        ];
         let next = 0;
         const addBatch = (): void => {
           if (cancelled) return;
-          for (const end = Math.min(segments.length, next + REGION_BATCH); next < end; next++) {
-            const seg = segments[next];
-            regions.addRegion({ start: seg.startSec, end: seg.endSec, color, drag: false, resize: false });
+          for (const end = Math.min(marks.length, next + REGION_BATCH); next < end; next++) {
+            const region = regions.addRegion({ ...marks[next], drag: false, resize: false });
+            // Finding ranges are a thin lane along the top, so the waveform stays readable.
+            if (marks[next].id.startsWith('finding-') && region.element) {
+              region.element.style.height = '7px';
+              region.element.style.top = '0';
+              region.element.title = 'Where a finding applies';
+            }
           }
-          if (next < segments.length) batchTimer = setTimeout(addBatch, 0);
-          else setRegionCount(regions.getRegions().length);
+          if (next < marks.length) batchTimer = setTimeout(addBatch, 0);
+          else setRegionCount(summary.vad.segments.length);
         };
         addBatch();
         // The zoom effect below runs once ready, and its 'zoom' event adds the timeline.
@@ -311,7 +331,14 @@ export function Waveform({ file, report, theme, ref }: Props) {
       <div className="wave" ref={containerRef} />
       <p className="player-legend" id="player-keys">
         <span className="swatch region-swatch" aria-hidden="true" /> speech found by the VAD ({summary.vad.segments.length}{' '}
-        {summary.vad.segments.length === 1 ? 'segment' : 'segments'}) · spectrogram of the audio at {display.sampleRateHz} Hz, 0 Hz to
+        {summary.vad.segments.length === 1 ? 'segment' : 'segments'})
+        {summary.findings.some((f) => (f.ranges?.length ?? 0) > 0) ? (
+          <>
+            {' · '}
+            <span className="swatch finding-swatch" aria-hidden="true" /> where findings apply
+          </>
+        ) : null}{' '}
+        · spectrogram of the audio at {display.sampleRateHz} Hz, 0 Hz to
         Nyquist · keys: Space play/pause, ←/→ 1 s, Shift 5 s, +/− zoom, 0 fit
         {playbackError ? <span className="warn-text"> · this browser cannot play this format; the analysis is unaffected</span> : null}
       </p>

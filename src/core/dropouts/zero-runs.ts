@@ -32,10 +32,10 @@ const MAX_STORED_RUNS = 20000;
 export function createZeroRuns(sampleRateHz: number, channelCount: number): Accumulator<ZeroRunsResult> {
   const minRun = Math.max(2, Math.round(MIN_RUN_SEC * sampleRateHz));
   const context = Math.max(1, Math.round(CONTEXT_SEC * sampleRateHz));
-  // Ring of the last `context` mono-mix samples (squared and absolute) before the current one.
-  const ringSq = new Float64Array(context);
+  // Ring of the last `context` mono-mix samples; read only when a run becomes long enough to
+  // count, so the per-sample cost is one store.
+  const ring = new Float32Array(context);
   let ringPos = 0;
-  let ringSumSq = 0;
   let position = 0;
   let lastNonZeroAbs = 0;
   let zeroStart = -1;
@@ -44,6 +44,7 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number): Accu
   let totalRuns = 0;
   // A finished run waits here until `context` samples after it have been seen.
   let pending: { start: number; length: number; before: number; afterAbs: number; afterSumSq: number; afterCount: number } | null = null;
+  const mixBuffer: { data: Float32Array } = { data: new Float32Array(0) };
 
   const finalize = (): void => {
     if (!pending) return;
@@ -60,52 +61,63 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number): Accu
     pending = null;
   };
 
+  /** RMS of the ring's samples before the current run (its zeros add nothing to the sum). */
+  const contextBeforeRms = (runLength: number): number => {
+    let sum = 0;
+    for (let k = 0; k < context; k++) sum += ring[k] * ring[k];
+    const n = Math.max(1, Math.min(context, position) - runLength);
+    return Math.sqrt(sum / n);
+  };
+
   return {
     push(channels) {
       const n = channels[0]?.length ?? 0;
-      for (let i = 0; i < n; i++) {
-        let allZero = true;
-        let mix = 0;
-        for (let c = 0; c < channelCount; c++) {
-          const v = channels[c][i];
-          if (v !== 0 && Number.isFinite(v)) {
-            allZero = false;
-            mix += v;
+      let mixArr: Float32Array;
+      if (channelCount === 1) mixArr = channels[0];
+      else {
+        if (mixBuffer.data.length < n) mixBuffer.data = new Float32Array(n);
+        mixArr = mixBuffer.data;
+        for (let i = 0; i < n; i++) {
+          let mix = 0;
+          let allZero = true;
+          for (let c = 0; c < channelCount; c++) {
+            const v = channels[c][i];
+            if (v !== 0 && Number.isFinite(v)) {
+              allZero = false;
+              mix += v;
+            }
           }
+          // A frame is "zero" only when every channel is; keep a tiny non-zero marker otherwise
+          // (a stereo frame can sum to exactly 0 while its channels are not silent).
+          mixArr[i] = allZero ? 0 : mix / channelCount || Number.MIN_VALUE;
         }
-        mix /= channelCount;
-        if (allZero) {
-          if (zeroStart < 0) {
-            zeroStart = position;
-            // The context before the run, taken now, before the ring fills with its zeros.
-            const beforeRms = Math.sqrt(Math.max(0, ringSumSq) / context);
-            abruptnessBefore = beforeRms > 0 ? lastNonZeroAbs / beforeRms : 0;
+      }
+      for (let i = 0; i < n; i++) {
+        let v = mixArr[i];
+        if (!Number.isFinite(v)) v = 0;
+        if (v === 0) {
+          if (zeroStart < 0) zeroStart = position;
+          else if (position - zeroStart + 1 === minRun) {
+            // The run now counts: take its "before" context from the ring.
+            const rms = contextBeforeRms(minRun - 1);
+            abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
           }
         } else {
           if (zeroStart >= 0) {
             const length = position - zeroStart;
             if (length >= minRun) {
               finalize();
-              pending = {
-                start: zeroStart,
-                length,
-                before: abruptnessBefore,
-                afterAbs: Math.abs(mix),
-                afterSumSq: 0,
-                afterCount: 0,
-              };
+              pending = { start: zeroStart, length, before: abruptnessBefore, afterAbs: Math.abs(v), afterSumSq: 0, afterCount: 0 };
             }
             zeroStart = -1;
           }
-          lastNonZeroAbs = Math.abs(mix);
+          lastNonZeroAbs = v < 0 ? -v : v;
         }
-        if (pending && pending.afterCount < context) {
-          pending.afterSumSq += mix * mix;
+        if (pending !== null) {
+          pending.afterSumSq += v * v;
           if (++pending.afterCount === context) finalize();
         }
-        const sq = mix * mix;
-        ringSumSq += sq - ringSq[ringPos];
-        ringSq[ringPos] = sq;
+        ring[ringPos] = v;
         ringPos = ringPos + 1 === context ? 0 : ringPos + 1;
         position++;
       }

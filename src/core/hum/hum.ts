@@ -67,13 +67,12 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): A
     push(channels) {
       const n = channels[0]?.length ?? 0;
       const gain = 1 / (channelCount * decimation);
+      const mono = channelCount === 1 ? channels[0] : null;
       for (let i = 0; i < n; i++) {
         let s = 0;
-        for (let c = 0; c < channelCount; c++) {
-          const v = channels[c][i];
-          if (Number.isFinite(v)) s += v;
-        }
-        acc += s;
+        if (mono !== null) s = mono[i];
+        else for (let c = 0; c < channelCount; c++) s += channels[c][i];
+        if (Number.isFinite(s)) acc += s;
         if (++accCount === decimation) {
           block[blockFill++] = acc * gain;
           acc = 0;

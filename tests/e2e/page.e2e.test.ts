@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Summary } from '../../src/core/summary/types';
 import { validateSummary } from '../../src/core/summary/validate';
 import { launchChromium, ROOT, wavBytes } from './harness';
 
@@ -220,6 +221,17 @@ describe('the lab page', () => {
       const { doc } = (await exportSummary(page)) as { doc: unknown };
       const checked = validateSummary(doc);
       expect(checked.valid ? [] : checked.errors).toEqual([]);
+      if (m.codec === 'FLAC') {
+        // Lossless, but Chromium scales positive 16-bit samples by 1/32767 (negative by 1/32768)
+        // where the CLI's decoder uses 1/32768 throughout: the same audio to within 0.0003 dB.
+        const page = doc as Summary;
+        const cli = (await cliSummary(join(dir, m.name))) as Summary;
+        expect(page.source).toEqual(cli.source);
+        expect(page.levels.peakDbfs).toBeCloseTo(cli.levels.peakDbfs ?? NaN, 2);
+        expect(page.levels.rmsDbfs).toBeCloseTo(cli.levels.rmsDbfs ?? NaN, 2);
+        expect(page.vad.segments.length).toBe(cli.vad.segments.length);
+        expect(page.findings.map((f) => f.id)).toEqual(cli.findings.map((f) => f.id));
+      }
     }
     await page.close();
   });

@@ -34,7 +34,7 @@ export function LevelsTable({ summary }: { summary: Summary }) {
   const perChannel = <T,>(f: (c: Summary['channels'][number]) => T, fmt: (v: T) => string) =>
     many ? channels.map((c, i) => <td key={i}>{fmt(f(c))}</td>) : null;
   return (
-    <section className="card" aria-labelledby="levels-heading">
+    <section className={`card${many ? ' full-row' : ''}`} aria-labelledby="levels-heading">
       <h3 id="levels-heading">Levels</h3>
       <div className="table-scroll">
         <table className="levels">

@@ -49,10 +49,11 @@ export function Report({ file, report, theme, onRerun }: Props) {
       <Findings findings={summary.findings} notes={report.findingNotes} onSeek={seek} />
       <div className="card-grid">
         <LevelsTable summary={summary} />
+        {summary.channels.length > 1 ? <LayoutCard summary={summary} /> : null}
         <SpeechCard summary={summary} onRerun={onRerun} />
         <NoiseCard summary={summary} />
         <ClippingCard summary={summary} />
-        <LayoutCard summary={summary} />
+        {summary.channels.length > 1 ? null : <LayoutCard summary={summary} />}
       </div>
       <ExportPanel report={report} fileName={file.name} />
     </article>

@@ -2,9 +2,11 @@
  * Page benchmark (`npm run bench:page`): a 10-minute 48 kHz stereo WAV, opened through the built
  * page in headless Chromium. Prints the time to the first report and the longest main-thread task
  * (PerformanceObserver 'longtask', installed before the page loads) while analysing and while
- * drawing the report. Options: --minutes N, --no-build, --keep (keep the generated file).
+ * drawing the report. Options: --minutes N, --format wav|flac|mp3|opus (compressed formats are
+ * made with ffmpeg and decoded by the page's decodeAudioData), --no-build, --keep.
  */
-import { openSync, writeSync, closeSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { openSync, writeSync, closeSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPage, launchChromium, servePage } from '../tests/e2e/harness';
@@ -14,6 +16,14 @@ const minutesArg = args.indexOf('--minutes');
 const minutes = minutesArg >= 0 ? Number(args[minutesArg + 1]) : 10;
 const sampleRateHz = 48_000;
 const channels = 2;
+const formatArg = args.indexOf('--format');
+const format = formatArg >= 0 ? args[formatArg + 1] : 'wav';
+const FFMPEG_ARGS: Record<string, string[]> = {
+  flac: ['-c:a', 'flac'],
+  mp3: ['-c:a', 'libmp3lame', '-b:a', '192k'],
+  opus: ['-c:a', 'libopus', '-b:a', '64k'],
+};
+if (format !== 'wav' && !FFMPEG_ARGS[format]) throw new Error(`unknown --format ${format}`);
 
 /** Speech-like bursts over a light noise floor, written in blocks so memory stays small. */
 function writeWav(path: string): number {
@@ -84,9 +94,15 @@ interface LongTask {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'apl-bench-'));
-const file = join(dir, `bench-${minutes}min-48k-stereo.wav`);
+const wav = join(dir, `bench-${minutes}min-48k-stereo.wav`);
 console.log(`generating ${minutes} min of 48 kHz stereo 16-bit WAV…`);
-const bytes = writeWav(file);
+let bytes = writeWav(wav);
+let file = wav;
+if (format !== 'wav') {
+  file = join(dir, `bench-${minutes}min-48k-stereo.${format === 'opus' ? 'ogg' : format}`);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', wav, ...FFMPEG_ARGS[format], file]);
+  bytes = statSync(file).size;
+}
 console.log(`  ${(bytes / 1024 / 1024).toFixed(1)} MiB at ${file}`);
 if (!args.includes('--no-build')) {
   console.log('building the page…');
@@ -112,7 +128,7 @@ try {
   const longest = (list: LongTask[]): number => list.reduce((m, t) => Math.max(m, t.duration), 0);
   const elapsedText = await page.locator('.report-sub').innerText();
   console.log('');
-  console.log(`file:                         ${minutes} min, 48 kHz, 2 ch, 16-bit WAV (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+  console.log(`file:                         ${minutes} min, 48 kHz, 2 ch, ${format.toUpperCase()} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
   console.log(`time to first report:         ${((reportAt - openedAt) / 1000).toFixed(2)} s (page clock; wall ${(wallMs / 1000).toFixed(2)} s)`);
   console.log(`worker analysis (report):     ${elapsedText.replace(/.*analysed in /, '')}`);
   console.log(`longest main-thread task while analysing: ${longest(analysing).toFixed(0)} ms (${analysing.length} tasks > 50 ms)`);

@@ -49,8 +49,16 @@ function stereoSpeechLike(): Float32Array[] {
 async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
+  // Anything the page's CSP blocks would break silently: record it.
+  await page.addInitScript(
+    "window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));",
+  );
   await page.goto(baseUrl);
   return page;
+}
+
+async function cspViolations(page: Page): Promise<string[]> {
+  return (await page.evaluate('window.__csp')) as string[];
 }
 
 async function loadFixture(page: Page, path: string): Promise<void> {
@@ -131,6 +139,9 @@ describe('the lab page', () => {
     expect(regions).toBeGreaterThan(0);
     // The regions are really in the waveform's DOM (wavesurfer renders in an open shadow root).
     expect(await page.locator('.wave [part~="region"][part*="vad-"]').count()).toBe(regions);
+    // Waveform, spectrogram and timeline all drew under the CSP.
+    expect(await page.locator('.wave canvas').count()).toBeGreaterThan(1);
+    expect(await cspViolations(page)).toEqual([]);
     await page.close();
   });
 
@@ -162,6 +173,7 @@ describe('the lab page', () => {
     await page.getByLabel('Keep file name').check();
     const named = (await exportSummary(page)) as { doc: { source: { name?: string } } };
     expect(named.doc.source.name).toBe('stereo-44k.wav');
+    expect(await cspViolations(page)).toEqual([]);
     await page.close();
   });
 
@@ -221,6 +233,7 @@ describe('the lab page', () => {
       const { doc } = (await exportSummary(page)) as { doc: unknown };
       const checked = validateSummary(doc);
       expect(checked.valid ? [] : checked.errors).toEqual([]);
+      expect(await cspViolations(page)).toEqual([]);
       if (m.codec === 'FLAC') {
         // Lossless, but Chromium scales positive 16-bit samples by 1/32767 (negative by 1/32768)
         // where the CLI's decoder uses 1/32768 throughout: the same audio to within 0.0003 dB.

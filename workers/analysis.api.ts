@@ -6,8 +6,11 @@
  * Two entry points, by where the decoding happens:
  * - `analyzeFile`: WAV. The core streaming decoder reads the File in chunks right here, at the
  *   file's native rate; the whole file is never held in memory.
- * - `analyzeDecoded`: everything else, decoded on the page's main thread (the only place
- *   `decodeAudioData` exists) at the declared rate, channels transferred in.
+ * - `analyzeCompressed`: other formats, decoded here with WebCodecs through mediabunny, so the
+ *   page's main thread never decodes. Returns `null` when this browser's WebCodecs cannot decode
+ *   the codec; the client then falls back to:
+ * - `analyzeDecoded`: decoded on the page's main thread (the only place `decodeAudioData`
+ *   exists) at the declared rate, channels transferred in.
  */
 import { createAnalyzer, type AnalyzeOptions } from '../src/core/analyze';
 import { choosePeaksBucket, createPeaksAccumulator } from '../src/core/display/peaks';
@@ -19,6 +22,7 @@ import { validateSummary } from '../src/core/summary/validate';
 import { AudioPathError, fail, ok, type Accumulator, type ContainerProbe, type Result } from '../src/core/types';
 import { hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
 import { spectrogramJson } from './spectrogram-json';
+import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
 
 export interface AnalyzeRequest {
   /** The file's name: written into `summaryWithName` only. */
@@ -177,7 +181,58 @@ export const api = {
     }
   },
 
-  /** Other formats: PCM decoded by the page at the declared rate; analysed here. */
+  /**
+   * Compressed formats, decoded in this worker with WebCodecs at the codec's native rate and
+   * analysed as they decode. Encoder delay and padding are trimmed to [0, duration] by timestamp.
+   * `null`: WebCodecs cannot decode this codec here (the client falls back to the page decoder).
+   */
+  async analyzeCompressed(file: Blob, probe: ContainerProbe, request: AnalyzeRequest, onProgress?: ProgressCallback): Promise<Result<FileReport | null>> {
+    const started = performance.now();
+    const progress = throttle(onProgress);
+    try {
+      if (typeof AudioDecoder === 'undefined') return ok(null);
+      const input = new Input({ formats: ALL_FORMATS, source: new BlobSource(file) });
+      const track = await input.getPrimaryAudioTrack();
+      if (track === null || !(await track.canDecode())) return ok(null);
+      const durationSec = await input.computeDuration();
+      const rate = probe.decodedSampleRateHz;
+      const expected = Math.round(durationSec * rate);
+      const pipeline = createPipeline(rate, probe.channels, expected, request.options);
+      let written = 0;
+      for await (const sample of new AudioSampleSink(track).samples()) {
+        try {
+          if (sample.sampleRate !== rate) {
+            throw new AudioPathError('decode-failed', `The decoder produced ${sample.sampleRate} Hz where the header says ${rate} Hz.`);
+          }
+          const frames = sample.numberOfFrames;
+          const first = Math.round(sample.timestamp * rate);
+          // Keep only [0, expected): drops priming before 0 and padding after the end.
+          const from = Math.max(0, -first, written - first);
+          const to = Math.min(frames, expected - first);
+          if (to <= from) continue;
+          const planes: Float32Array[] = [];
+          for (let c = 0; c < probe.channels; c++) {
+            const plane = new Float32Array(frames);
+            if (c < sample.numberOfChannels) sample.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
+            planes.push(plane.subarray(from, to));
+          }
+          pipeline.push(planes);
+          written = first + to;
+          progress({ stage: 'analysing', fraction: 0.9 * Math.min(1, written / Math.max(1, expected)) });
+        } finally {
+          sample.close();
+        }
+      }
+      if (written === 0) return fail('decode-failed', `No audio could be decoded from this ${probe.codec} stream.`);
+      const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: 0.9 + 0.08 * f }));
+      progress({ stage: 'finishing', fraction: 0.98 });
+      return ok(report(probe, request, started, pipeline.finish(), contentHash));
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /** Fallback for codecs WebCodecs lacks: PCM decoded by the page at the declared rate; analysed here. */
   async analyzeDecoded(
     file: Blob,
     probe: ContainerProbe,

@@ -10,7 +10,7 @@
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { AnalysisApi, AnalyzeRequest, FileReport, ProgressCallback } from '../../workers/analysis.api';
-import { fail, type ContainerProbe, type Result } from '../core/types';
+import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { decodeInPage } from './decode-in-page';
 
 export type { AnalyzeRequest, FileReport, ProgressUpdate, Stage } from '../../workers/analysis.api';
@@ -105,7 +105,8 @@ export const decodesInWorker = (probe: ContainerProbe): boolean => probe.contain
 
 /**
  * Probe, decode at the native rate and analyse one file. WAV is decoded in the worker straight
- * from the File; other formats by the page's `decodeAudioData` at the declared rate.
+ * from the File; other formats by WebCodecs in the worker, or, where WebCodecs lacks the codec,
+ * by the page's `decodeAudioData` at the declared rate.
  */
 export async function analyzeFile(
   file: Blob,
@@ -122,6 +123,10 @@ export async function analyzeFile(
   if (decodesInWorker(probe)) {
     return withWorker(signal, (api) => api.analyzeFile(file, probe, request, progress));
   }
+  // Compressed formats: WebCodecs in the worker, so the page never blocks on decoding.
+  const inWorker = await withWorker(signal, (api) => api.analyzeCompressed(file, probe, request, progress));
+  if (!inWorker.ok) return inWorker;
+  if (inWorker.value !== null) return ok(inWorker.value);
   onProgress({ stage: 'decoding', fraction: 0.05 });
   const decoded = await decodeInPage(file, probe, signal);
   if (!decoded.ok) return decoded;

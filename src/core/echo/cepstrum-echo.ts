@@ -12,6 +12,7 @@ import type { Accumulator } from '../types';
 import { createPowerSpectrum } from '../dsp/fft';
 import { hannWindow } from '../dsp/window';
 import { powerToDb } from '../dsp/db';
+import { createBlockDecimator } from '../dsp/block-decimator';
 
 export interface EchoResult {
   /** Quefrency of the strongest peak in 20–450 ms, seconds; null when nothing was measured. */
@@ -37,25 +38,20 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
   const spectrum = createPowerSpectrum(BLOCK);
   const window = hannWindow(BLOCK);
   const half = BLOCK / 2;
-  const block = new Float64Array(BLOCK);
   const windowed = new Float64Array(BLOCK);
   const power = new Float64Array(half + 1);
   const logSym = new Float64Array(BLOCK);
   const cepPower = new Float64Array(half + 1);
   const sums = new Float64Array(BUCKETS * (half + 1));
   const counts = new Uint32Array(BUCKETS);
-  let fill = 0;
-  let acc = 0;
-  let accCount = 0;
   let blocks = 0;
 
-  const flush = (): void => {
+  const flush = (block: Float64Array): void => {
     let energy = 0;
     for (let i = 0; i < BLOCK; i++) {
       windowed[i] = block[i] * window[i];
       energy += block[i] * block[i];
     }
-    fill = 0;
     const levelDb = powerToDb(energy / BLOCK);
     if (!Number.isFinite(levelDb)) return;
     spectrum.power(windowed, power);
@@ -75,29 +71,13 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
     blocks++;
   };
 
+  const decimator = createBlockDecimator(channelCount, decimation, BLOCK, flush);
   return {
     push(channels) {
-      const n = channels[0]?.length ?? 0;
-      const gain = 1 / (channelCount * decimation);
-      const mono = channelCount === 1 ? channels[0] : null;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        if (mono !== null) s = mono[i];
-        else for (let c = 0; c < channelCount; c++) s += channels[c][i];
-        if (Number.isFinite(s)) acc += s;
-        if (++accCount === decimation) {
-          block[fill++] = acc * gain;
-          acc = 0;
-          accCount = 0;
-          if (fill === BLOCK) flush();
-        }
-      }
+      decimator.push(channels);
     },
     finish() {
-      if (fill > BLOCK / 2) {
-        block.fill(0, fill);
-        flush();
-      }
+      decimator.flushPartial(BLOCK / 2);
       const none: EchoResult = { delaySec: null, peakScore: null, peakHeight: null, blocks };
       if (blocks === 0) return none;
       // Speech level: the bucket below which 90 % of the blocks' levels lie (from the top, 10 %).

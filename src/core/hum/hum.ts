@@ -12,6 +12,7 @@ import type { Accumulator } from '../types';
 import { createPowerSpectrum } from '../dsp/fft';
 import { hannWindow } from '../dsp/window';
 import { powerToDb } from '../dsp/db';
+import { createBlockDecimator } from '../dsp/block-decimator';
 
 export interface HumLine {
   frequencyHz: number;
@@ -43,50 +44,29 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): A
   const binHz = rateHz / blockLength;
   const maxBin = Math.min(blockLength / 2, Math.ceil(MAX_ANALYSIS_HZ / binHz));
   const sum = new Float64Array(maxBin + 1);
-  const block = new Float64Array(blockLength);
   const windowed = new Float64Array(blockLength);
   const power = new Float64Array(blockLength / 2 + 1);
-  let blockFill = 0;
   let blocks = 0;
-  let acc = 0;
-  let accCount = 0;
   // Parseval: a sine of amplitude A puts (N/2)·(A²/2)·Σw² into its positive-frequency lobe, so
   // lobe · 2/(N·Σw²) is its power A²/2 and levels read in dBFS on the RMS scale.
   let windowSumSq = 0;
   for (let i = 0; i < blockLength; i++) windowSumSq += window[i] * window[i];
 
-  const flushBlock = (): void => {
+  const flushBlock = (block: Float64Array): void => {
     for (let i = 0; i < blockLength; i++) windowed[i] = block[i] * window[i];
     spectrum.power(windowed, power);
     for (let k = 0; k <= maxBin; k++) sum[k] += power[k];
     blocks++;
-    blockFill = 0;
   };
 
+  const decimator = createBlockDecimator(channelCount, decimation, blockLength, flushBlock);
   return {
     push(channels) {
-      const n = channels[0]?.length ?? 0;
-      const gain = 1 / (channelCount * decimation);
-      const mono = channelCount === 1 ? channels[0] : null;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        if (mono !== null) s = mono[i];
-        else for (let c = 0; c < channelCount; c++) s += channels[c][i];
-        if (Number.isFinite(s)) acc += s;
-        if (++accCount === decimation) {
-          block[blockFill++] = acc * gain;
-          acc = 0;
-          accCount = 0;
-          if (blockFill === blockLength) flushBlock();
-        }
-      }
+      decimator.push(channels);
     },
     finish() {
       // A partial last block longer than half a block still counts (zero-padded).
-      if (blockFill > blockLength / 2) {
-        block.fill(0, blockFill);
-        flushBlock();
-      }
+      decimator.flushPartial(blockLength / 2);
       if (blocks === 0) return { mainsHz: null, prominenceDb: null, lines: [], blocks };
       const scale = 2 / (blocks * windowSumSq * blockLength);
       const lineAt = (frequencyHz: number): HumLine | null => {

@@ -4,6 +4,7 @@
  * hashes every byte in the same pass, like the CLI's reader (src/node/decode.ts).
  */
 import { probeSource, type ByteSource } from '../src/core/format/probe';
+import { sniffContainer } from '../src/core/format/sniff';
 import { createWavDecoder, parseWavHeader, type WavLayout } from '../src/core/format/wav';
 import { createContentHasher } from '../src/core/hash';
 import { fail, ok, type ContainerProbe, type Result } from '../src/core/types';
@@ -24,17 +25,6 @@ export type ProbeWithWarnings = ContainerProbe & { warnings?: string[] };
 const READ_BYTES = 1 << 20;
 const HEAD_BYTES = 1 << 16;
 
-/** Name the container from its magic bytes (null: no known audio signature). */
-function sniffContainer(head: Uint8Array): string | null {
-  const s = (o: number, n: number): string => String.fromCharCode(...head.subarray(o, o + n));
-  if (s(0, 4) === 'RIFF' && s(8, 4) === 'WAVE') return 'wav';
-  if (s(0, 4) === 'fLaC') return 'flac';
-  if (s(0, 4) === 'OggS') return 'ogg';
-  if (s(0, 3) === 'ID3' || (head[0] === 0xff && (head[1] & 0xe0) === 0xe0)) return 'mp3';
-  if (s(4, 4) === 'ftyp') return 'mp4';
-  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'webm';
-  return null;
-}
 
 async function readWavHeader(source: ByteSource): Promise<Result<{ layout: WavLayout; probe: ProbeWithWarnings }>> {
   if (source.size === 0) return fail('empty-file', 'The file is empty (0 bytes).');

@@ -6,8 +6,9 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { createWavDecoder, looksLikeWav, parseWavHeader } from '../core/format/wav';
+import { createWavDecoder, parseWavHeader } from '../core/format/wav';
 import { probeSource } from '../core/format/probe';
+import { sniffContainer } from '../core/format/sniff';
 import { createChunkDecoder } from './compressed';
 import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../core/types';
 
@@ -29,17 +30,6 @@ function createContentHasher(): { update(bytes: Uint8Array): void; digestHex16()
 }
 const HEAD_BYTES = 1 << 16;
 
-/** Name the container from magic bytes, for a specific message when we cannot decode it. */
-export function sniffContainer(head: Uint8Array): string | null {
-  const s = (o: number, n: number): string => String.fromCharCode(...head.subarray(o, o + n));
-  if (looksLikeWav(head)) return 'wav';
-  if (s(0, 4) === 'fLaC') return 'flac';
-  if (s(0, 4) === 'OggS') return 'ogg';
-  if (s(0, 3) === 'ID3' || (head[0] === 0xff && (head[1] & 0xe0) === 0xe0)) return 'mp3';
-  if (s(4, 4) === 'ftyp') return 'mp4';
-  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'webm';
-  return null;
-}
 
 export async function openAudioFile(path: string): Promise<Result<OpenedAudio>> {
   let size: number;

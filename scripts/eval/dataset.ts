@@ -17,6 +17,7 @@
  * Sets: asterisk (8 kHz telephony prompts, tuning set), librivox (16 kHz audiobook, held out),
  * espeak (22.05 kHz synthetic speech made here with espeak-ng, held out, other gap lengths).
  */
+import { decodeWavBytes, parseWavHeader } from '../../src/core/format/wav';
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -61,17 +62,8 @@ export interface Cell {
 
 // ---------- deterministic randomness ----------
 
-/** mulberry32: small, fast, good enough for test signals. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../src/core/dsp/rng';
+export { rng };
 
 export function gaussian(rand: () => number): () => number {
   let spare: number | null = null;
@@ -117,33 +109,14 @@ export function pinkNoise(length: number, seed: number): Float32Array {
 
 // ---------- WAV reading ----------
 
-/** Minimal reader for 16-bit PCM mono WAV (all the speech fixtures are). */
+/** A 16-bit PCM mono WAV (all the speech fixtures are), decoded by the core's WAV decoder. */
 export function readWav16Mono(bytes: Uint8Array): { sampleRateHz: number; samples: Float32Array } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tag = (o: number): string => String.fromCharCode(bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]);
-  if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a RIFF/WAVE file');
-  let pos = 12;
-  let sampleRateHz = 0;
-  let channels = 0;
-  let bits = 0;
-  while (pos + 8 <= bytes.length) {
-    const id = tag(pos);
-    const size = view.getUint32(pos + 4, true);
-    const body = pos + 8;
-    if (id === 'fmt ') {
-      channels = view.getUint16(body + 2, true);
-      sampleRateHz = view.getUint32(body + 4, true);
-      bits = view.getUint16(body + 14, true);
-    } else if (id === 'data') {
-      if (channels !== 1 || bits !== 16) throw new Error(`want 16-bit mono, got ${channels} ch ${bits} bit`);
-      const n = Math.floor(Math.min(size, bytes.length - body) / 2);
-      const samples = new Float32Array(n);
-      for (let i = 0; i < n; i++) samples[i] = view.getInt16(body + 2 * i, true) / 32768;
-      return { sampleRateHz, samples };
-    }
-    pos = body + size + (size & 1);
-  }
-  throw new Error('no data chunk');
+  const parsed = parseWavHeader(bytes, bytes.length);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const { codec, channels } = parsed.value.layout;
+  if (channels !== 1 || codec !== 'pcm-s16') throw new Error(`want 16-bit mono, got ${channels} ch ${codec}`);
+  const { sampleRateHz, channels: planes } = decodeWavBytes(bytes);
+  return { sampleRateHz, samples: planes[0] };
 }
 
 // ---------- ground truth ----------

@@ -13,6 +13,7 @@
  * Pk count = mean over channels. SoX reads int PCM as x/2^(bits−1), as our decoders do; the WAVs
  * are written and read back here (private writer/reader) so both sides see identical samples.
  */
+import { decodeWavBytes } from '../../src/core/format/wav';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,36 +91,7 @@ function writeWav(path: string, channels: Float32Array[], sampleRateHz: number, 
 }
 
 function readWav(path: string): { sampleRateHz: number; channels: Float32Array[] } {
-  const b = readFileSync(path);
-  let off = 12;
-  let fmt = 1;
-  let ch = 1;
-  let sr = 0;
-  let bits = 16;
-  let data: Buffer | null = null;
-  while (off + 8 <= b.length) {
-    const id = b.toString('ascii', off, off + 4);
-    const size = b.readUInt32LE(off + 4);
-    if (id === 'fmt ') {
-      fmt = b.readUInt16LE(off + 8);
-      ch = b.readUInt16LE(off + 10);
-      sr = b.readUInt32LE(off + 12);
-      bits = b.readUInt16LE(off + 22);
-    } else if (id === 'data') data = b.subarray(off + 8, Math.min(b.length, off + 8 + size));
-    off += 8 + size + (size & 1);
-  }
-  if (!data) throw new Error(`${path}: no data chunk`);
-  const bytes = bits / 8;
-  const n = Math.floor(data.length / (bytes * ch));
-  const channels = Array.from({ length: ch }, () => new Float32Array(n));
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < ch; c++) {
-      const p = (i * ch + c) * bytes;
-      channels[c][i] =
-        fmt === 3 ? data.readFloatLE(p) : bits === 16 ? data.readInt16LE(p) / 32768 : bits === 24 ? data.readIntLE(p, 3) / 8388608 : data.readInt32LE(p) / 2147483648;
-    }
-  }
-  return { sampleRateHz: sr, channels };
+  return decodeWavBytes(readFileSync(path));
 }
 
 // ---------------------------------------------------------------------------------------------

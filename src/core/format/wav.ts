@@ -6,7 +6,7 @@
  * Header fields are checked against the bytes present: a data size larger than the file is
  * clamped to what is there, with a warning.
  */
-import { fail, ok, type ContainerProbe, type Result } from '../types';
+import { AudioPathError, fail, ok, type ContainerProbe, type PcmAudio, type Result } from '../types';
 
 export type WavCodec = 'pcm-u8' | 'pcm-s16' | 'pcm-s24' | 'pcm-s32' | 'pcm-f32' | 'pcm-f64' | 'alaw' | 'ulaw';
 
@@ -203,4 +203,16 @@ export function createWavDecoder(layout: WavLayout): { decode(bytes: Uint8Array)
       return out;
     },
   };
+}
+
+/**
+ * A whole WAV file in memory → planar PCM (for tests, scripts and small files; the CLI and the
+ * worker stream instead). Throws AudioPathError with the parser's code on bad input.
+ */
+export function decodeWavBytes(bytes: Uint8Array): PcmAudio {
+  const parsed = parseWavHeader(bytes, bytes.length);
+  if (!parsed.ok) throw new AudioPathError(parsed.error.code, parsed.error.message);
+  const { layout } = parsed.value;
+  const channels = createWavDecoder(layout).decode(bytes.subarray(layout.dataOffset, layout.dataOffset + layout.dataBytes));
+  return { sampleRateHz: layout.sampleRateHz, channels };
 }

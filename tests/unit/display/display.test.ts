@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { choosePeaksBucket, createPeaksAccumulator } from '../../../src/core/display/peaks';
 import { createSpectrogramAccumulator, planSpectrogram } from '../../../src/core/display/spectrogram';
 import type { Accumulator } from '../../../src/core/types';
+import { mulberry32 as rng } from '../../../src/core/dsp/rng';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sine = (sr: number, n: number, amp: number, hz: number): Float32Array =>
   Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / sr));

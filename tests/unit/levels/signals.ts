@@ -2,20 +2,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Accumulator } from '../../../src/core/types';
+import { decodeWavBytes } from '../../../src/core/format/wav';
 
 export const FIXTURES = join(__dirname, '../../../fixtures');
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../src/core/dsp/rng';
+export { rng };
 
 export function sine(sr: number, seconds: number, amplitude: number, freqHz: number, phase = 0): Float32Array {
   const x = new Float32Array(Math.round(seconds * sr));
@@ -68,47 +60,9 @@ export interface Wav {
   channels: Float32Array[];
 }
 
-/** Reads PCM 8/16/24/32-bit, float 32, µ-law (7) and A-law (6) WAV; ints scaled as SoX does. */
+/** Reads any WAV the core reads (the same decoder the CLI uses; ints scaled as SoX does). */
 export function readWav(path: string): Wav {
-  const b = readFileSync(path);
-  let off = 12;
-  let fmt = 0;
-  let ch = 0;
-  let sr = 0;
-  let bits = 0;
-  let data: Buffer | null = null;
-  while (off + 8 <= b.length) {
-    const id = b.toString('ascii', off, off + 4);
-    const size = b.readUInt32LE(off + 4);
-    if (id === 'fmt ') {
-      fmt = b.readUInt16LE(off + 8);
-      ch = b.readUInt16LE(off + 10);
-      sr = b.readUInt32LE(off + 12);
-      bits = b.readUInt16LE(off + 22);
-      if (fmt === 0xfffe) fmt = b.readUInt16LE(off + 32);
-    }
-    if (id === 'data') data = b.subarray(off + 8, Math.min(b.length, off + 8 + size));
-    off += 8 + size + (size & 1);
-  }
-  if (!data) throw new Error(`no data chunk in ${path}`);
-  const bytes = bits / 8;
-  const n = Math.floor(data.length / bytes / ch);
-  const channels = Array.from({ length: ch }, () => new Float32Array(n));
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < ch; c++) {
-      const p = (i * ch + c) * bytes;
-      let v: number;
-      if (fmt === 3) v = data.readFloatLE(p);
-      else if (fmt === 7) v = ulawDecode(data[p]) / 32768;
-      else if (fmt === 6) v = alawDecode(data[p]) / 32768;
-      else if (bits === 8) v = (data[p] - 128) / 128;
-      else if (bits === 16) v = data.readInt16LE(p) / 32768;
-      else if (bits === 24) v = data.readIntLE(p, 3) / 8388608;
-      else v = data.readInt32LE(p) / 2147483648;
-      channels[c][i] = v;
-    }
-  }
-  return { sampleRateHz: sr, channels };
+  return decodeWavBytes(readFileSync(path));
 }
 
 export function speechFixtures(): string[] {

@@ -5,6 +5,7 @@
  *   npm run bench            # 1 h 16 kHz mono, 10 min 48 kHz stereo
  *   npm run bench -- --quick # 10 min 16 kHz mono only
  */
+import { wavHeader } from '../src/core/format/wav-encode';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,20 +23,7 @@ interface Case {
 function writeSpeechLikeWav(path: string, c: Case): void {
   const fd = openSync(path, 'w');
   const frames = Math.round(c.durationSec * c.sampleRateHz);
-  const dataBytes = frames * c.channels * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(c.channels, 22);
-  header.writeUInt32LE(c.sampleRateHz, 24);
-  header.writeUInt32LE(c.sampleRateHz * c.channels * 2, 28);
-  header.writeUInt16LE(c.channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(dataBytes, 40);
+  const header = wavHeader('pcm16', c.channels, c.sampleRateHz, frames);
   writeSync(fd, header);
   let seed = 12345;
   const rand = (): number => {

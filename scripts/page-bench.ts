@@ -5,6 +5,7 @@
  * drawing the report. Options: --minutes N, --format wav|flac|mp3|opus (compressed formats are
  * made with ffmpeg and decoded by the page's decodeAudioData), --no-build, --keep.
  */
+import { wavHeader } from '../src/core/format/wav-encode';
 import { execFileSync } from 'node:child_process';
 import { openSync, writeSync, closeSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,19 +30,7 @@ if (format !== 'wav' && !FFMPEG_ARGS[format]) throw new Error(`unknown --format 
 function writeWav(path: string): number {
   const frames = Math.round(minutes * 60 * sampleRateHz);
   const dataBytes = frames * channels * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRateHz, 24);
-  header.writeUInt32LE(sampleRateHz * channels * 2, 28);
-  header.writeUInt16LE(channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
+  const header = wavHeader('pcm16', channels, sampleRateHz, frames);
   const fd = openSync(path, 'w');
   writeSync(fd, header);
   let seed = 1;

@@ -14,6 +14,7 @@
  * are written and read back here (private writer/reader) so both sides see identical samples.
  */
 import { decodeWavBytes } from '../../src/core/format/wav';
+import { encodeWav, type WavEncoding } from '../../src/core/format/wav-encode';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSampleStats } from '../../src/core/levels/sample-stats';
 
-type WavFormat = 'pcm16' | 'pcm24' | 'float32';
+type WavFormat = WavEncoding;
 
 export interface SoxFigures {
   peakDbfs: number | null;
@@ -55,39 +56,10 @@ const PEAK_RMS_TOL_DB = 0.01;
 const DC_TOL = 1e-5;
 
 // ---------------------------------------------------------------------------------------------
-// A private WAV writer/reader (PCM 16/24, float 32), enough for this script.
+// WAV in and out through the core's writer and decoder.
 
 function writeWav(path: string, channels: Float32Array[], sampleRateHz: number, format: WavFormat): void {
-  const ch = channels.length;
-  const n = channels[0].length;
-  const bytes = format === 'pcm16' ? 2 : format === 'pcm24' ? 3 : 4;
-  const buf = Buffer.alloc(44 + n * ch * bytes);
-  buf.write('RIFF', 0, 'ascii');
-  buf.writeUInt32LE(36 + n * ch * bytes, 4);
-  buf.write('WAVEfmt ', 8, 'ascii');
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(format === 'float32' ? 3 : 1, 20);
-  buf.writeUInt16LE(ch, 22);
-  buf.writeUInt32LE(sampleRateHz, 24);
-  buf.writeUInt32LE(sampleRateHz * ch * bytes, 28);
-  buf.writeUInt16LE(ch * bytes, 32);
-  buf.writeUInt16LE(bytes * 8, 34);
-  buf.write('data', 36, 'ascii');
-  buf.writeUInt32LE(n * ch * bytes, 40);
-  const scale = format === 'pcm16' ? 32768 : 8388608;
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < ch; c++) {
-      const p = 44 + (i * ch + c) * bytes;
-      const v = channels[c][i];
-      if (format === 'float32') buf.writeFloatLE(v, p);
-      else {
-        const q = Math.max(-scale, Math.min(scale - 1, Math.round(v * scale)));
-        if (format === 'pcm16') buf.writeInt16LE(q, p);
-        else buf.writeIntLE(q, p, 3);
-      }
-    }
-  }
-  writeFileSync(path, buf);
+  writeFileSync(path, encodeWav(channels, sampleRateHz, format));
 }
 
 function readWav(path: string): { sampleRateHz: number; channels: Float32Array[] } {

@@ -2,6 +2,7 @@
  * Shared by the e2e tests, the screenshot script and the page benchmark: build the page, serve
  * the build with `vite preview` on 127.0.0.1 (a free port), and launch Debian's Chromium headless.
  */
+import { encodeWav } from '../../src/core/format/wav-encode';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type PreviewServer } from 'vite';
@@ -63,30 +64,5 @@ export function launchChromium(): Promise<Browser> {
 
 /** A 16-bit PCM WAV of planar float channels. */
 export function wavBytes(sampleRateHz: number, channels: Float32Array[]): Buffer {
-  const n = channels[0]?.length ?? 0;
-  const c = channels.length;
-  const data = n * c * 2;
-  const b = Buffer.alloc(44 + data);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + data, 4);
-  b.write('WAVE', 8, 'ascii');
-  b.write('fmt ', 12, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(c, 22);
-  b.writeUInt32LE(sampleRateHz, 24);
-  b.writeUInt32LE(sampleRateHz * c * 2, 28);
-  b.writeUInt16LE(c * 2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(data, 40);
-  let o = 44;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < c; k++) {
-      const v = Math.max(-1, Math.min(1, channels[k][i]));
-      b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v * 32768))), o);
-      o += 2;
-    }
-  }
-  return b;
+  return Buffer.from(encodeWav(channels, sampleRateHz, 'pcm16'));
 }

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../../src/core/analyze';
 import { probeSource } from '../../../src/core/format/probe';
-import { createWavDecoder, parseWavHeader } from '../../../src/core/format/wav';
+import { createWavDecoder, decodeWavBytes, parseWavHeader } from '../../../src/core/format/wav';
+import { encodeWav } from '../../../src/core/format/wav-encode';
 import { openAudioFile } from '../../../src/node/decode';
 
 const source = fileURLToPath(new URL('../../../fixtures/speech/librivox/sense_and_sensibility_01_austen_64kb-0880.wav', import.meta.url));
@@ -160,5 +161,29 @@ describe('bad input gets a typed error, never an exception', () => {
     }
     expect(o).toBe(whole.length);
     expect(joined).toEqual(whole);
+  });
+});
+
+describe('the WAV writer', () => {
+  it('round-trips 16-bit, 24-bit and float audio exactly through the decoder', () => {
+    const n = 1000;
+    const left = new Float32Array(n);
+    const right = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      left[i] = Math.round(Math.sin(i / 7) * 30000) / 32768;
+      right[i] = Math.round(Math.cos(i / 5) * 8000000) / 8388608;
+    }
+    for (const encoding of ['pcm16', 'pcm24', 'float32'] as const) {
+      const channels = encoding === 'pcm16' ? [left, left] : [left, right];
+      const back = decodeWavBytes(encodeWav(channels, 22050, encoding));
+      expect(back.sampleRateHz).toBe(22050);
+      expect(back.channels[0]).toEqual(channels[0]);
+      expect(back.channels[1]).toEqual(channels[1]);
+    }
+  });
+
+  it('clamps out-of-range samples and writes NaN as 0', () => {
+    const back = decodeWavBytes(encodeWav([new Float32Array([1.5, -2, NaN])], 8000, 'pcm16'));
+    expect(Array.from(back.channels[0])).toEqual([32767 / 32768, -1, 0]);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Accumulator } from '../../../src/core/types';
 import { decodeWavBytes } from '../../../src/core/format/wav';
+import { encodeWav, type WavEncoding } from '../../../src/core/format/wav-encode';
 
 export const FIXTURES = join(__dirname, '../../../fixtures');
 
@@ -123,36 +124,6 @@ export const ulawRoundTrip = (x: Float32Array): Float32Array => x.map((v) => ula
 export const alawRoundTrip = (x: Float32Array): Float32Array => x.map((v) => alawDecode(alawEncode(v * 32768)) / 32768);
 
 /** Minimal WAV writer: 16/24-bit PCM or 32-bit float, interleaved from planar channels. */
-export function wavBytes(channels: Float32Array[], sampleRateHz: number, format: 'pcm16' | 'pcm24' | 'float32'): Buffer {
-  const ch = channels.length;
-  const n = channels[0].length;
-  const bytes = format === 'pcm16' ? 2 : format === 'pcm24' ? 3 : 4;
-  const data = Buffer.alloc(n * ch * bytes);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < ch; c++) {
-      const v = channels[c][i];
-      const p = (i * ch + c) * bytes;
-      if (format === 'float32') data.writeFloatLE(v, p);
-      else {
-        const scale = format === 'pcm16' ? 32768 : 8388608;
-        const q = Math.max(-scale, Math.min(scale - 1, Math.round(v * scale)));
-        if (format === 'pcm16') data.writeInt16LE(q, p);
-        else data.writeIntLE(q, p, 3);
-      }
-    }
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(format === 'float32' ? 3 : 1, 20);
-  header.writeUInt16LE(ch, 22);
-  header.writeUInt32LE(sampleRateHz, 24);
-  header.writeUInt32LE(sampleRateHz * ch * bytes, 28);
-  header.writeUInt16LE(ch * bytes, 32);
-  header.writeUInt16LE(bytes * 8, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+export function wavBytes(channels: Float32Array[], sampleRateHz: number, format: WavEncoding): Buffer {
+  return Buffer.from(encodeWav(channels, sampleRateHz, format));
 }

@@ -4,10 +4,9 @@
  * hashes every byte in the same pass, like the CLI's reader (src/node/decode.ts).
  */
 import { probeSource, type ByteSource } from '../src/core/format/probe';
-import { sniffContainer } from '../src/core/format/sniff';
-import { createWavDecoder, parseWavHeader, type WavLayout } from '../src/core/format/wav';
+import { createWavDecoder, readWavHeader } from '../src/core/format/wav';
 import { createContentHasher } from '../src/core/hash';
-import { fail, ok, type ContainerProbe, type Result } from '../src/core/types';
+import { AudioPathError, ok, type ContainerProbe, type Result } from '../src/core/types';
 
 export function blobSource(blob: Blob): ByteSource {
   return {
@@ -23,19 +22,6 @@ export function blobSource(blob: Blob): ByteSource {
 export type ProbeWithWarnings = ContainerProbe & { warnings?: string[] };
 
 const READ_BYTES = 1 << 20;
-const HEAD_BYTES = 1 << 16;
-
-
-async function readWavHeader(source: ByteSource): Promise<Result<{ layout: WavLayout; probe: ProbeWithWarnings }>> {
-  if (source.size === 0) return fail('empty-file', 'The file is empty (0 bytes).');
-  const head = await source.read(0, HEAD_BYTES);
-  const container = sniffContainer(head);
-  if (container === null) return fail('not-audio', 'This does not look like an audio file (no known container signature).');
-  if (container !== 'wav') {
-    return fail('unsupported-codec', `${container.toUpperCase()} files cannot be probed yet.`);
-  }
-  return parseWavHeader(head, source.size);
-}
 
 /** The core probe (WAV by our parser, other containers by mediabunny), over the File. */
 export function probeBlob(file: Blob): Promise<Result<ProbeWithWarnings>> {
@@ -52,6 +38,7 @@ export interface WavRead {
 /** Decode a WAV File in 1 MiB reads, hashing the bytes in the same pass. */
 export async function readWav(file: Blob): Promise<Result<WavRead>> {
   const source = blobSource(file);
+  // The same header walk as the probe and the CLI: sizes checked against the bytes present.
   const parsed = await readWavHeader(source);
   if (!parsed.ok) return parsed;
   const { layout } = parsed.value;
@@ -60,7 +47,8 @@ export async function readWav(file: Blob): Promise<Result<WavRead>> {
   async function* chunks(): AsyncGenerator<{ channels: Float32Array[]; bytesRead: number }> {
     const decoder = createWavDecoder(layout);
     const dataEnd = layout.dataOffset + layout.dataBytes;
-    for (let pos = 0; pos < source.size; ) {
+    let pos = 0;
+    while (pos < source.size) {
       const piece = await source.read(pos, READ_BYTES);
       if (piece.length === 0) break;
       hasher.update(piece);
@@ -74,6 +62,7 @@ export async function readWav(file: Blob): Promise<Result<WavRead>> {
         pos += piece.length;
       }
     }
+    if (pos < dataEnd) throw new AudioPathError('io-error', `The file ended at byte ${pos} while being read (it was ${source.size} bytes when opened).`);
     done = true;
   }
   return ok({

@@ -3,6 +3,9 @@
  * (mpg123, libFLAC, libvorbis, libopus), fed 1 MiB byte chunks, output planar Float32 at the
  * decoder's native rate — never resampled. WebM and MP4 are left to the page (the browser decodes
  * them); the CLI names them as unsupported.
+ *
+ * The decoders print every stream error to the console; the CLI promises one line per bad file,
+ * so they are muted here and their errors come back as data (`errors`) instead.
  */
 import { MPEGDecoder } from 'mpg123-decoder';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
@@ -23,8 +26,27 @@ export interface ChunkDecoder {
   free(): void;
 }
 
+/** Run a decoder call with console.error/warn muted (restored even if it throws). */
+async function quietly<T>(call: () => T | Promise<T>): Promise<T> {
+  const { error, warn } = console;
+  console.error = () => undefined;
+  console.warn = () => undefined;
+  try {
+    return await call();
+  } finally {
+    console.error = error;
+    console.warn = warn;
+  }
+}
+
 /** A decoder for this container/codec, or null when the CLI cannot decode it. */
 export function createChunkDecoder(container: string, codec: string, channels: number): ChunkDecoder | null {
+  const d = createRawDecoder(container, codec, channels);
+  if (d === null) return null;
+  return { ready: d.ready, decode: (b) => quietly(() => d.decode(b)), flush: () => quietly(() => d.flush()), free: () => d.free() };
+}
+
+function createRawDecoder(container: string, codec: string, channels: number): ChunkDecoder | null {
   if (container === 'mp3' && codec === 'mp3') {
     const d = new MPEGDecoder();
     return { ready: d.ready, decode: async (b) => d.decode(b), flush: async () => null, free: () => d.free() };

@@ -6,18 +6,22 @@
  */
 import { ALL_FORMATS, CustomSource, Input } from 'mediabunny';
 import { fail, ok, type ContainerProbe, type Result } from '../types';
-import { looksLikeWav, parseWavHeader } from './wav';
+import { looksLikeWav, MAX_CHANNELS, MAX_SAMPLE_RATE_HZ, readWavHeader } from './wav';
+import { describeNonAudio } from './sniff';
+import type { ByteSource } from './source';
 
-/** Random access to a file's bytes: a File/Blob in the page, a file descriptor in Node. */
-export interface ByteSource {
-  size: number;
-  read(offset: number, length: number): Promise<Uint8Array>;
-}
+export type { ByteSource } from './source';
 
 export const HEAD_BYTES = 1 << 16;
+/** A container that cannot be read in this long is reported, not waited for. */
+export const PROBE_TIMEOUT_MS = 15_000;
 
 const LOSSLESS = new Set(['flac', 'pcm-s16', 'pcm-s24', 'pcm-s32', 'pcm-f32', 'pcm-f64', 'pcm-u8', 'alaw', 'ulaw']);
 
+/**
+ * The declared format of a file, or a typed error. Never throws, and settles within
+ * PROBE_TIMEOUT_MS whatever the bytes are.
+ */
 export async function probeSource(source: ByteSource): Promise<Result<ContainerProbe>> {
   if (source.size === 0) return fail('empty-file', 'The file is empty (0 bytes).');
   let head: Uint8Array;
@@ -27,9 +31,21 @@ export async function probeSource(source: ByteSource): Promise<Result<ContainerP
     return fail('io-error', 'The file could not be read.');
   }
   if (looksLikeWav(head)) {
-    const wav = parseWavHeader(head, source.size);
-    return wav.ok ? ok(wav.value.probe) : wav;
+    try {
+      const wav = await readWavHeader(source);
+      return wav.ok ? ok(wav.value.probe) : wav;
+    } catch {
+      return fail('io-error', 'The file could not be read.');
+    }
   }
+  const other = describeNonAudio(head);
+  if (other !== null) return fail('not-audio', `This is ${other}, not audio.`);
+  return withTimeout(probeContainer(source, head), PROBE_TIMEOUT_MS, () =>
+    fail('decode-failed', `The container could not be read within ${PROBE_TIMEOUT_MS / 1000} s.`),
+  );
+}
+
+async function probeContainer(source: ByteSource, head: Uint8Array): Promise<Result<ContainerProbe>> {
   try {
     const input = new Input({
       formats: ALL_FORMATS,
@@ -44,7 +60,10 @@ export async function probeSource(source: ByteSource): Promise<Result<ContainerP
     if (track === null) return fail('not-audio', `This ${format.name} file has no audio track.`);
     const codec = (await track.getCodec()) ?? 'unknown';
     if (track.numberOfChannels < 1) return fail('absurd-header', 'The header declares 0 channels.');
-    if (!(track.sampleRate > 0) || track.sampleRate > 768_000) {
+    if (track.numberOfChannels > MAX_CHANNELS) {
+      return fail('too-many-channels', `The header declares ${track.numberOfChannels} channels (at most ${MAX_CHANNELS} are supported).`);
+    }
+    if (!(track.sampleRate > 0) || track.sampleRate > MAX_SAMPLE_RATE_HZ) {
       return fail('absurd-header', `The header declares a sample rate of ${track.sampleRate} Hz.`);
     }
     const durationSec = await input.getDurationFromMetadata().catch(() => null);
@@ -57,12 +76,22 @@ export async function probeSource(source: ByteSource): Promise<Result<ContainerP
       decodedSampleRateHz: codec === 'opus' ? 48000 : track.sampleRate,
       channels: track.numberOfChannels,
       bitDepth: codec === 'flac' ? flacBitsPerSample(head) : LOSSLESS.has(codec) ? 16 : null,
-      durationSec: durationSec !== null && Number.isFinite(durationSec) ? durationSec : null,
+      durationSec: durationSec !== null && Number.isFinite(durationSec) && durationSec >= 0 ? durationSec : null,
       bytes: source.size,
     });
   } catch (error) {
-    return fail('not-audio', `The container could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    const detail = error instanceof Error ? error.message : String(error);
+    return fail('not-audio', `The container could not be read: ${detail.split('\n')[0].slice(0, 200)}`);
   }
+}
+
+/** `promise`, or `onTimeout()` if it has not settled after `ms` (the timer never outlives the race). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Bits per sample from FLAC's STREAMINFO (always the first metadata block, right after "fLaC"). */

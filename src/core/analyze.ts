@@ -91,7 +91,9 @@ export function createAnalyzer(
       }
       const durationSec = frameCount / sampleRateHz;
       const frameSec = table.hopSec;
-      const lastFrame = f.frameDecisions.length - 1;
+      const raw = f.rawDecisions;
+      const firstRaw = raw.indexOf(1);
+      const lastRaw = raw.lastIndexOf(1);
       return {
         sampleRateHz,
         channelCount,
@@ -111,8 +113,8 @@ export function createAnalyzer(
           hum: hum.finish(),
           echo: echo.finish(),
           zeroRuns: zeroRuns.finish(),
-          speechAtStart: lastFrame >= 0 && f.rawDecisions[0] === 1,
-          speechAtEnd: lastFrame >= 0 && f.rawDecisions[lastFrame] === 1,
+          firstRawSpeechSec: firstRaw < 0 ? null : firstRaw * frameSec,
+          lastRawSpeechEndSec: lastRaw < 0 ? null : Math.min(durationSec, (lastRaw + 1) * frameSec),
           clippedRanges: clipRanges.finish(),
         },
         warnings,

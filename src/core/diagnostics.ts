@@ -12,9 +12,13 @@ export interface Diagnostics {
   hum: HumResult;
   echo: EchoResult;
   zeroRuns: ZeroRunsResult;
-  /** The VAD's raw (unpadded) decision is speech in the first / last frame. */
-  speechAtStart: boolean;
-  speechAtEnd: boolean;
+  /**
+   * Where the VAD's raw (unpadded, unbridged) decision first says speech, and where it last
+   * stops, seconds; null when it never does. The endpointing detectors compare these with the
+   * file's edges.
+   */
+  firstRawSpeechSec: number | null;
+  lastRawSpeechEndSec: number | null;
   /** Where clipped runs are, merged to ≥ 50 ms apart; at most 200. */
   clippedRanges: TimeRange[];
 }

@@ -14,15 +14,20 @@ export interface FindingThresholds {
   /** low-snr: active-speech SNR below these, dB. */
   lowSnrWarnDb: number;
   lowSnrCriticalDb: number;
-  /** dc-offset: |mean| at or above this, full-scale units. */
+  /** dc-offset: |mean| at or above these, full-scale units (info, warn). */
+  dcOffsetInfo: number;
   dcOffsetWarn: number;
   /** hum: line prominence over its neighbourhood, dB, and its level must exceed this, dBFS. */
   humProminenceDb: number;
   humMinLevelDbfs: number;
+  /** hum: warn when the hum lines together come within this many dB of the active speech level. */
+  humWarnBelowSpeechDb: number;
   /** band-limited: effective bandwidth below this fraction of Nyquist. */
   bandLimitedFraction: number;
   /** channel-imbalance: |L − R| over active frames, dB. */
   imbalanceDb: number;
+  /** dual-mono: correlated channels count as identical only within this level difference, dB. */
+  dualMonoMaxLevelDifferenceDb: number;
   /** dropouts: edge abruptness above this counts as a hard cut; runs needed inside speech. */
   dropoutAbruptness: number;
   dropoutMinRuns: number;
@@ -32,7 +37,7 @@ export interface FindingThresholds {
   echoMinScore: number;
   /** long-leading-silence: seconds before the first speech. */
   leadingSilenceWarnSec: number;
-  /** leading/trailing-speech-cut: speech this close to the edge counts as touching it, seconds. */
+  /** leading/trailing-speech-cut: raw VAD speech closer than this to the file's edge, seconds. */
   edgeSec: number;
 }
 
@@ -44,18 +49,21 @@ export const DEFAULT_THRESHOLDS: FindingThresholds = {
   lowLevelCriticalDbfs: -46,
   lowSnrWarnDb: 15,
   lowSnrCriticalDb: 5,
-  dcOffsetWarn: 0.005,
+  dcOffsetInfo: 0.005,
+  dcOffsetWarn: 0.02,
   humProminenceDb: 10,
   humMinLevelDbfs: -80,
+  humWarnBelowSpeechDb: 20,
   bandLimitedFraction: 0.6,
   imbalanceDb: 4,
+  dualMonoMaxLevelDifferenceDb: 1,
   dropoutAbruptness: 0.3,
   dropoutMinRuns: 2,
   dropoutMaxRunSec: 0.2,
   echoMinHeight: 0.15,
   echoMinScore: 20,
   leadingSilenceWarnSec: 2,
-  edgeSec: 0.02,
+  edgeSec: 0.01,
 };
 
 export function resolveThresholds(overrides: Partial<FindingThresholds> = {}): FindingThresholds {

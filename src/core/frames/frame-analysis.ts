@@ -1,6 +1,6 @@
 /**
  * One streaming pass over planar PCM that fills the frame table (see types.ts): time-domain
- * per-hop channel powers and channel-pair sums, one Hann-windowed FFT per 10 ms hop of the
+ * per-hop channel powers (around the local DC) and channel-pair sums, one Hann-windowed FFT per 10 ms hop of the
  * analysis signal for sub-band powers, and level-bucketed long-term spectra for bandwidth.
  *
  * Chunk invariance: every sum runs in sample order in a single accumulator, and every FFT sees the
@@ -10,6 +10,9 @@ import type { Accumulator } from '../types';
 import { createPowerSpectrum, isPowerOfTwo } from '../dsp/fft';
 import { hannWindow, nextPowerOfTwo } from '../dsp/window';
 import { DEFAULT_FRAME_SETTINGS, type FrameAnalysisSettings, type FrameTable, type SpectrumBucket } from './types';
+
+/** Half-width of the moving average that estimates the DC taken out of the hop powers, s. */
+const DC_RADIUS_SEC = 0.5;
 
 /** Growable Float32 column. */
 class Column {
@@ -111,6 +114,10 @@ export function createFrameAnalysis(
 
   // Running sums of the current hop.
   const ss = new Float64Array(C);
+  const sLin = new Float64Array(C); // Σx per channel: the hop's mean, to take the file's DC out at the end
+  let sDown = 0; // Σ of the downmix for C > 2
+  const chanMean = Array.from({ length: C }, () => new Column());
+  const downmixMean = new Column();
   let sxy = 0;
   let sx = 0;
   let sy = 0;
@@ -130,7 +137,15 @@ export function createFrameAnalysis(
   const offset = Math.floor(hop / 2) - half; // window start of frame i = i·hop + offset
 
   function closeHop(): void {
-    for (let c = 0; c < C; c++) chanPower[c].push(ss[c] / inHop);
+    if (stereo) {
+      sLin[0] = sx;
+      sLin[1] = sy;
+    }
+    for (let c = 0; c < C; c++) {
+      chanPower[c].push(ss[c] / inHop);
+      chanMean[c].push(sLin[c] / inHop);
+    }
+    downmixMean.push((C === 1 ? sLin[0] : stereo ? 0.5 * (sx + sy) : sDown) / inHop);
     // Σx² > 0 exactly when some sample is non-zero (a float32 sample squared never underflows a double).
     let nonZero = false;
     for (let c = 0; c < C; c++) if (ss[c] > 0) nonZero = true;
@@ -142,7 +157,8 @@ export function createFrameAnalysis(
       pairY.push(sy);
     }
     ss.fill(0);
-    sxy = sx = sy = ssMid = ssDown = 0;
+    sLin.fill(0);
+    sxy = sx = sy = ssMid = ssDown = sDown = 0;
     inHop = 0;
     hopsDone++;
   }
@@ -168,6 +184,12 @@ export function createFrameAnalysis(
       if (eSide > eMid) ring = ringSide;
     }
     const input = spectrum.input;
+    // The frame's own mean (over the samples present) comes out first, as speech front ends do:
+    // a DC offset would otherwise become a step at the file's edges, where the window is zero-padded,
+    // and read as broadband energy (speech) in the first and last frames.
+    let frameSum = 0;
+    for (let idx = lo; idx < hi; idx++) frameSum += ring[idx & mask];
+    const frameMean = hi > lo ? frameSum / (hi - lo) : 0;
     let energy = 0;
     for (let n = 0; n < lo - start; n++) input[n] = 0;
     let idx = lo;
@@ -179,7 +201,7 @@ export function createFrameAnalysis(
       for (let q = 0; q < run; q++) {
         const v = ring[r0 + q];
         energy += v * v;
-        input[n0 + q] = v * window[n0 + q];
+        input[n0 + q] = (v - frameMean) * window[n0 + q];
       }
       idx += run;
     }
@@ -258,24 +280,32 @@ export function createFrameAnalysis(
         } else if (C === 1) {
           const x0 = channels[0];
           let s0 = ss[0];
+          let l0 = sLin[0];
           let w = written;
           for (let t = j; t < end; t++) {
             let a = x0[t];
             if (a - a !== 0) a = 0;
             s0 += a * a;
+            l0 += a;
             ringMid[w & mask] = a;
             w++;
           }
           ss[0] = s0;
+          sLin[0] = l0;
         } else {
           for (let c = 0; c < C; c++) {
             const x = channels[c];
             let acc = ss[c];
+            let lin = sLin[c];
             for (let t = j; t < end; t++) {
               const v = x[t];
-              if (v - v === 0) acc += v * v;
+              if (v - v === 0) {
+                acc += v * v;
+                lin += v;
+              }
             }
             ss[c] = acc;
+            sLin[c] = lin;
           }
           const x0 = channels[0];
           const x1 = channels[1];
@@ -292,6 +322,7 @@ export function createFrameAnalysis(
           sxy = axy; sx = ax; sy = ay;
           let w = written;
           let ad = ssDown;
+          let ld = sDown;
           for (let t = j; t < end; t++) {
             let m = 0;
             for (let c = 0; c < C; c++) {
@@ -300,10 +331,12 @@ export function createFrameAnalysis(
             }
             m *= invC;
             ad += m * m;
+            ld += m;
             ringMid[w & mask] = m;
             w++;
           }
           ssDown = ad;
+          sDown = ld;
         }
         written += n;
         inHop += n;
@@ -320,6 +353,34 @@ export function createFrameAnalysis(
         fftDone++;
       }
       const frameCount = hopsDone;
+      const len = (i: number): number => (i === frameCount - 1 ? lastFrameSamples : hop);
+      /**
+       * Take the DC out of each hop's mean square: with D the local DC (the mean over ±0.5 s of
+       * hops) and μ the hop's own mean, the hop's power around D is ms − 2·μ·D + D². A DC bias is
+       * neither speech nor noise; left in, 0.05 FS of DC reads as a −26 dBFS noise floor. A 1 s
+       * average follows a DC that changes (a splice, a pad of digital zeros) and leaves everything
+       * above ~1 Hz in the power; per-hop means alone would also remove real noise below ~30 Hz.
+       */
+      const withoutDc = (power: Column, mean: Column): Float32Array => {
+        const p = power.toArray(frameCount);
+        const mu = mean.toArray(frameCount);
+        const prefix = new Float64Array(frameCount + 1);
+        const prefixLen = new Float64Array(frameCount + 1);
+        for (let i = 0; i < frameCount; i++) {
+          prefix[i + 1] = prefix[i] + mu[i] * len(i);
+          prefixLen[i + 1] = prefixLen[i] + len(i);
+        }
+        const radius = Math.max(1, Math.round(DC_RADIUS_SEC / (hop / sampleRateHz)));
+        for (let i = 0; i < frameCount; i++) {
+          // An all-zero hop stays exactly 0: digital silence is what it is, whatever the DC around it.
+          if (p[i] === 0) continue;
+          const a = Math.max(0, i - radius);
+          const b = Math.min(frameCount, i + radius + 1);
+          const dc = (prefix[b] - prefix[a]) / (prefixLen[b] - prefixLen[a]);
+          p[i] = Math.max(0, p[i] - 2 * mu[i] * dc + dc * dc);
+        }
+        return p;
+      };
       return {
         sampleRateHz,
         channelCount: C,
@@ -329,8 +390,8 @@ export function createFrameAnalysis(
         frameCount,
         sampleCount: written,
         lastFrameSamples: frameCount > 0 ? lastFrameSamples : 0,
-        channelPower: chanPower.map((col) => col.toArray(frameCount)),
-        downmixPower: downmixCol.toArray(frameCount),
+        channelPower: chanPower.map((col, c) => withoutDc(col, chanMean[c])),
+        downmixPower: withoutDc(downmixCol, downmixMean),
         digitalSilence: Uint8Array.from(silenceCol.toArray(frameCount)),
         pair:
           pairXY && pairX && pairY

@@ -20,9 +20,14 @@ export interface FrameTable {
   /** Samples in the last frame (hopSamples unless the audio ended mid-hop). */
   lastFrameSamples: number;
 
-  /** Time-domain mean square of each channel over each hop: channelPower[c][i]. */
+  /**
+   * Time-domain power of each channel over each hop with the hop's mean taken out (mean square −
+   * squared mean): channelPower[c][i]. A DC bias is neither speech nor noise, so it must not raise
+   * the noise floor the VAD, SNR and silence measures read (it would read 0.05 FS of DC as a
+   * −26 dBFS noise floor). Removing each 10 ms hop's mean also takes out most energy below ~30 Hz.
+   */
   channelPower: Float32Array[];
-  /** Mean square of the mono downmix (mean of channels) over each hop; equals channelPower[0] for mono. */
+  /** The same for the mono downmix (mean of channels); equals channelPower[0] for mono. */
   downmixPower: Float32Array;
   /** 1 when every sample of every channel in the hop is exactly 0 (or non-finite, counted as 0). */
   digitalSilence: Uint8Array;

@@ -4,9 +4,10 @@
  * The mono downmix is decimated to ~1 kHz by a boxcar average (its nulls fall on multiples of the
  * new rate, so speech energy near 1 kHz barely folds onto 50–250 Hz), then 4 s Hann-windowed
  * blocks (0.25 Hz bins) are averaged into one long-term power spectrum below 300 Hz. At the end,
- * each candidate line kf (k = 1..4) is compared with the median of its neighbourhood
- * kf ± [3, 10] Hz: a hum line stands 10–30 dB above it, while speech harmonics wander with the
- * pitch and average out to a smooth spectrum.
+ * each candidate line kf (k = 1..4) — the strongest bin within ±0.3·k Hz, for mains drift — is
+ * compared with the median of a ring 1–4 Hz outside that window: a hum line is a few bins wide
+ * and stands 10–40 dB above the ring, while a speech harmonic near kf wanders with the pitch and
+ * fills the ring as well.
  */
 import type { Accumulator } from '../types';
 import { createPowerSpectrum } from '../dsp/fft';
@@ -69,21 +70,28 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): A
       decimator.flushPartial(blockLength / 2);
       if (blocks === 0) return { mainsHz: null, prominenceDb: null, lines: [], blocks };
       const scale = 2 / (blocks * windowSumSq * blockLength);
-      const lineAt = (frequencyHz: number): HumLine | null => {
-        const centre = Math.round(frequencyHz / binHz);
-        if (centre + Math.ceil(10 / binHz) > maxBin) return null;
+      const lineAt = (frequencyHz: number, harmonic: number): HumLine | null => {
+        // Mains frequency drifts by up to ±0.2 Hz, the k-th harmonic by k times that: the line is
+        // the strongest bin within ±0.3·k Hz (at least the Hann main lobe, ±2 bins).
+        const searchHz = Math.max(0.3 * harmonic, 2 * binHz);
+        const ringInnerHz = searchHz + 1;
+        const ringOuterHz = searchHz + 4;
+        if (Math.round((frequencyHz + ringOuterHz) / binHz) > maxBin) return null;
+        let peakBin = Math.round(frequencyHz / binHz);
+        for (let k = Math.round((frequencyHz - searchHz) / binHz); k <= Math.round((frequencyHz + searchHz) / binHz); k++) {
+          if (sum[k] > sum[peakBin]) peakBin = k;
+        }
         // Line power: the main lobe of a Hann window spans ±2 bins.
         let line = 0;
-        let peak = 0;
-        for (let k = centre - 2; k <= centre + 2; k++) {
-          line += sum[k];
-          peak = Math.max(peak, sum[k]);
-        }
+        for (let k = peakBin - 2; k <= peakBin + 2; k++) line += sum[k];
+        // Neighbourhood: a ring 1–4 Hz outside the search window. A mains line is a few bins wide;
+        // a speech harmonic near the same frequency wanders with the pitch and fills the ring too.
         const neighbours: number[] = [];
-        for (let k = Math.round((frequencyHz - 10) / binHz); k <= Math.round((frequencyHz - 3) / binHz); k++) neighbours.push(sum[k]);
-        for (let k = Math.round((frequencyHz + 3) / binHz); k <= Math.round((frequencyHz + 10) / binHz); k++) neighbours.push(sum[k]);
+        for (let k = Math.round((frequencyHz - ringOuterHz) / binHz); k <= Math.round((frequencyHz - ringInnerHz) / binHz); k++) neighbours.push(sum[k]);
+        for (let k = Math.round((frequencyHz + ringInnerHz) / binHz); k <= Math.round((frequencyHz + ringOuterHz) / binHz); k++) neighbours.push(sum[k]);
         neighbours.sort((a, b) => a - b);
         const median = neighbours[Math.floor(neighbours.length / 2)];
+        const peak = sum[peakBin];
         return {
           frequencyHz,
           prominenceDb: median > 0 ? powerToDb(peak / median) : peak > 0 ? 120 : 0,
@@ -91,7 +99,7 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): A
         };
       };
       const family = (mainsHz: 50 | 60): HumLine[] =>
-        [1, 2, 3, 4].map((k) => lineAt(k * mainsHz)).filter((l): l is HumLine => l !== null);
+        [1, 2, 3, 4].map((k) => lineAt(k * mainsHz, k)).filter((l): l is HumLine => l !== null);
       const best = (lines: HumLine[]): number => Math.max(-Infinity, ...lines.map((l) => l.prominenceDb));
       const f50 = family(50);
       const f60 = family(60);

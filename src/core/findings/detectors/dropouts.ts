@@ -17,12 +17,14 @@ function inside(run: ZeroRun, segments: TimeRange[], marginSec: number): boolean
 export const dropouts: Detector = {
   id: 'dropouts',
   plane: 'packet-loss',
-  description: 'Holes of digital silence cut into speech with abrupt edges: lost packets filled with zeros.',
+  description: 'Holes of digital silence cut into speech with abrupt edges on both sides: lost packets filled with zeros.',
   detect({ m, t }) {
     const runs = m.diagnostics.zeroRuns.runs.filter(
       (r) => r.durationSec <= t.dropoutMaxRunSec && inside(r, m.vad.segments, m.vad.settings.padSec),
     );
-    const abrupt = runs.filter((r) => Math.max(r.abruptnessBefore, r.abruptnessAfter) >= t.dropoutAbruptness);
+    // A lost packet cuts the waveform on both sides; TTS and codecs fade into their zeros on at
+    // least one side (a plosive may start abruptly after a stop closure, but it decays into it).
+    const abrupt = runs.filter((r) => Math.min(r.abruptnessBefore, r.abruptnessAfter) >= t.dropoutAbruptness);
     if (abrupt.length < t.dropoutMinRuns) return null;
     const frameSized = abrupt.filter((r) => isFrameSized(r.durationSec)).length;
     const speechSec = m.vad.segments.reduce((a, s) => a + s.endSec - s.startSec, 0);
@@ -32,7 +34,7 @@ export const dropouts: Detector = {
     return finding(
       this,
       abrupt.length >= 5 || lostSec / Math.max(speechSec, 1e-9) > 0.02 ? 'critical' : 'warn',
-      `${abrupt.length} holes of exact silence cut into speech with hard edges (median ${medianMs.toFixed(1)} ms, ${frameSized} of them whole 10 ms multiples): this looks like lost packets filled with zeros.`,
+      `${abrupt.length} holes of exact silence cut into speech with hard edges on both sides (median ${medianMs.toFixed(1)} ms, ${frameSized} of them whole 10 ms multiples): this looks like lost packets filled with zeros.`,
       'Check jitter-buffer and packet-loss counters for this session (RTP sequence gaps, PLC disabled), and the network leg; a codec with concealment would repeat or fade instead.',
       { holes: abrupt.length, medianHoleMs: medianMs, frameSizedHoles: frameSized, lostSec, gentleZeroRuns: runs.length - abrupt.length },
       abrupt.slice(0, 200).map((r) => ({ startSec: r.startSec, endSec: r.startSec + r.durationSec })),

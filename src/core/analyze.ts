@@ -115,6 +115,7 @@ export function createAnalyzer(
           zeroRuns: zeroRuns.finish(),
           firstRawSpeechSec: firstRaw < 0 ? null : firstRaw * frameSec,
           lastRawSpeechEndSec: lastRaw < 0 ? null : Math.min(durationSec, (lastRaw + 1) * frameSec),
+          edgeBelowSpeechDb: f.edgeBelowSpeechDb,
           clippedRanges: clipRanges.finish(),
         },
         warnings,

@@ -19,6 +19,8 @@ export interface Diagnostics {
    */
   firstRawSpeechSec: number | null;
   lastRawSpeechEndSec: number | null;
+  /** How far the first / last 30 ms sit below the speech level, dB (see FrameMeasurements). */
+  edgeBelowSpeechDb: { start: number | null; end: number | null };
   /** Where clipped runs are, merged to ≥ 50 ms apart; at most 200. */
   clippedRanges: TimeRange[];
 }

@@ -16,6 +16,10 @@ export interface ZeroRun {
   abruptnessBefore: number;
   /** |first sample after| / RMS of the 10 ms after. */
   abruptnessAfter: number;
+  /** |last sample before| and |first sample after|, full-scale units: a cut leaves a real step,
+   * while a quiet 16-bit signal crossing zero leaves zeros between ±1 LSB neighbours. */
+  edgeBeforeAbs: number;
+  edgeAfterAbs: number;
 }
 
 export interface ZeroRunsResult {
@@ -32,23 +36,20 @@ const MAX_STORED_RUNS = 20000;
 export function createZeroRuns(sampleRateHz: number, channelCount: number): Accumulator<ZeroRunsResult> {
   const minRun = Math.max(2, Math.round(MIN_RUN_SEC * sampleRateHz));
   const context = Math.max(1, Math.round(CONTEXT_SEC * sampleRateHz));
-  // Ring of the last `context` mono-mix samples; read only when a run becomes long enough to
-  // count, so the per-sample cost is one store.
+  // The last `context` mono-mix samples before the current chunk, slot = position mod context
+  // (so the "before" RMS sums them in a fixed order). Only each chunk's tail is stored; the
+  // samples inside the chunk are read from it directly when a run becomes long enough to count.
   const ring = new Float32Array(context);
-  let ringPos = 0;
-  let position = 0;
-  let lastNonZeroAbs = 0;
-  let zeroStart = -1;
-  let abruptnessBefore = 0;
   const runs: ZeroRun[] = [];
-  let totalRuns = 0;
+  // Scalars that change per sample are copied into locals for the duration of a push.
+  const st = { position: 0, lastNonZeroAbs: 0, zeroStart: -1, abruptnessBefore: 0, edgeBeforeAbs: 0, totalRuns: 0 };
   // A finished run waits here until `context` samples after it have been seen.
-  let pending: { start: number; length: number; before: number; afterAbs: number; afterSumSq: number; afterCount: number } | null = null;
+  let pending: { start: number; length: number; before: number; beforeAbs: number; afterAbs: number; afterSumSq: number; afterCount: number } | null = null;
   const mixBuffer: { data: Float32Array } = { data: new Float32Array(0) };
 
   const finalize = (): void => {
     if (!pending) return;
-    totalRuns++;
+    st.totalRuns++;
     if (runs.length < MAX_STORED_RUNS) {
       const afterRms = pending.afterCount > 0 ? Math.sqrt(pending.afterSumSq / pending.afterCount) : 0;
       runs.push({
@@ -56,16 +57,31 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number): Accu
         durationSec: pending.length / sampleRateHz,
         abruptnessBefore: pending.before,
         abruptnessAfter: afterRms > 0 ? pending.afterAbs / afterRms : 0,
+        edgeBeforeAbs: pending.beforeAbs,
+        edgeAfterAbs: pending.afterAbs,
       });
     }
     pending = null;
   };
 
-  /** RMS of the ring's samples before the current run (its zeros add nothing to the sum). */
-  const contextBeforeRms = (runLength: number): number => {
+  /**
+   * RMS of the `context` samples before absolute position `at` (the run's zeros add nothing to
+   * the sum), summed slot by slot as a ring indexed by position would hold them. `mix[i]` is the
+   * sample at position chunkStart + i.
+   */
+  const contextBeforeRms = (mix: Float32Array, chunkStart: number, at: number, runLength: number): number => {
     let sum = 0;
-    for (let k = 0; k < context; k++) sum += ring[k] * ring[k];
-    const n = Math.max(1, Math.min(context, position) - runLength);
+    for (let k = 0; k < context; k++) {
+      // The latest position p < at with p ≡ k (mod context).
+      const p = at - 1 - ((at - 1 - k) % context + context) % context;
+      let v = 0;
+      if (p >= chunkStart) {
+        v = mix[p - chunkStart];
+        if (v - v !== 0) v = 0;
+      } else if (p >= 0) v = ring[k];
+      sum += v * v;
+    }
+    const n = Math.max(1, Math.min(context, at) - runLength);
     return Math.sqrt(sum / n);
   };
 
@@ -92,22 +108,41 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number): Accu
           mixArr[i] = allZero ? 0 : mix / channelCount || Number.MIN_VALUE;
         }
       }
-      for (let i = 0; i < n; i++) {
+      const chunkStart = st.position;
+      let lastNonZeroAbs = st.lastNonZeroAbs;
+      let zeroStart = st.zeroStart;
+      let i = 0;
+      while (i < n) {
+        if (zeroStart < 0 && pending === null) {
+          // The common case: inside signal, nothing pending. Skip to the next zero.
+          const from = i;
+          for (; i < n; i++) {
+            const v = mixArr[i];
+            if (v === 0 || v - v !== 0) break;
+          }
+          if (i > from) {
+            const v = mixArr[i - 1];
+            lastNonZeroAbs = v < 0 ? -v : v;
+          }
+          if (i === n) break;
+        }
         let v = mixArr[i];
         if (!Number.isFinite(v)) v = 0;
+        const position = chunkStart + i;
         if (v === 0) {
           if (zeroStart < 0) zeroStart = position;
           else if (position - zeroStart + 1 === minRun) {
-            // The run now counts: take its "before" context from the ring.
-            const rms = contextBeforeRms(minRun - 1);
-            abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
+            // The run now counts: take its "before" context.
+            const rms = contextBeforeRms(mixArr, chunkStart, position, minRun - 1);
+            st.abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
+            st.edgeBeforeAbs = lastNonZeroAbs;
           }
         } else {
           if (zeroStart >= 0) {
             const length = position - zeroStart;
             if (length >= minRun) {
               finalize();
-              pending = { start: zeroStart, length, before: abruptnessBefore, afterAbs: Math.abs(v), afterSumSq: 0, afterCount: 0 };
+              pending = { start: zeroStart, length, before: st.abruptnessBefore, beforeAbs: st.edgeBeforeAbs, afterAbs: Math.abs(v), afterSumSq: 0, afterCount: 0 };
             }
             zeroStart = -1;
           }
@@ -117,15 +152,22 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number): Accu
           pending.afterSumSq += v * v;
           if (++pending.afterCount === context) finalize();
         }
-        ring[ringPos] = v;
-        ringPos = ringPos + 1 === context ? 0 : ringPos + 1;
-        position++;
+        i++;
       }
+      // Keep the chunk's tail for the next chunk's "before" contexts.
+      for (let p = Math.max(chunkStart, chunkStart + n - context); p < chunkStart + n; p++) {
+        let v = mixArr[p - chunkStart];
+        if (v - v !== 0) v = 0;
+        ring[p % context] = v;
+      }
+      st.position = chunkStart + n;
+      st.lastNonZeroAbs = lastNonZeroAbs;
+      st.zeroStart = zeroStart;
     },
     finish() {
       finalize();
       // A run reaching the end of the file is trailing silence, not a dropout: not reported.
-      return { runs, totalRuns, minRunSec: minRun / sampleRateHz };
+      return { runs, totalRuns: st.totalRuns, minRunSec: minRun / sampleRateHz };
     },
   };
 }

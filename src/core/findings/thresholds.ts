@@ -30,6 +30,9 @@ export interface FindingThresholds {
   dualMonoMaxLevelDifferenceDb: number;
   /** dropouts: edge abruptness above this counts as a hard cut; runs needed inside speech. */
   dropoutAbruptness: number;
+  /** dropouts: both edge samples at least this loud, dBFS (−66 dBFS ≈ 16 LSB at 16 bits): zeros
+   * between ±1 LSB neighbours are a quiet signal crossing zero, not a cut. */
+  dropoutMinEdgeDbfs: number;
   dropoutMinRuns: number;
   dropoutMaxRunSec: number;
   /** echo: cepstral peak height (≈ echo gain) and robust score. */
@@ -37,8 +40,10 @@ export interface FindingThresholds {
   echoMinScore: number;
   /** long-leading-silence: seconds before the first speech. */
   leadingSilenceWarnSec: number;
-  /** leading/trailing-speech-cut: raw VAD speech closer than this to the file's edge, seconds. */
+  /** leading/trailing-speech-cut: raw VAD speech closer than this to the file's edge, seconds… */
   edgeSec: number;
+  /** …and the first/last 30 ms no further than this below the speech level, dB (a word, not a breath). */
+  edgeMaxBelowSpeechDb: number;
 }
 
 export const DEFAULT_THRESHOLDS: FindingThresholds = {
@@ -51,19 +56,21 @@ export const DEFAULT_THRESHOLDS: FindingThresholds = {
   lowSnrCriticalDb: 5,
   dcOffsetInfo: 0.005,
   dcOffsetWarn: 0.02,
-  humProminenceDb: 10,
+  humProminenceDb: 12,
   humMinLevelDbfs: -80,
   humWarnBelowSpeechDb: 20,
   bandLimitedFraction: 0.6,
   imbalanceDb: 4,
   dualMonoMaxLevelDifferenceDb: 1,
   dropoutAbruptness: 0.3,
+  dropoutMinEdgeDbfs: -66,
   dropoutMinRuns: 2,
   dropoutMaxRunSec: 0.2,
   echoMinHeight: 0.15,
   echoMinScore: 20,
   leadingSilenceWarnSec: 2,
-  edgeSec: 0.01,
+  edgeSec: 0.03,
+  edgeMaxBelowSpeechDb: 15,
 };
 
 export function resolveThresholds(overrides: Partial<FindingThresholds> = {}): FindingThresholds {

@@ -24,6 +24,12 @@ export interface FrameMeasurements {
   frameDecisions: Uint8Array;
   /** The same before hangover and padding: what the level test alone said. */
   rawDecisions: Uint8Array;
+  /**
+   * How far below the speech level S the first and last 30 ms are (speech-band dB, the VAD's
+   * level model; null without a speech level or for digital silence): a file cut mid-word starts
+   * or ends near S, a breath or a previous word's tail sits 20 dB or more below it.
+   */
+  edgeBelowSpeechDb: { start: number | null; end: number | null };
 }
 
 export interface DeriveExtras {
@@ -52,7 +58,22 @@ export function deriveFrameMeasurements(
     layout,
     frameDecisions: vad.decisions,
     rawDecisions: vad.rawDecisions,
+    edgeBelowSpeechDb: edgeLevels(vad.model.levelDb, vad.model.speechLevelDb, EDGE_FRAMES),
   };
+}
+
+/** The first/last 3 hops (30 ms) of the smoothed level. */
+const EDGE_FRAMES = 3;
+
+function edgeLevels(levelDb: Float64Array, speechLevelDb: number | null, frames: number): FrameMeasurements['edgeBelowSpeechDb'] {
+  const n = levelDb.length;
+  if (speechLevelDb === null || n === 0) return { start: null, end: null };
+  const below = (from: number, to: number): number | null => {
+    let max = -Infinity;
+    for (let i = Math.max(0, from); i < Math.min(n, to); i++) max = Math.max(max, levelDb[i]);
+    return Number.isFinite(max) ? speechLevelDb - max : null;
+  };
+  return { start: below(0, frames), end: below(n - frames, n) };
 }
 
 export interface FrameMeasurementOptions {

@@ -5,9 +5,9 @@
  * new rate, so speech energy near 1 kHz barely folds onto 50–250 Hz), then 4 s Hann-windowed
  * blocks (0.25 Hz bins) are averaged into one long-term power spectrum below 300 Hz. At the end,
  * each candidate line kf (k = 1..4) — the strongest bin within ±0.3·k Hz, for mains drift — is
- * compared with the median of a ring 1–4 Hz outside that window: a hum line is a few bins wide
- * and stands 10–40 dB above the ring, while a speech harmonic near kf wanders with the pitch and
- * fills the ring as well.
+ * compared with the median of a ring 1–2.5 Hz either side of its peak: a hum line is a few bins
+ * wide and stands 10–40 dB above the ring, while a speech harmonic near kf (it wanders with the
+ * pitch) or an echo's comb tooth is broader and fills the ring as well.
  */
 import type { Accumulator } from '../types';
 import { createPowerSpectrum } from '../dsp/fft';
@@ -35,6 +35,8 @@ export interface HumResult {
 const TARGET_RATE_HZ = 1000;
 const BLOCK_SEC = 4;
 const MAX_ANALYSIS_HZ = 300;
+const RING_INNER_HZ = 1;
+const RING_OUTER_HZ = 2.5;
 
 export function createHumAnalysis(sampleRateHz: number, channelCount: number): Accumulator<HumResult> {
   const decimation = Math.max(1, Math.floor(sampleRateHz / TARGET_RATE_HZ));
@@ -74,21 +76,21 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): A
         // Mains frequency drifts by up to ±0.2 Hz, the k-th harmonic by k times that: the line is
         // the strongest bin within ±0.3·k Hz (at least the Hann main lobe, ±2 bins).
         const searchHz = Math.max(0.3 * harmonic, 2 * binHz);
-        const ringInnerHz = searchHz + 1;
-        const ringOuterHz = searchHz + 4;
-        if (Math.round((frequencyHz + ringOuterHz) / binHz) > maxBin) return null;
         let peakBin = Math.round(frequencyHz / binHz);
         for (let k = Math.round((frequencyHz - searchHz) / binHz); k <= Math.round((frequencyHz + searchHz) / binHz); k++) {
           if (sum[k] > sum[peakBin]) peakBin = k;
         }
+        if (peakBin + Math.round(RING_OUTER_HZ / binHz) > maxBin) return null;
         // Line power: the main lobe of a Hann window spans ±2 bins.
         let line = 0;
         for (let k = peakBin - 2; k <= peakBin + 2; k++) line += sum[k];
-        // Neighbourhood: a ring 1–4 Hz outside the search window. A mains line is a few bins wide;
-        // a speech harmonic near the same frequency wanders with the pitch and fills the ring too.
+        // Neighbourhood: a ring 1–2.5 Hz either side of the peak. A mains line has fallen by
+        // 30 dB there (Hann side lobes); a speech harmonic, or an echo's comb tooth (150 ms: teeth
+        // 6.7 Hz apart, each ~3 Hz wide), is still almost as strong.
+        const inner = Math.round(RING_INNER_HZ / binHz);
+        const outer = Math.round(RING_OUTER_HZ / binHz);
         const neighbours: number[] = [];
-        for (let k = Math.round((frequencyHz - ringOuterHz) / binHz); k <= Math.round((frequencyHz - ringInnerHz) / binHz); k++) neighbours.push(sum[k]);
-        for (let k = Math.round((frequencyHz + ringInnerHz) / binHz); k <= Math.round((frequencyHz + ringOuterHz) / binHz); k++) neighbours.push(sum[k]);
+        for (let d = inner; d <= outer; d++) neighbours.push(sum[peakBin - d], sum[peakBin + d]);
         neighbours.sort((a, b) => a - b);
         const median = neighbours[Math.floor(neighbours.length / 2)];
         const peak = sum[peakBin];

@@ -24,7 +24,10 @@ export const dropouts: Detector = {
     );
     // A lost packet cuts the waveform on both sides; TTS and codecs fade into their zeros on at
     // least one side (a plosive may start abruptly after a stop closure, but it decays into it).
-    const abrupt = runs.filter((r) => Math.min(r.abruptnessBefore, r.abruptnessAfter) >= t.dropoutAbruptness);
+    const minEdge = 10 ** (t.dropoutMinEdgeDbfs / 20);
+    const abrupt = runs.filter(
+      (r) => Math.min(r.abruptnessBefore, r.abruptnessAfter) >= t.dropoutAbruptness && Math.min(r.edgeBeforeAbs, r.edgeAfterAbs) >= minEdge,
+    );
     if (abrupt.length < t.dropoutMinRuns) return null;
     const frameSized = abrupt.filter((r) => isFrameSized(r.durationSec)).length;
     const speechSec = m.vad.segments.reduce((a, s) => a + s.endSec - s.startSec, 0);

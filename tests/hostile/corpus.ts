@@ -134,7 +134,11 @@ export async function buildCorpus(): Promise<HostileCase[]> {
     '1 s of MP3 frames, then 1 s worth of noise bytes',
     concat(mp3, garbage(mp3.length, 11)),
     { kind: 'ok', container: 'mp3', codec: 'mp3', sampleRateHz: RATE_MP3, channels: 1, durationSec: mp3Sec, durationTolSec: 0.45, peakDbfs: null, warnings: [/stopped at/] },
-    { fileName: 'corrupt-tail.mp3' },
+    {
+      fileName: 'corrupt-tail.mp3',
+      // The page's demuxer (mediabunny) keeps only well-formed MP3 frames: the noise is skipped, not decoded.
+      page: { kind: 'ok', container: 'mp3', codec: 'mp3', sampleRateHz: RATE_MP3, channels: 1, durationSec: mp3Sec, durationTolSec: 0.03 },
+    },
   );
 
   // ── Valid but unusual, or damaged but readable ──────────────────────────────────────────

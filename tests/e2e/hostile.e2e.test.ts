@@ -1,0 +1,170 @@
+/**
+ * The page under hostile input, in real Chromium: every case of the hostile corpus
+ * (tests/hostile/corpus.ts) is dropped on the page together with a good recording, in batches.
+ * For each drop: the good file's report is complete, every bad file shows its own specific
+ * message (one line, no stack), readable-but-odd files get their report, nothing is logged as an
+ * error or thrown uncaught, no dialog opens, the page keeps reacting to input, and file names are
+ * rendered as text (the `<img onerror>` name creates no element).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Summary } from '../../src/core/summary/types';
+import { validateSummary } from '../../src/core/summary/validate';
+import { buildCorpus, type Expectation, type HostileCase } from '../hostile/corpus';
+import { launchChromium, ROOT } from './harness';
+
+const baseUrl = inject('baseUrl');
+const corpus = await buildCorpus();
+const GOOD_NAME = 'good-speech.wav';
+const good = readFileSync(join(ROOT, 'fixtures/speech/librivox/sense_and_sensibility_01_austen_64kb-0880.wav'));
+const BATCH = 11;
+
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+});
+
+interface Watched {
+  page: Page;
+  problems: string[];
+}
+
+/** A fresh page that records console errors, uncaught exceptions, crashes and dialogs. */
+async function watchedPage(): Promise<Watched> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('crash', () => problems.push('the page crashed'));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(baseUrl);
+  return { page, problems };
+}
+
+/** Drop files on the page the way a file manager does: one DataTransfer with all of them. */
+async function dropFiles(page: Page, files: Array<{ name: string; bytes: Uint8Array }>): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, b64: Buffer.from(f.bytes).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bin = atob(f.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], f.name));
+    }
+    return dt;
+  }, payload);
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await page.dispatchEvent('body', 'dragover', { dataTransfer });
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+  await dataTransfer.dispose();
+}
+
+const pageExpect = (c: HostileCase): Expectation => c.page ?? c.expect;
+const exactly = (name: string): RegExp => new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+async function waitForReport(page: Page): Promise<void> {
+  await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
+}
+
+/** Click the file's entry and check its report against the expectation. */
+async function checkReport(page: Page, name: string, e: Extract<Expectation, { kind: 'ok' }>): Promise<void> {
+  const item = page.getByTestId('file-item').filter({ has: page.locator('.file-name', { hasText: exactly(name) }) });
+  await item.getByRole('button').first().click();
+  await page.locator('[data-testid="report"] .file-name', { hasText: exactly(name) }).waitFor();
+  // The waveform and spectrogram drew too (1 sample, 20 channels, NaN samples...).
+  await waitForReport(page);
+  const doc = JSON.parse(await page.getByTestId('summary-json').innerText()) as Summary;
+  const checked = validateSummary(doc);
+  expect(checked.valid ? [] : checked.errors, name).toEqual([]);
+  expect(doc.source.container, name).toBe(e.container);
+  expect(doc.source.sampleRateHz, name).toBe(e.sampleRateHz);
+  expect(doc.source.channels, name).toBe(e.channels);
+  expect(Math.abs(doc.source.durationSec - e.durationSec), name).toBeLessThanOrEqual(e.durationTolSec ?? 0.002);
+  for (const re of e.warnings ?? []) {
+    const shown = await page.locator('.warnings li').allInnerTexts();
+    expect(shown.some((w) => re.test(w)), `${name}: ${re} in ${JSON.stringify(shown)}`).toBe(true);
+  }
+}
+
+const batches: HostileCase[][] = [];
+for (let i = 0; i < corpus.length; i += BATCH) batches.push(corpus.slice(i, i + BATCH));
+
+describe('the page under hostile input', () => {
+  for (const [b, batch] of batches.entries()) {
+    it(`batch ${b + 1}/${batches.length}: ${batch.map((c) => c.name).join(', ')}`, async () => {
+      const { page, problems } = await watchedPage();
+      // The good file is in the middle of the drop: bad files before and after it.
+      const files = batch.map((c) => ({ name: c.fileName, bytes: c.bytes }));
+      files.splice(Math.floor(files.length / 2), 0, { name: GOOD_NAME, bytes: good });
+      await dropFiles(page, files);
+      const items = page.getByTestId('file-item');
+      await expect.poll(() => items.count()).toBe(files.length);
+      // Responsive while the analyses run: a control reacts at once.
+      const theme = page.getByLabel('Theme');
+      await theme.selectOption('dark');
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), { timeout: 2000 }).toBe('dark');
+      const byName = (name: string) => items.filter({ has: page.locator('.file-name', { hasText: exactly(name) }) });
+
+      // Everything settles (no file hangs), and each gets its own verdict.
+      for (const c of batch) {
+        const e = pageExpect(c);
+        const item = byName(c.fileName);
+        await expect.poll(() => item.getAttribute('data-status'), { timeout: 60_000, message: c.name }).toMatch(/^(done|error)$/);
+        if (e.kind === 'error') {
+          expect(await item.getAttribute('data-status'), c.name).toBe('error');
+          const error = item.getByTestId('file-error');
+          expect(await error.getAttribute('data-code'), c.name).toBe(e.code);
+          const text = await error.innerText();
+          expect(text, c.name).not.toMatch(/\bat .+:\d+:\d+|Error:\s|undefined|\[object/);
+          expect(text.split('\n'), c.name).toHaveLength(1);
+          expect(text.length, c.name).toBeGreaterThan(20);
+        } else {
+          expect(await item.getAttribute('data-status'), `${c.name}: ${await item.innerText()}`).toBe('done');
+        }
+      }
+
+      // The good file's report is complete: waveform ready, format, measurements, summary.
+      await expect.poll(() => byName(GOOD_NAME).getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+      await byName(GOOD_NAME).getByRole('button').first().click();
+      await waitForReport(page);
+      expect(await page.getByTestId('declared-rate').innerText()).toContain('16 kHz');
+      const goodDoc = JSON.parse(await page.getByTestId('summary-json').innerText()) as Summary;
+      expect(validateSummary(goodDoc).valid).toBe(true);
+      expect(goodDoc.vad.segments.length).toBeGreaterThan(0);
+      expect(goodDoc.warnings).toEqual([]);
+
+      // Readable files: their own numbers.
+      for (const c of batch) {
+        const e = pageExpect(c);
+        if (e.kind === 'ok') await checkReport(page, c.fileName, e);
+      }
+
+      // File names are text, never markup.
+      expect(await page.locator('img').count()).toBe(0);
+      for (const c of batch) expect(await byName(c.fileName).count(), c.fileName).toBe(1);
+
+      // Still responsive afterwards.
+      await theme.selectOption('auto');
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), { timeout: 2000 }).toBeUndefined();
+
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  }
+});

@@ -30,7 +30,10 @@ export function formatSummaryTable(label: string, s: Summary): string {
       rows.push([`  ch ${i}`, `peak ${db(c.peakDbfs)}, RMS ${db(c.rmsDbfs)}, clipped ${c.clippedSamples}`]);
     });
   }
-  for (const f of s.findings) rows.push([`[${f.severity}] ${f.id}`, f.message]);
+  for (const f of s.findings) {
+    rows.push([`[${f.severity}] ${f.id}`, `${f.plane}: ${f.message}`]);
+    rows.push(['', `check next: ${f.checkNext}`]);
+  }
   for (const w of s.warnings) rows.push(['warning', w]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return [`== ${label}`, ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`)].join('\n');

@@ -4,13 +4,15 @@
  */
 import { parseArgs } from 'node:util';
 import type { ErrorCode } from '../core/types';
-import type { VadSettings } from '../core/summary/types';
+import type { Severity, VadSettings } from '../core/summary/types';
+import { DEFAULT_THRESHOLDS, type FindingThresholds } from '../core/findings/thresholds';
 import { analyzeFile } from './analyze-file';
 import { formatSummaryTable } from './format-table';
 
 /** One distinct exit code per failure kind, so scripts can tell them apart. */
-export const EXIT_CODES: Record<ErrorCode | 'usage', number> = {
+export const EXIT_CODES: Record<ErrorCode | 'usage' | 'findings', number> = {
   usage: 2,
+  findings: 3,
   'empty-file': 10,
   'not-audio': 11,
   truncated: 12,
@@ -32,10 +34,13 @@ const USAGE = `usage: npm run cli -- analyze <file…> [options]
   --vad-min-silence S    shortest pause that splits segments, seconds
   --vad-pad S            padding added around segments, seconds
   --vad-floor-dbfs DB    absolute gate: frames quieter than this are never speech (off by default)
+  --fail-on LEVEL        exit 3 when any file has a finding at LEVEL or worse (warn | critical)
+  --threshold NAME=VALUE override a detector threshold (repeatable; names in docs/findings.md)
 
-Exit status: 0 when every file was analysed; otherwise the code of the first failure
-(10 empty, 11 not audio, 12 truncated, 13 unsupported codec, 14 absurd header,
-15 too many channels, 16 too long, 17 decode failed, 18 i/o error, 2 usage).`;
+Exit status: 0 when every file was analysed (and, with --fail-on, nothing reached LEVEL);
+otherwise the code of the first unreadable file (10 empty, 11 not audio, 12 truncated,
+13 unsupported codec, 14 absurd header, 15 too many channels, 16 too long, 17 decode failed,
+18 i/o error), else 3 when --fail-on tripped; 2 usage.`;
 
 function numberOption(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -60,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         'vad-min-silence': { type: 'string' },
         'vad-pad': { type: 'string' },
         'vad-floor-dbfs': { type: 'string' },
+        'fail-on': { type: 'string' },
+        threshold: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -101,9 +108,25 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CODES.usage;
   }
 
+  let thresholds: Partial<FindingThresholds>;
+  let failOn: Severity[] = [];
+  try {
+    thresholds = parseThresholds(values.threshold ?? []);
+    const level = values['fail-on'];
+    if (level !== undefined) {
+      if (level !== 'warn' && level !== 'critical') throw new UsageError(`--fail-on takes warn or critical, got "${level}"`);
+      failOn = level === 'warn' ? ['warn', 'critical'] : ['critical'];
+    }
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}
+`);
+    return EXIT_CODES.usage;
+  }
+
   let exitCode = 0;
+  let tripped = false;
   for (const file of files) {
-    const result = await analyzeFile(file, { keepName: values['keep-name'], vad });
+    const result = await analyzeFile(file, { keepName: values['keep-name'], vad, thresholds });
     if (!result.ok) {
       process.stderr.write(`${file}: ${result.error.code}: ${result.error.message}\n`);
       if (exitCode === 0) exitCode = EXIT_CODES[result.error.code];
@@ -111,6 +134,27 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (values.json) process.stdout.write(`${JSON.stringify(result.value)}\n`);
     else process.stdout.write(`${formatSummaryTable(file, result.value)}\n`);
+    const gating = result.value.findings.filter((f) => failOn.includes(f.severity));
+    if (gating.length > 0) {
+      tripped = true;
+      process.stderr.write(`${file}: --fail-on ${values['fail-on']}: ${gating.map((f) => `${f.id} (${f.severity})`).join(', ')}\n`);
+    }
   }
-  return exitCode;
+  return exitCode !== 0 ? exitCode : tripped ? EXIT_CODES.findings : 0;
+}
+
+/** `name=value` pairs → threshold overrides; names and values are checked. */
+function parseThresholds(pairs: string[]): Partial<FindingThresholds> {
+  const out: Partial<FindingThresholds> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    if (eq < 0 || !(name in DEFAULT_THRESHOLDS)) {
+      throw new UsageError(`--threshold takes NAME=VALUE with NAME one of: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}; got "${pair}"`);
+    }
+    const value = Number(pair.slice(eq + 1));
+    if (!Number.isFinite(value)) throw new UsageError(`--threshold ${name} needs a number, got "${pair.slice(eq + 1)}"`);
+    out[name as keyof FindingThresholds] = value;
+  }
+  return out;
 }

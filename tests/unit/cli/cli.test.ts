@@ -54,6 +54,27 @@ describe('CLI analyze', () => {
     expect(r.stdout).toMatch(/peak \/ RMS/);
   });
 
+  it('--fail-on gates CI on findings (exit 3), --threshold moves a detector\'s threshold', () => {
+    const clipped = fixture('generated/clipped-16k.wav');
+    const clean = fixture('generated/clean-16k-mono.wav');
+    // The clean reading has only info findings: no gate trips at warn.
+    expect(runCli(['analyze', clean, '--json', '--fail-on', 'warn']).status).toBe(0);
+    const r = runCli(['analyze', clipped, clean, '--json', '--fail-on', 'critical']);
+    expect(r.status).toBe(3);
+    expect(r.stdout.trim().split('\n')).toHaveLength(2);
+    expect(r.stderr).toMatch(/clipped-16k\.wav: --fail-on critical: clipping \(critical\)/);
+    // 8.4 % of its samples are clipped: with the critical ratio moved above that, nothing is critical.
+    expect(runCli(['analyze', clipped, '--json', '--fail-on', 'critical', '--threshold', 'clippingCriticalRatio=0.5']).status).toBe(0);
+    // An unreadable file's code wins over the findings gate.
+    const dir = mkdtempSync(join(tmpdir(), 'apl-cli-'));
+    const empty = join(dir, 'empty.wav');
+    writeFileSync(empty, '');
+    expect(runCli(['analyze', clipped, empty, '--json', '--fail-on', 'warn']).status).toBe(10);
+    expect(runCli(['analyze', clean, '--fail-on', 'info']).status).toBe(2);
+    expect(runCli(['analyze', clean, '--threshold', 'nope=1']).status).toBe(2);
+    expect(runCli(['analyze', clean, '--threshold', 'edgeSec=abc']).status).toBe(2);
+  });
+
   it('rejects bad options with usage exit code 2', () => {
     expect(runCli(['analyze', fixture('generated/clean-16k-mono.wav'), '--vad-threshold', '7']).status).toBe(2);
     expect(runCli(['frobnicate']).status).toBe(2);

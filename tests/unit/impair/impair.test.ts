@@ -6,6 +6,7 @@ import { resampleChannel } from '../../../src/core/dsp/resample';
 import { whiteNoise } from '../../../src/core/dsp/noise';
 import { createPowerSpectrum } from '../../../src/core/dsp/fft';
 import type { PcmAudio } from '../../../src/core/types';
+import type { Recipe } from '../../../src/core/impair/types';
 import { fixture, sine } from '../frames/signals';
 
 const speech = (): PcmAudio => {
@@ -28,7 +29,7 @@ describe('impairments', () => {
   it('recipes are deterministic per seed, never touch the input, and reject bad steps clearly', () => {
     const a = speech();
     const copy = a.channels[0].slice();
-    const recipe = { seed: 7, steps: [{ id: 'add-noise', params: { snrDb: 10, kind: 'babble' } }, { id: 'packet-loss', params: { lossPercent: 5 } }] };
+    const recipe: Recipe = { seed: 7, steps: [{ id: 'add-noise', params: { snrDb: 10, kind: 'babble' } }, { id: 'packet-loss', params: { lossPercent: 5 } }] };
     const x = applyRecipe(a, recipe).channels[0];
     const y = applyRecipe(a, recipe).channels[0];
     expect(Buffer.from(x.buffer).equals(Buffer.from(y.buffer))).toBe(true);

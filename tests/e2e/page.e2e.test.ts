@@ -87,6 +87,12 @@ async function cliSummary(file: string, flags: string[] = []): Promise<unknown> 
   return JSON.parse(stdout.trim().split('\n')[0]) as unknown;
 }
 
+/** "m:ss.d / m:ss.d" (the player's clock) → seconds of the first part. */
+function clockSec(text: string): number {
+  const m = /^(\d+):(\d+(?:\.\d+)?)/.exec(text.trim());
+  return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+}
+
 /** The summary minus the fields that describe the program rather than the audio. */
 function withoutGenerator(doc: unknown): unknown {
   const { generator: _generator, ...rest } = doc as Record<string, unknown>;
@@ -273,6 +279,25 @@ describe('the lab page', () => {
     await goodItem.getByRole('button').first().click();
     await waitForReport(page);
     expect(await page.getByTestId('declared-rate').innerText()).toContain('16 kHz');
+    await page.close();
+  });
+
+  it('groups findings by plane, worst first, and a finding\'s time range moves the playhead there', async () => {
+    const page = await newPage();
+    await loadFixture(page, 'generated/clipped-16k.wav');
+    await waitForReport(page);
+    const cli = (await cliSummary(join(ROOT, 'fixtures/generated/clipped-16k.wav'))) as Summary;
+    const headings = await page.locator('.plane-group .plane-heading').allInnerTexts();
+    // One group per plane the CLI's findings touch; the critical clipping group comes first.
+    expect(new Set(headings.map((h) => h.replace(/\s*\d+$/, ''))).size).toBe(new Set(cli.findings.map((f) => f.plane)).size);
+    expect(headings[0]).toMatch(/^clipping/i);
+    const clip = cli.findings.find((f) => f.id === 'clipping');
+    const target = clip?.ranges?.[3];
+    expect(target).toBeDefined();
+    await page.locator('[data-finding="clipping"] .finding-ranges button').nth(3).click();
+    const want = (target as { startSec: number }).startSec;
+    // The clock shows tenths of a second.
+    await expect.poll(async () => Math.abs(clockSec(await page.locator('.clock').innerText()) - want)).toBeLessThanOrEqual(0.051);
     await page.close();
   });
 

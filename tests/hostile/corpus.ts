@@ -90,6 +90,9 @@ export async function buildCorpus(): Promise<HostileCase[]> {
   add('text-notes', 'meeting notes named .wav', text('These are meeting notes, not audio.\n'.repeat(40)), err('not-audio'));
   add('html-page', 'an HTML page named .wav', text('<!doctype html><html><body><script>alert(1)</script></body></html>\n'), err('not-audio'));
   add('random-bytes', '4 KiB of noise bytes', garbage(4096, 7), err('not-audio'));
+  add('midi', 'a MIDI file named .wav', concat(ascii('MThd'), Uint8Array.of(0, 0, 0, 6, 0, 0, 0, 1, 0, 96), ascii('MTrk'), Uint8Array.of(0, 0, 0, 4, 0, 0xff, 0x2f, 0)), err('not-audio'));
+  add('hls-playlist', 'an HLS playlist pointing at another origin', text('#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nhttps://example.com/segment.ts\n#EXT-X-ENDLIST\n'), err('not-audio'), { fileName: 'stream.m3u8' });
+  add('aiff', 'an AIFF file (audio, but not a format the lab reads)', aiff(), err('unsupported-codec'), { fileName: 'take.aiff' });
   add('video-only-mp4', 'an MP4 with a video track and no audio', await videoOnly('mp4'), err('not-audio'), { fileName: 'clip.mp4' });
   add('video-only-webm', 'a WebM with a video track and no audio', await videoOnly('webm'), err('not-audio'), { fileName: 'clip.webm' });
 
@@ -227,6 +230,13 @@ export async function buildCorpus(): Promise<HostileCase[]> {
 /** The first bytes of a PNG after its signature: an IHDR chunk. */
 function chunkPng(): Uint8Array {
   return concat(Uint8Array.of(0, 0, 0, 13), ascii('IHDR'), Uint8Array.of(0, 0, 0, 16, 0, 0, 0, 16, 8, 2, 0, 0, 0), garbage(4 + 64, 2));
+}
+
+/** An AIFF header (FORM/AIFF, COMM, SSND) and a few samples. */
+function aiff(): Uint8Array {
+  const comm = Uint8Array.of(0, 1, 0, 0, 0, 100, 0, 16, 0x40, 0x0e, 0xac, 0x44, 0, 0, 0, 0, 0, 0);
+  const body = concat(ascii('AIFFCOMM'), Uint8Array.of(0, 0, 0, 18), comm, ascii('SSND'), Uint8Array.of(0, 0, 0, 208), new Uint8Array(208));
+  return concat(ascii('FORM'), Uint8Array.of(0, 0, (body.length >> 8) & 0xff, body.length & 0xff), body);
 }
 
 /** RF64: ds64 carries the real data size; the data chunk's own size is 0xFFFFFFFF. */

@@ -4,10 +4,10 @@
  * present and feeds the streaming decoder); everything else (FLAC, MP3, Ogg Vorbis/Opus,
  * WebM/Opus, M4A/AAC, ADTS) by mediabunny, which reads only the bytes it needs.
  */
-import { ALL_FORMATS, CustomSource, Input } from 'mediabunny';
+import { ADTS, CustomSource, FLAC, Input, MATROSKA, MP3, MP4, MPEG_TS, OGG, QTFF, WAVE, WEBM, type InputFormat } from 'mediabunny';
 import { fail, ok, type ContainerProbe, type Result } from '../types';
 import { looksLikeWav, MAX_CHANNELS, MAX_SAMPLE_RATE_HZ, readWavHeader } from './wav';
-import { describeNonAudio } from './sniff';
+import { describeNonAudio, describeUnsupportedAudio } from './sniff';
 import type { ByteSource } from './source';
 
 export type { ByteSource } from './source';
@@ -15,6 +15,12 @@ export type { ByteSource } from './source';
 export const HEAD_BYTES = 1 << 16;
 /** A container that cannot be read in this long is reported, not waited for. */
 export const PROBE_TIMEOUT_MS = 15_000;
+
+/**
+ * The containers mediabunny may read: local files only. Its HLS format (in ALL_FORMATS) follows
+ * playlist URLs over the network; a dropped playlist must never make the lab fetch anything.
+ */
+const LOCAL_FORMATS: InputFormat[] = [WAVE, FLAC, MP3, OGG, WEBM, MATROSKA, MP4, QTFF, ADTS, MPEG_TS];
 
 const LOSSLESS = new Set(['flac', 'pcm-s16', 'pcm-s24', 'pcm-s32', 'pcm-f32', 'pcm-f64', 'pcm-u8', 'alaw', 'ulaw']);
 
@@ -40,6 +46,10 @@ export async function probeSource(source: ByteSource): Promise<Result<ContainerP
   }
   const other = describeNonAudio(head);
   if (other !== null) return fail('not-audio', `This is ${other}, not audio.`);
+  const unsupported = describeUnsupportedAudio(head);
+  if (unsupported !== null) {
+    return fail('unsupported-codec', `${unsupported} files are not read here; convert to WAV or FLAC first (e.g. ffmpeg -i in out.wav).`);
+  }
   return withTimeout(probeContainer(source, head), PROBE_TIMEOUT_MS, () =>
     fail('decode-failed', `The container could not be read within ${PROBE_TIMEOUT_MS / 1000} s.`),
   );
@@ -48,7 +58,7 @@ export async function probeSource(source: ByteSource): Promise<Result<ContainerP
 async function probeContainer(source: ByteSource, head: Uint8Array): Promise<Result<ContainerProbe>> {
   try {
     const input = new Input({
-      formats: ALL_FORMATS,
+      formats: LOCAL_FORMATS,
       source: new CustomSource({
         getSize: () => source.size,
         read: (start, end) => source.read(start, end - start),

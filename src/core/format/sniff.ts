@@ -31,6 +31,7 @@ export function describeNonAudio(head: Uint8Array): string | null {
   if (s(0, 4) === 'PK\x03\x04') return 'a ZIP archive (or an Office document)';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'a gzip archive';
   if (head[0] === 0x7f && s(1, 3) === 'ELF') return 'a program (ELF)';
+  if (s(0, 4) === 'MThd') return 'a MIDI file (notes, not a recording)';
   if (sniffContainer(head) !== null) return null;
   // Text: no NUL and no control bytes other than tab/CR/LF in the first 512 bytes.
   const probe = head.subarray(0, 512);
@@ -40,5 +41,19 @@ export function describeNonAudio(head: Uint8Array): string | null {
     if (text.startsWith('<?xml') || text.startsWith('<svg')) return 'an XML document';
     return 'a text file';
   }
+  return null;
+}
+
+/** Audio containers the lab does not read, by name, so the error can say so (not "not audio"). */
+export function describeUnsupportedAudio(head: Uint8Array): string | null {
+  const s = (o: number, n: number): string => ascii(head, o, n);
+  if (s(0, 4) === 'FORM' && s(8, 4) === 'AIFF') return 'AIFF';
+  if (s(0, 4) === 'FORM' && s(8, 4) === 'AIFC') return 'AIFF-C';
+  if (s(0, 4) === 'caff') return 'Core Audio (CAF)';
+  if (s(0, 4) === '.snd') return 'Sun/NeXT AU';
+  if (s(0, 4) === 'wvpk') return 'WavPack';
+  if (s(0, 4) === 'MAC ') return "Monkey's Audio (APE)";
+  if (s(0, 5) === '#!AMR') return 'AMR';
+  if (s(0, 4) === 'riff' && head[4] === 0x2e && head[5] === 0x91 && head[6] === 0xcf && head[7] === 0x11) return 'Sony Wave64';
   return null;
 }

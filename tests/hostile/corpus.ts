@@ -164,9 +164,9 @@ export async function buildCorpus(): Promise<HostileCase[]> {
   add('one-sample', 'a single sample frame', simpleWav(16000, [Float32Array.of(0.5)], 's16'), wavOk({ sampleRateHz: 16000, channels: 1, durationSec: 1 / 16000, peakDbfs: PEAK, noWarnings: true }));
   add(
     'ten-hours-claimed',
-    'header claims 10 h of 16-bit audio, 1 s present',
-    riff([fmt16(), dataLying(oneSecond16(), 10 * 3600 * RATE * 2)]),
-    wavOk({ sampleRateHz: RATE, channels: 1, durationSec: 1, peakDbfs: PEAK, warnings: [/stops at 1\.000 s/, /36000\.000 s/, /truncated/] }),
+    'header claims 10 h of digital silence, 1 s present',
+    riff([fmt16(), dataLying(new Uint8Array(RATE * 2), 10 * 3600 * RATE * 2)]),
+    wavOk({ sampleRateHz: RATE, channels: 1, durationSec: 1, peakDbfs: null, warnings: [/stops at 1\.000 s/, /36000\.000 s/, /truncated/] }),
   );
   add('data-claims-4gb', 'data chunk size 0xFFFFFFF0, 1 s present', riff([fmt16(), dataLying(oneSecond16(), 0xfffffff0)]), wavOk({ sampleRateHz: RATE, channels: 1, durationSec: 1, peakDbfs: PEAK, warnings: [/truncated/] }));
   add('data-size-streamed', 'data size 0xFFFFFFFF (streamed by a pipe)', riff([fmt16(), dataLying(oneSecond16(), 0xffffffff)]), wavOk({ sampleRateHz: RATE, channels: 1, durationSec: 1, peakDbfs: PEAK, noWarnings: true }));

@@ -14,6 +14,8 @@ export interface FindingThresholds {
   /** low-snr: active-speech SNR below these, dB. */
   lowSnrWarnDb: number;
   lowSnrCriticalDb: number;
+  /** low-snr: with no pauses (speech ratio at or above this), judge WADA-SNR instead. */
+  lowSnrWadaFallbackSpeechRatio: number;
   /** dc-offset: |mean| at or above these, full-scale units (info, warn). */
   dcOffsetInfo: number;
   dcOffsetWarn: number;
@@ -54,6 +56,7 @@ export const DEFAULT_THRESHOLDS: FindingThresholds = {
   lowLevelCriticalDbfs: -46,
   lowSnrWarnDb: 15,
   lowSnrCriticalDb: 5,
+  lowSnrWadaFallbackSpeechRatio: 0.95,
   dcOffsetInfo: 0.005,
   dcOffsetWarn: 0.02,
   humProminenceDb: 12,

@@ -64,6 +64,12 @@ describe('detector threshold edges', () => {
     expect(sev(at(T.lowSnrCriticalDb))).toBe('warn');
     expect(sev(at(down(T.lowSnrCriticalDb)))).toBe('critical');
     expect(sev(at(0, true))).toBe('none');
+    // No pauses to measure the noise in: WADA stands in only from lowSnrWadaFallbackSpeechRatio on.
+    const noPauses = (ratio: number) =>
+      detect('low-snr', (m) => (Object.assign(m.snr, { db: null, wadaDb: 3, noiseIsDigitalSilence: false }), (m.vad.speechRatio = ratio)));
+    expect(sev(noPauses(T.lowSnrWadaFallbackSpeechRatio))).toBe('critical');
+    expect(noPauses(T.lowSnrWadaFallbackSpeechRatio)?.evidence.estimate).toBe('wada');
+    expect(sev(noPauses(down(T.lowSnrWadaFallbackSpeechRatio)))).toBe('none');
   });
 
   it('dc-offset: info from dcOffsetInfo, warn from dcOffsetWarn, either sign, worst channel', () => {

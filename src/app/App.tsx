@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { FileList } from './components/FileList';
 import { OpenPanel } from './components/OpenPanel';
 import { Report } from './components/Report';
+import { DrillView } from './components/drill/DrillView';
 import type { VadSettings } from '../core/summary/types';
 import { errorMessage, errorTitle } from './error-text';
 import { fetchFixture, type Fixture } from './fixtures';
@@ -90,6 +91,7 @@ function JobView({ job, theme, onCancel, onRerun }: JobViewProps) {
 
 export function App() {
   const { choice, theme, setChoice } = useTheme();
+  const [mode, setMode] = useState<'analyse' | 'drills'>('analyse');
   const { jobs, addFiles, addFailed, cancel, retry, remove } = useJobs();
   const [selectedId, setSelectedId] = useState<string | null>(null);
 
@@ -122,6 +124,14 @@ export function App() {
           <h1>Audio Path Lab</h1>
           <p className="tagline">What did the audio path do to this recording? Analysed in this tab, never uploaded.</p>
         </div>
+        <nav className="modes" aria-label="Mode">
+          <button type="button" className="mode" aria-pressed={mode === 'analyse'} onClick={() => setMode('analyse')}>
+            Analyse files
+          </button>
+          <button type="button" className="mode" aria-pressed={mode === 'drills'} onClick={() => setMode('drills')}>
+            Failure drills
+          </button>
+        </nav>
         <label className="theme-select">
           <span>Theme</span>
           <select value={choice} onChange={(e) => setChoice(e.target.value as ThemeChoice)}>
@@ -131,7 +141,8 @@ export function App() {
           </select>
         </label>
       </header>
-      <div className="layout">
+      {mode === 'drills' ? <DrillView theme={theme} /> : null}
+      <div className="layout" hidden={mode !== 'analyse'}>
         <aside className="sidebar">
           <OpenPanel onFiles={open} onFixture={(f) => void openFixture(f)} dragging={dragging} />
           <FileList jobs={jobs} selectedId={selectedId} onSelect={setSelectedId} onCancel={cancel} onRetry={retry} onRemove={remove} />

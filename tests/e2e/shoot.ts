@@ -1,6 +1,6 @@
 /**
  * Screenshots of the report for the README: `npx tsx tests/e2e/shoot.ts [--no-build] [fixture-path]`.
- * Writes docs/screenshot.png (light) and docs/screenshot-dark.png.
+ * Writes docs/screenshot.png (light), docs/screenshot-dark.png and docs/screenshot-drill.png.
  */
 import { buildPage, launchChromium, ROOT, servePage } from './harness';
 
@@ -26,6 +26,18 @@ try {
     console.log(`wrote ${out}`);
     await page.close();
   }
+  // Drill mode: a scenario, run and revealed.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1200 }, colorScheme: 'light', deviceScaleFactor: 1 });
+  await page.goto(served.url);
+  await page.getByRole('button', { name: 'Failure drills' }).click();
+  await page.getByLabel('Scenario').selectOption('still-distorted');
+  await page.getByRole('button', { name: 'Run drill' }).click();
+  await page.getByTestId('drill-result').waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Show findings and answer' }).click();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${ROOT}/docs/screenshot-drill.png`, fullPage: true });
+  console.log(`wrote ${ROOT}/docs/screenshot-drill.png`);
+  await page.close();
 } finally {
   await browser.close();
   await served.close();

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { Finding } from '../../core/summary/types';
 import { fmtRange } from '../format';
 
@@ -25,6 +26,8 @@ interface Props {
   /** What each detector catches, by finding id (plain language, from the core registry). */
   notes: Record<string, string>;
   onSeek(sec: number): void;
+  /** Heading text (default "Findings"). */
+  title?: string;
 }
 
 const RANK: Record<Finding['severity'], number> = { critical: 0, warn: 1, info: 2 };
@@ -39,12 +42,13 @@ function byPlane(findings: Finding[]): Array<{ plane: string; items: Finding[] }
     .sort((a, b) => worst(a.items) - worst(b.items));
 }
 
-export function Findings({ findings, notes, onSeek }: Props) {
+export function Findings({ findings, notes, onSeek, title = 'Findings' }: Props) {
   const groups = byPlane(findings);
+  const headingId = useId();
   return (
-    <section className="card findings" aria-labelledby="findings-heading">
-      <h3 id="findings-heading">
-        Findings <span className="count">{findings.length}</span>
+    <section className="card findings" aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        {title} <span className="count">{findings.length}</span>
       </h3>
       {findings.length === 0 ? (
         <p className="fine">Nothing in this recording tripped a detector.</p>

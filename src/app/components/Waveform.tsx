@@ -4,7 +4,7 @@
  * fetches nor decodes) and precomputed spectrogram frames. Playback streams the local file
  * through a blob: URL.
  */
-import { useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { useCallback, useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/plugins/regions';
 import SpectrogramPlugin from 'wavesurfer.js/plugins/spectrogram';
@@ -69,6 +69,7 @@ function colors() {
 }
 
 export function Waveform({ file, report, theme, ref }: Props) {
+  const keysId = useId();
   const containerRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
@@ -289,7 +290,7 @@ export function Waveform({ file, report, theme, ref }: Props) {
       tabIndex={0}
       role="group"
       aria-label="Waveform and spectrogram. Space plays or pauses, arrow keys move 1 second (with Shift 5), plus and minus zoom, 0 fits."
-      aria-describedby="player-keys"
+      aria-describedby={keysId}
       onKeyDown={onKeyDown}
       data-ready={ready ? 'true' : 'false'}
       data-vad-regions={regionCount}
@@ -329,7 +330,7 @@ export function Waveform({ file, report, theme, ref }: Props) {
         </label>
       </div>
       <div className="wave" ref={containerRef} />
-      <p className="player-legend" id="player-keys">
+      <p className="player-legend" id={keysId}>
         <span className="swatch region-swatch" aria-hidden="true" /> speech found by the VAD ({summary.vad.segments.length}{' '}
         {summary.vad.segments.length === 1 ? 'segment' : 'segments'})
         {summary.findings.some((f) => (f.ranges?.length ?? 0) > 0) ? (

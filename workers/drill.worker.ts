@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { drillApi } from './drill.api';
+
+expose(drillApi);

@@ -184,7 +184,7 @@ describe('what leaves the page', () => {
     expect(foreign).toEqual([]);
   });
 
-  it('runs a whole session: sample, dropped files, re-analysis, playback, exports', async () => {
+  it('runs a whole session: sample, dropped files, re-analysis, playback, exports, a drill', async () => {
     // A shipped sample from the picker.
     await page.getByLabel('Sample recordings').selectOption('speech/asterisk/agent-pass.wav');
     await page.getByRole('button', { name: 'Load sample' }).click();
@@ -230,6 +230,15 @@ describe('what leaves the page', () => {
     // Remove a file.
     await byName('silence.mp3').getByRole('button', { name: /^Remove/ }).click();
     await expect.poll(() => byName('silence.mp3').count()).toBe(0);
+
+    // A failure drill: impairment, both analyses and both players run in this session too.
+    await page.getByRole('button', { name: 'Failure drills' }).click();
+    await page.getByLabel('Scenario').selectOption('mono-silent');
+    await page.getByRole('button', { name: 'Run drill' }).click();
+    await page.getByTestId('drill-result').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Show findings and answer' }).click();
+    await page.getByTestId('answer').waitFor();
+    await page.getByRole('button', { name: 'Analyse files' }).click();
     expect(await page.evaluate('window.__csp')).toEqual([]);
     expect(problems).toEqual([]);
   });

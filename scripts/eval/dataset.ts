@@ -18,6 +18,7 @@
  * espeak (22.05 kHz synthetic speech made here with espeak-ng, held out, other gap lengths).
  */
 import { decodeWavBytes, parseWavHeader } from '../../src/core/format/wav';
+import { assembleSequence, speechExtent } from '../../src/core/sweep/labelled-source';
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -78,44 +79,9 @@ export function readWav16Mono(bytes: Uint8Array): { sampleRateHz: number; sample
   return { sampleRateHz, samples: planes[0] };
 }
 
-// ---------- ground truth ----------
+// ---------- ground truth (the core's rule: src/core/sweep/labelled-source.ts) ----------
 
-/** Speech extent of a clean prompt (rule in the file comment). */
-export function speechExtent(samples: Float32Array, sampleRateHz: number): { start: number; end: number } {
-  const hop = Math.round(sampleRateHz * 0.01);
-  const frames = Math.floor(samples.length / hop);
-  const power = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) {
-    let s = 0;
-    for (let t = i * hop; t < (i + 1) * hop; t++) s += samples[t] * samples[t];
-    power[i] = s / hop;
-  }
-  const smooth = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) {
-    let s = 0;
-    let n = 0;
-    for (let j = Math.max(0, i - 2); j <= Math.min(frames - 1, i + 2); j++) {
-      s += power[j];
-      n++;
-    }
-    smooth[i] = s / n;
-  }
-  const db = Array.from(smooth, (p) => (p > 0 ? 10 * Math.log10(p) : -Infinity));
-  const nonZero = Array.from(power)
-    .filter((p) => p > 0)
-    .map((p) => 10 * Math.log10(p))
-    .sort((a, b) => a - b);
-  const background = nonZero.length > 0 ? nonZero[Math.floor(0.2 * (nonZero.length - 1))] : -Infinity;
-  const loudest = Math.max(...db);
-  const threshold = Math.max(loudest - 40, background + 10);
-  let first = db.findIndex((v) => v >= threshold);
-  let last = frames - 1;
-  while (last > 0 && db[last] < threshold) last--;
-  if (first < 0) throw new Error('prompt has no speech');
-  first = Math.max(0, first - 2);
-  last = Math.min(frames - 1, last + 2);
-  return { start: first * hop, end: Math.min(samples.length, (last + 1) * hop) };
-}
+export { speechExtent, truthFrames } from '../../src/core/sweep/labelled-source';
 
 // ---------- prompts ----------
 
@@ -174,33 +140,8 @@ export const GAP_RANGE_SEC: Record<SetName, [number, number]> = {
  * and after them.
  */
 export function buildSequence(set: SetName, seed: number, repeats = 2, gapRangeSec = GAP_RANGE_SEC[set]): Sequence {
-  const prompts = loadPrompts(set);
-  const sampleRateHz = prompts[0].sampleRateHz;
-  const rand = rng(seed);
-  const [gapMin, gapMax] = gapRangeSec;
-  const gap = (): number => Math.round((gapMin + (gapMax - gapMin) * rand()) * sampleRateHz);
-  const order: Prompt[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const idx = prompts.map((_, i) => i);
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [idx[i], idx[j]] = [idx[j], idx[i]];
-    }
-    for (const i of idx) order.push(prompts[i]);
-  }
-  const gaps = order.map(() => gap());
-  gaps.push(gap());
-  const total = gaps.reduce((a, b) => a + b, 0) + order.reduce((a, p) => a + p.samples.length, 0);
-  const samples = new Float32Array(total);
-  const speech: Array<{ start: number; end: number }> = [];
-  let pos = 0;
-  order.forEach((p, i) => {
-    pos += gaps[i];
-    samples.set(p.samples, pos);
-    speech.push({ start: pos + p.speechStart, end: pos + p.speechEnd });
-    pos += p.samples.length;
-  });
-  return { set, sampleRateHz, samples, speech };
+  const seq = assembleSequence(loadPrompts(set), { seed, repeats, gapRangeSec, shuffle: true });
+  return { set, ...seq };
 }
 
 export function activeRms(samples: Float32Array, speech: ReadonlyArray<{ start: number; end: number }>): number {
@@ -273,18 +214,6 @@ export function* cells(set: SetName, seed = 1): Generator<Cell> {
       for (const snr of SNRS_DB) yield makeCell(seq, gainDb, noise, snr, seed * 1000 + ++k);
     }
   }
-}
-
-/** 10 ms frame truth: frame i is speech when its centre sample lies in a labelled range. */
-export function truthFrames(speech: ReadonlyArray<{ start: number; end: number }>, hop: number, frameCount: number): Uint8Array {
-  const out = new Uint8Array(frameCount);
-  for (const r of speech) {
-    for (let i = 0; i < frameCount; i++) {
-      const c = i * hop + hop / 2;
-      if (c >= r.start && c < r.end) out[i] = 1;
-    }
-  }
-  return out;
 }
 
 export interface StressCase {

@@ -79,6 +79,8 @@ function toResult<T>(error: unknown): Result<T> {
   return fail('decode-failed', `The analysis stopped on an internal error (${detail.slice(0, 120)}).`);
 }
 
+const errorLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 160);
+
 function throttle(onProgress: ProgressCallback | undefined): ProgressCallback {
   let last = 0;
   return (u) => {
@@ -199,34 +201,43 @@ export const api = {
       const expected = Math.round(durationSec * rate);
       const pipeline = createPipeline(rate, probe.channels, expected, request.options);
       let written = 0;
-      for await (const sample of new AudioSampleSink(track).samples()) {
-        try {
-          if (sample.sampleRate !== rate) {
-            throw new AudioPathError('decode-failed', `The decoder produced ${sample.sampleRate} Hz where the header says ${rate} Hz.`);
+      const warnings = [...(probe.warnings ?? [])];
+      try {
+        for await (const sample of new AudioSampleSink(track).samples()) {
+          try {
+            if (sample.sampleRate !== rate) {
+              throw new AudioPathError('decode-failed', `The decoder produced ${sample.sampleRate} Hz where the header says ${rate} Hz.`);
+            }
+            const frames = sample.numberOfFrames;
+            const first = Math.round(sample.timestamp * rate);
+            // Keep only [0, expected): drops priming before 0 and padding after the end.
+            const from = Math.max(0, -first, written - first);
+            const to = Math.min(frames, expected - first);
+            if (to <= from) continue;
+            const planes: Float32Array[] = [];
+            for (let c = 0; c < probe.channels; c++) {
+              const plane = new Float32Array(frames);
+              if (c < sample.numberOfChannels) sample.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
+              planes.push(plane.subarray(from, to));
+            }
+            pipeline.push(planes);
+            written = first + to;
+            progress({ stage: 'analysing', fraction: 0.9 * Math.min(1, written / Math.max(1, expected)) });
+          } finally {
+            sample.close();
           }
-          const frames = sample.numberOfFrames;
-          const first = Math.round(sample.timestamp * rate);
-          // Keep only [0, expected): drops priming before 0 and padding after the end.
-          const from = Math.max(0, -first, written - first);
-          const to = Math.min(frames, expected - first);
-          if (to <= from) continue;
-          const planes: Float32Array[] = [];
-          for (let c = 0; c < probe.channels; c++) {
-            const plane = new Float32Array(frames);
-            if (c < sample.numberOfChannels) sample.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
-            planes.push(plane.subarray(from, to));
-          }
-          pipeline.push(planes);
-          written = first + to;
-          progress({ stage: 'analysing', fraction: 0.9 * Math.min(1, written / Math.max(1, expected)) });
-        } finally {
-          sample.close();
         }
+      } catch (error) {
+        // The browser's decoder gave up part-way (a corrupt frame, a truncated packet): analyse
+        // what decoded and say where it stopped, as the CLI does; with nothing decoded, say why.
+        if (error instanceof AudioPathError) throw error;
+        if (written === 0) throw new AudioPathError('decode-failed', `The browser's ${probe.codec} decoder rejected this stream: ${errorLine(error)}`);
+        warnings.push(`Decoding stopped at ${(written / rate).toFixed(3)} s of ${durationSec.toFixed(3)} s (${errorLine(error)}); the part before was analysed.`);
       }
       if (written === 0) return fail('decode-failed', `No audio could be decoded from this ${probe.codec} stream.`);
       const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: 0.9 + 0.08 * f }));
       progress({ stage: 'finishing', fraction: 0.98 });
-      return ok(report(probe, request, started, pipeline.finish(), contentHash));
+      return ok(report({ ...probe, warnings }, request, started, pipeline.finish(), contentHash));
     } catch (error) {
       return toResult(error);
     }

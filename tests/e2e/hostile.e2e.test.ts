@@ -6,6 +6,7 @@
  * error or thrown uncaught, no dialog opens, the page keeps reacting to input, and file names are
  * rendered as text (the `<img onerror>` name creates no element).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -167,4 +168,37 @@ describe('the page under hostile input', () => {
       await page.close();
     });
   }
+
+  it('an Opus stream that turns to garbage half-way: the browser decoder stops, the part before is analysed, the page says where', async () => {
+    // 3 s of a 440 Hz tone encoded by ffmpeg, the second half of the bytes overwritten with noise.
+    const made = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=f=440:d=3', '-ar', '48000', '-c:a', 'libopus', '-f', 'ogg', '-'], { maxBuffer: 1 << 24 });
+    expect(made.status, String(made.stderr)).toBe(0);
+    const bytes = new Uint8Array(made.stdout);
+    let seed = 3;
+    for (let i = bytes.length >> 1; i < bytes.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      bytes[i] = seed >>> 24;
+    }
+    const { page, problems } = await watchedPage();
+    await dropFiles(page, [{ name: 'half-garbage.opus', bytes }]);
+    const item = page.getByTestId('file-item');
+    await expect.poll(() => item.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    await item.getByRole('button').first().click();
+    await waitForReport(page);
+    const shown = (await page.locator('.warnings li').allInnerTexts()).join('\n');
+    const stop = /Decoding stopped at (\d+\.\d+) s/.exec(shown);
+    expect(stop, shown).not.toBeNull();
+    // Half of the bytes is about half of the 3 s (Ogg/Opus headers and page overhead aside).
+    expect(Number(stop![1])).toBeGreaterThan(0.8);
+    expect(Number(stop![1])).toBeLessThan(2.2);
+    const doc = JSON.parse(await page.getByTestId('summary-json').innerText()) as Summary;
+    expect(doc.warnings.some((w) => w.startsWith('Decoding stopped at'))).toBe(true);
+    // The tone before the stop was measured: ffmpeg's sine has amplitude 1/8, so its RMS is
+    // 20·log10(1/8/√2) = −21.07 dBFS (the peak is not checked: the last packet before the stop
+    // may already hold a decoded glitch).
+    expect(Math.abs(doc.levels.rmsDbfs! - 20 * Math.log10(1 / 8 / Math.SQRT2))).toBeLessThan(0.5);
+    expect(doc.source.durationSec).toBeCloseTo(Number(stop![1]), 1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

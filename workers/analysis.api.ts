@@ -35,6 +35,11 @@ export interface ProgressUpdate {
   stage: Stage;
   /** 0..1 through the whole job. */
   fraction: number;
+  /** Audio analysed so far and in all, seconds (absent while probing, decoding in the page, hashing). */
+  audioSecDone?: number;
+  audioSecTotal?: number;
+  /** Since the worker started on the file, ms: with `fraction`, the page derives rate and time left. */
+  elapsedMs?: number;
 }
 export type ProgressCallback = (update: ProgressUpdate) => void;
 
@@ -81,13 +86,13 @@ function toResult<T>(error: unknown): Result<T> {
 
 const errorLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 160);
 
-function throttle(onProgress: ProgressCallback | undefined): ProgressCallback {
+function throttle(onProgress: ProgressCallback | undefined, started: number): ProgressCallback {
   let last = 0;
   return (u) => {
     const now = performance.now();
     if (!onProgress || (now - last < PROGRESS_INTERVAL_MS && u.fraction < 1)) return;
     last = now;
-    onProgress(u);
+    onProgress({ ...u, elapsedMs: now - started });
   };
 }
 
@@ -166,15 +171,18 @@ export const api = {
   /** WAV: decode in chunks straight from the File, at the native rate, and analyse. */
   async analyzeFile(file: Blob, probe: ContainerProbe, request: AnalyzeRequest, onProgress?: ProgressCallback): Promise<Result<FileReport>> {
     const started = performance.now();
-    const progress = throttle(onProgress);
+    const progress = throttle(onProgress, started);
     try {
       const opened = await readWav(file);
       if (!opened.ok) return opened;
       const expected = probe.durationSec !== null ? Math.round(probe.durationSec * probe.decodedSampleRateHz) : 0;
       const pipeline = createPipeline(probe.decodedSampleRateHz, probe.channels, expected, request.options);
+      const rate = probe.decodedSampleRateHz;
+      let frames = 0;
       for await (const { channels, bytesRead } of opened.value.chunks) {
         pipeline.push(channels);
-        progress({ stage: 'analysing', fraction: 0.97 * (bytesRead / Math.max(1, file.size)) });
+        frames += channels[0]?.length ?? 0;
+        progress({ stage: 'analysing', fraction: 0.97 * (bytesRead / Math.max(1, file.size)), audioSecDone: frames / rate, audioSecTotal: probe.durationSec ?? undefined });
       }
       progress({ stage: 'finishing', fraction: 0.98 });
       return ok(report(probe, request, started, pipeline.finish(), opened.value.contentHash()));
@@ -190,7 +198,7 @@ export const api = {
    */
   async analyzeCompressed(file: Blob, probe: ContainerProbe, request: AnalyzeRequest, onProgress?: ProgressCallback): Promise<Result<FileReport | null>> {
     const started = performance.now();
-    const progress = throttle(onProgress);
+    const progress = throttle(onProgress, started);
     try {
       if (typeof AudioDecoder === 'undefined') return ok(null);
       const input = new Input({ formats: ALL_FORMATS, source: new BlobSource(file) });
@@ -222,7 +230,7 @@ export const api = {
             }
             pipeline.push(planes);
             written = first + to;
-            progress({ stage: 'analysing', fraction: 0.9 * Math.min(1, written / Math.max(1, expected)) });
+            progress({ stage: 'analysing', fraction: 0.9 * Math.min(1, written / Math.max(1, expected)), audioSecDone: written / rate, audioSecTotal: durationSec });
           } finally {
             sample.close();
           }
@@ -253,7 +261,7 @@ export const api = {
     onProgress?: ProgressCallback,
   ): Promise<Result<FileReport>> {
     const started = performance.now();
-    const progress = throttle(onProgress);
+    const progress = throttle(onProgress, started);
     try {
       const frames = channels[0]?.length ?? 0;
       const pipeline = createPipeline(sampleRateHz, channels.length, frames, request.options);
@@ -261,7 +269,7 @@ export const api = {
       for (let i = 0; i < frames; i += step) {
         const end = Math.min(frames, i + step);
         pipeline.push(channels.map((c) => c.subarray(i, end)));
-        progress({ stage: 'analysing', fraction: 0.4 + 0.5 * (end / frames) });
+        progress({ stage: 'analysing', fraction: 0.4 + 0.5 * (end / frames), audioSecDone: end / sampleRateHz, audioSecTotal: frames / sampleRateHz });
       }
       const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: 0.9 + 0.08 * f }));
       progress({ stage: 'finishing', fraction: 0.98 });

@@ -8,6 +8,7 @@ import { errorMessage, errorTitle } from './error-text';
 import { fetchFixture, type Fixture } from './fixtures';
 import { useJobs, type Job } from './hooks/useJobs';
 import { useTheme, type ThemeChoice } from './hooks/useTheme';
+import { progressDetail, stageLabel } from './progress';
 
 function useWindowDrop(onFiles: (files: File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
@@ -77,8 +78,12 @@ function JobView({ job, theme, onCancel, onRerun }: JobViewProps) {
         <div className="pending" aria-live="polite">
           <progress max={1} value={job.progress?.fraction ?? undefined} aria-label={`Progress for ${job.file.name}`} />
           <p className="fine">
-            {job.status === 'queued' ? 'Waiting for a free worker…' : `${job.progress?.stage ?? 'starting'}…`} The page stays responsive; you can open
-            other files meanwhile.
+            {job.status === 'queued'
+              ? 'Waiting for a free worker…'
+              : job.progress
+                ? `${stageLabel(job.progress.stage)} ${Math.round(job.progress.fraction * 100)} %${progressDetail(job.progress) ? ` — ${progressDetail(job.progress)}` : ''}.`
+                : 'Starting…'}{' '}
+            The page stays responsive; you can open other files meanwhile.
           </p>
           <button type="button" className="button" onClick={onCancel}>
             Cancel

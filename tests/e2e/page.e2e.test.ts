@@ -334,6 +334,11 @@ describe('the lab page', () => {
     await page.getByLabel(/audio file/i).setInputFiles(long);
     const item = page.getByTestId('file-item');
     await expect.poll(() => item.getAttribute('data-status')).toBe('running');
+    // Progress in audio time: "m:ss of 3:00 audio", the part done within the file.
+    const detail = item.getByTestId('progress-detail');
+    await expect.poll(async () => (await detail.allInnerTexts()).join(''), { timeout: 20_000 }).toMatch(/^\d+:\d\d of 3:00 audio/);
+    const [m, ss] = (await detail.innerText()).split(' ')[0].split(':').map(Number);
+    expect(60 * m + ss).toBeLessThanOrEqual(180);
     await item.getByRole('button', { name: /^Cancel/ }).click();
     await expect.poll(() => item.getAttribute('data-status')).toBe('cancelled');
     // Another file still works after the cancel.

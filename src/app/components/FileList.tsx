@@ -1,14 +1,7 @@
 import type { Job } from '../hooks/useJobs';
 import { errorMessage, errorTitle } from '../error-text';
 import { fmtBytes } from '../format';
-
-const STAGES: Record<string, string> = {
-  probing: 'Reading header',
-  decoding: 'Decoding',
-  analysing: 'Analysing',
-  hashing: 'Hashing',
-  finishing: 'Finishing',
-};
+import { progressDetail, stageLabel } from '../progress';
 
 interface Props {
   jobs: Job[];
@@ -24,7 +17,7 @@ function statusText(job: Job): string {
     case 'queued':
       return 'Waiting';
     case 'running':
-      return job.progress ? `${STAGES[job.progress.stage] ?? job.progress.stage} ${Math.round(job.progress.fraction * 100)} %` : 'Starting';
+      return job.progress ? `${stageLabel(job.progress.stage)} ${Math.round(job.progress.fraction * 100)} %` : 'Starting';
     case 'done': {
       const s = job.report?.summary;
       if (!s) return 'Done';
@@ -80,6 +73,11 @@ export function FileList({ jobs, selectedId, onSelect, onCancel, onRetry, onRemo
                     <button type="button" className="button small" onClick={() => onCancel(job.id)} aria-label={`Cancel ${job.file.name}`}>
                       Cancel
                     </button>
+                    {progressDetail(job.progress) ? (
+                      <span className="file-progress-detail fine" data-testid="progress-detail">
+                        {progressDetail(job.progress)}
+                      </span>
+                    ) : null}
                   </div>
                 ) : null}
                 {job.status === 'error' && job.error ? (

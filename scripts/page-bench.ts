@@ -4,10 +4,12 @@
  * (PerformanceObserver 'longtask', installed before the page loads) while analysing and while
  * drawing the report. Options: --minutes N, --format wav|flac|mp3|opus (compressed formats are
  * made with ffmpeg and decoded by the page's decodeAudioData), --no-build, --keep.
+ * Peak renderer memory: the largest resident set of a Chromium renderer process (the page and its
+ * workers share one), sampled from /proc every 50 ms.
  */
 import { wavHeader } from '../src/core/format/wav-encode';
 import { execFileSync } from 'node:child_process';
-import { openSync, writeSync, closeSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { openSync, writeSync, closeSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPage, launchChromium, servePage } from '../tests/e2e/harness';
@@ -77,6 +79,22 @@ async function pollFor(page: import('playwright-core').Page, expression: string,
   throw new Error(`timed out waiting for ${expression}`);
 }
 
+/** Largest VmRSS (MB) among Chromium renderer processes right now (Linux /proc). */
+function rendererRssMb(): number {
+  let max = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) max = Math.max(max, Number(m[1]) / 1024);
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return max;
+}
+
 interface LongTask {
   start: number;
   duration: number;
@@ -103,12 +121,17 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.addInitScript(INIT);
   await page.goto(served.url);
+  let peakRssMb = rendererRssMb();
+  const sampler = setInterval(() => {
+    peakRssMb = Math.max(peakRssMb, rendererRssMb());
+  }, 50);
   const wallStart = Date.now();
   await page.getByLabel(/audio file/i).setInputFiles(file);
   const reportAt = await pollFor(page, 'window.__reportAt', 600_000);
   const wallMs = Date.now() - wallStart;
   await page.locator('.player[data-ready="true"]').waitFor({ timeout: 120_000 });
   await page.waitForTimeout(2000);
+  clearInterval(sampler);
   const drawnAt = (await page.evaluate('performance.now()')) as number;
   const openedAt = (await page.evaluate('window.__openedAt')) as number;
   const tasks = (await page.evaluate('window.__longTasks')) as LongTask[];
@@ -122,6 +145,7 @@ try {
   console.log(`worker analysis (report):     ${elapsedText.replace(/.*analysed in /, '')}`);
   console.log(`longest main-thread task while analysing: ${longest(analysing).toFixed(0)} ms (${analysing.length} tasks > 50 ms)`);
   console.log(`longest main-thread task while drawing:   ${longest(drawing).toFixed(0)} ms (${drawing.length} tasks > 50 ms)`);
+  console.log(`peak renderer memory:         ${peakRssMb.toFixed(0)} MB (resident, page + workers)`);
   console.log(`real-time factor:             ${((minutes * 60) / ((reportAt - openedAt) / 1000)).toFixed(0)}×`);
   await page.close();
 } finally {

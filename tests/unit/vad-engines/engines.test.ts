@@ -179,3 +179,21 @@ describe('builtin engine is the analysis VAD', () => {
     expect(r2.settings).toEqual(custom);
   });
 });
+
+describe('compareRows', () => {
+  it('finds where rows disagree and which row stands alone', async () => {
+    const { compareRows, rowSummary } = await import('../../../src/core/vad-engines/compare');
+    const a = [{ startSec: 1, endSec: 3 }];
+    const b = [{ startSec: 1, endSec: 3 }];
+    const c = [{ startSec: 0.5, endSec: 3 }];
+    const d = compareRows([a, b, c], 4);
+    expect(d.ranges).toHaveLength(1);
+    expect(d.ranges[0].startSec).toBeCloseTo(0.5, 6);
+    expect(d.ranges[0].endSec).toBeCloseTo(1, 6);
+    expect(d.ratio).toBeCloseTo(0.5 / 4, 6);
+    expect(d.alone[0]).toEqual([]);
+    expect(d.aloneSec[2]).toBeCloseTo(0.5, 6);
+    expect(compareRows([a, b], 4).ranges).toEqual([]);
+    expect(rowSummary(c, 4)).toEqual({ speechSec: 2.5, speechRatio: 0.625, firstOnsetSec: 0.5, segmentCount: 1 });
+  });
+});

@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { vadEnginesApi } from './vad-engines.api';
+
+expose(vadEnginesApi);

@@ -8,6 +8,7 @@ import { buildFixturePack } from '../../../src/core/fixture-pack/pack';
 import { decodeWavBytes } from '../../../src/core/format/wav';
 import { encodeWav } from '../../../src/core/format/wav-encode';
 import { applyRecipe } from '../../../src/core/impair/recipe';
+import type { Recipe } from '../../../src/core/impair/types';
 import { normalizeSweepRecipe } from '../../../src/core/sweep/recipe';
 import { fixtureInfo } from '../../../src/cli/fixtures';
 import { loadNodeEngines } from '../../../src/node/vad-engines';
@@ -27,7 +28,7 @@ const noStack = (s: string): void => expect(s).not.toMatch(/\n\s+at /);
 describe('CLI impair', () => {
   it('writes the bytes the core makes from the same recipe', () => {
     const dir = mkdtempSync(join(tmpdir(), 'apl-impair-'));
-    const recipe = { seed: 42, steps: [{ id: 'gain', params: { gainDb: -30 } }, { id: 'add-noise', params: { snrDb: 10, kind: 'pink' } }] };
+    const recipe: Recipe = { seed: 42, steps: [{ id: 'gain', params: { gainDb: -30 } }, { id: 'add-noise', params: { snrDb: 10, kind: 'pink' } }] };
     const recipeFile = join(dir, 'recipe.json');
     writeFileSync(recipeFile, JSON.stringify(recipe));
     const input = join(root, 'fixtures', PROMPT);

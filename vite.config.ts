@@ -7,11 +7,12 @@ import react from '@vitejs/plugin-react';
  * the network; the spectrogram view reads its precomputed data through one). No third-party
  * anything. Sent as a header by `vite preview` and written into the built index.html as a meta tag
  * (frame-ancestors only works as a header). Not applied to `vite dev`: its hot-reload preamble is an
- * inline script.
+ * inline script. 'wasm-unsafe-eval' lets the VAD-engines worker compile its own-origin WebAssembly
+ * (WebRTC VAD, onnxruntime for Silero); it allows no JavaScript eval and no other source.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",

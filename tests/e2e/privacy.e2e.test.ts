@@ -167,12 +167,13 @@ describe('what leaves the page', () => {
           .map(([name, ...sources]) => [name, sources]),
       );
       expect(directives.get('default-src')).toEqual(["'self'"]);
-      expect(directives.get('script-src')).toEqual(["'self'"]);
+      // WebAssembly compilation (the VAD engines' own-origin wasm), no JavaScript eval.
+      expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
       // Connections: this origin, and blob: URLs the page made itself from local data.
       expect(directives.get('connect-src')).toEqual(["'self'", 'blob:']);
       expect(directives.get('form-action')).toEqual(["'none'"]);
       // No directive names any other origin: no hosts, no wildcards, no http(s)/ws(s) schemes.
-      const allowed = new Set(["'self'", "'none'", "'unsafe-inline'", 'data:', 'blob:']);
+      const allowed = new Set(["'self'", "'none'", "'unsafe-inline'", "'wasm-unsafe-eval'", 'data:', 'blob:']);
       for (const [name, sources] of directives) for (const s of sources) expect(allowed.has(s), `${name} ${s}`).toBe(true);
     }
     // Nothing from another origin in the document itself.

@@ -8,6 +8,7 @@ import { Findings } from './Findings';
 import { codecName, FormatCard } from './FormatCard';
 import { ClippingCard, LayoutCard, LevelsTable, NoiseCard, SpeechCard } from './Measurements';
 import { Waveform, type PlayerHandle } from './Waveform';
+import { EngineRows } from './EngineRows';
 
 interface Props {
   file: File;
@@ -44,7 +45,23 @@ export function Report({ file, report, theme, onRerun }: Props) {
       ) : null}
       <FormatCard report={report} />
       <section className="card wave-card" aria-label="Waveform">
-        <Waveform ref={player} file={file} report={report} theme={theme} />
+        <Waveform
+          ref={player}
+          file={file}
+          report={report}
+          theme={theme}
+          below={(view) => (
+            <EngineRows
+              file={file}
+              durationSec={report.display.durationSec}
+              builtinSegments={summary.vad.segments}
+              builtinThreshold={summary.vad.settings.threshold}
+              view={view}
+              theme={theme}
+              onSeek={seek}
+            />
+          )}
+        />
       </section>
       <Findings findings={summary.findings} notes={report.findingNotes} onSeek={seek} />
       <div className="card-grid">

@@ -4,7 +4,7 @@
  * fetches nor decodes) and precomputed spectrogram frames. Playback streams the local file
  * through a blob: URL.
  */
-import { useCallback, useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { useCallback, useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/plugins/regions';
 import SpectrogramPlugin from 'wavesurfer.js/plugins/spectrogram';
@@ -23,6 +23,8 @@ interface Props {
   report: FileReport;
   theme: Theme;
   ref?: Ref<PlayerHandle>;
+  /** Drawn right under the waveform, given its visible time window (e.g. the VAD engine lanes). */
+  below?: (view: { startSec: number; endSec: number }) => ReactNode;
 }
 
 /** Widest the scrolled waveform may get: the spectrogram plugin resamples its data to this width. */
@@ -68,7 +70,7 @@ function colors() {
   };
 }
 
-export function Waveform({ file, report, theme, ref }: Props) {
+export function Waveform({ file, report, theme, ref, below }: Props) {
   const keysId = useId();
   const containerRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
@@ -83,6 +85,7 @@ export function Waveform({ file, report, theme, ref }: Props) {
   const [regionCount, setRegionCount] = useState(0);
   const { display, summary } = report;
   const durationSec = display.durationSec;
+  const [view, setView] = useState({ startSec: 0, endSec: durationSec });
   const channelCount = display.peaks.length;
 
   // Zoom in steps of √2 above "fit the width".
@@ -137,7 +140,17 @@ export function Waveform({ file, report, theme, ref }: Props) {
     wsRef.current = ws;
     let cancelled = false;
     let batchTimer: ReturnType<typeof setTimeout> | undefined;
+    // The visible window, for lanes drawn under the waveform on the same time axis.
+    const emitView = (): void => {
+      const total = ws.getWrapper().clientWidth || ws.getWidth();
+      if (!(total > 0)) return;
+      const left = ws.getScroll();
+      setView({ startSec: (left / total) * durationSec, endSec: Math.min(durationSec, ((left + ws.getWidth()) / total) * durationSec) });
+    };
     const unsubs = [
+      ws.on('scroll', (startSec, endSec) => setView({ startSec, endSec: Math.min(durationSec, endSec) })),
+      ws.on('redrawcomplete', emitView),
+      ws.on('resize', emitView),
       ws.on('zoom', (pxPerSec) => {
         // Rebuild the timeline so its labels suit the new zoom (its intervals are fixed at creation).
         if (timelineRef.current) ws.unregisterPlugin(timelineRef.current);
@@ -330,6 +343,7 @@ export function Waveform({ file, report, theme, ref }: Props) {
         </label>
       </div>
       <div className="wave" ref={containerRef} />
+      {below?.(view)}
       <p className="player-legend" id={keysId}>
         <span className="swatch region-swatch" aria-hidden="true" /> speech found by the VAD ({summary.vad.segments.length}{' '}
         {summary.vad.segments.length === 1 ? 'segment' : 'segments'})

@@ -16,6 +16,7 @@ import type { Theme } from '../../hooks/useTheme';
 import { Findings } from '../Findings';
 import { Waveform, type PlayerHandle } from '../Waveform';
 import { DeltaTable } from './DeltaTable';
+import { FixtureBuilder } from './FixtureBuilder';
 import { RecipeEditor } from './RecipeEditor';
 
 interface Side {
@@ -152,6 +153,7 @@ export function DrillView({ theme }: { theme: Theme }) {
   const findingsVisible = run.status === 'done' && (!scenario || revealed);
 
   return (
+    <>
     <div className="layout drill-layout">
       <aside className="sidebar">
         <section className="panel" aria-labelledby="drill-setup-heading">
@@ -273,5 +275,7 @@ export function DrillView({ theme }: { theme: Theme }) {
         ) : null}
       </main>
     </div>
+    <FixtureBuilder />
+    </>
   );
 }

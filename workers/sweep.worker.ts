@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { sweepApi } from './sweep.api';
+
+expose(sweepApi);

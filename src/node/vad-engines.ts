@@ -1,3 +1,4 @@
+/// <reference path="../../types/fvad-wasm.d.ts" />
 /**
  * The VAD engines in Node (CLI, sweep, tests): the WASM binaries and the Silero model are read
  * from node_modules, the engines themselves are the core's (src/core/vad-engines).

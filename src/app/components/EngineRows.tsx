@@ -133,7 +133,13 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
   const longest = disagreement ? [...disagreement.ranges].sort((a, b) => b.endSec - b.startSec - (a.endSec - a.startSec)).slice(0, MAX_LISTED).sort((a, b) => a.startSec - b.startSec) : [];
 
   return (
-    <section className="engine-rows" aria-label="VAD engines side by side" data-testid="engine-rows">
+    <section
+      className="engine-rows"
+      aria-label="VAD engines side by side"
+      data-testid="engine-rows"
+      data-view-start={view.startSec.toFixed(3)}
+      data-view-end={view.endSec.toFixed(3)}
+    >
       <div className="engine-rows-head">
         <h3>VAD engines</h3>
         {anyRunning ? (

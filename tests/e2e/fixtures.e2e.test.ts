@@ -56,7 +56,7 @@ describe('quiet-speaker fixture builder', () => {
     const maps = panel.locator('table.heat-map');
     expect(await maps.count()).toBe(6);
     const oldBuiltin = panel.locator('table.heat-map[data-engine="builtin"][data-setting="old"]');
-    expect(await oldBuiltin.locator('caption').innerText()).toContain('Built-in');
+    expect(await oldBuiltin.locator('caption').innerText()).toMatch(/Built-in · “old” \(gate −40 dBFS\)/);
     expect(await oldBuiltin.locator('thead th').allInnerTexts()).toEqual(['gain \\ SNR', '∞ dB', '20 dB']);
     const rows = oldBuiltin.locator('tbody tr');
     expect(await rows.nth(0).locator('th').innerText()).toBe('−6 dB');

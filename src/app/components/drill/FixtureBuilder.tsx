@@ -297,6 +297,13 @@ export function FixtureBuilder() {
                 <input type="radio" name="fb-metric" checked={metric === 'f1'} onChange={() => setMetric('f1')} /> frame F1
               </label>
             </fieldset>
+            <p className="fine fb-legend">
+              <span className="fb-swatch" aria-hidden="true" />
+              {metric === 'deletion'
+                ? `Leading-word deletion, seconds: 0 (green) to 0.5 s or more (red); ✗ = beyond ${run.recipe.toleranceSec} s, the first word is missed.`
+                : 'Frame F1 over 10 ms frames: 1 (green) to 0.5 or less (red).'}{' '}
+              Hover a cell for all its scores.
+            </p>
             {run.recipe.engines.map((engine) => (
               <div key={engine} className="fb-engine">
                 {run.recipe.settings.map((s) => (

@@ -34,11 +34,17 @@ function cellTitle(c: SweepCell): string {
 export function SweepHeatMap({ result, engine, setting, metric }: { result: SweepResult; engine: string; setting: string; metric: HeatMetric }) {
   const { gainsDb, snrsDb } = result.recipe;
   const find = (g: number, snr: number | null): SweepCell | undefined => result.cells.find((c) => c.engine === engine && c.setting === setting && c.gainDb === g && c.snrDb === snr);
-  const what = metric === 'deletion' ? 'leading-word deletion, s (✗ = first word missed)' : 'frame F1';
+  const what = metric === 'deletion' ? 'leading-word deletion, s' : 'frame F1';
+  const spec = result.recipe.settings.find((s) => s.name === setting);
+  const details = [
+    ...Object.entries(spec?.threshold ?? {}).filter(([id]) => id === engine).map(([, v]) => `threshold ${v}`),
+    spec?.gateDbfs !== null && spec?.gateDbfs !== undefined ? `gate ${minus(spec.gateDbfs)} dBFS` : 'no gate',
+  ].join(', ');
   return (
     <table className="heat-map" data-engine={engine} data-setting={setting}>
       <caption>
-        <strong>{ENGINE_LABEL[engine] ?? engine}</strong>, “{setting}”: {what}
+        <strong>{ENGINE_LABEL[engine] ?? engine}</strong> · “{setting}” <span className="muted">({details})</span>
+        <span className="visually-hidden">: {what}</span>
       </caption>
       <thead>
         <tr>

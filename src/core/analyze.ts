@@ -4,6 +4,15 @@
  * Every measurement is a streaming accumulator, so one pass over the audio in chunks of any size
  * feeds them all; memory is bounded by the frame table (a few floats per 10 ms), not the file.
  * At the end the frame-level measurements (VAD → silence, SNR, bandwidth, layout) are derived.
+ *
+ * Segments, for analysing one file on several threads: `planSegments` cuts a file into stretches
+ * on a grid every accumulator shares (whole hops, sum blocks, loudness sub-blocks, hum and echo
+ * blocks, WADA groups), `createSegmentAnalyzer` analyses one stretch — pushed from 2 s before
+ * its start (filters and envelopes settle) and past its end while `needsMore()` (the last frames'
+ * windows, a zero or clip run it owns) — into a plain-data `AnalysisPartial`, and
+ * `mergeAnalysisPartials` + `finishAnalysis` give the whole file's measurements: the frame table
+ * is concatenated and VAD and everything derived from it run once on it, so the result equals one
+ * pass up to the rounding of a few sums. `createAnalyzer` is that with one segment.
  */
 import type { Accumulator, PcmAudio } from './types';
 import type {
@@ -18,14 +27,22 @@ import type {
   VadSummary,
 } from './summary/types';
 import type { Diagnostics } from './diagnostics';
-import { createLevels } from './levels/levels';
-import { createFrameAnalysis } from './frames/frame-analysis';
+import { createLevels, finishLevels, mergeLevels, type LevelsPartial } from './levels/levels';
+import { SUM_BLOCK } from './levels/sample-stats';
+import {
+  createFrameAnalysis,
+  finishFrameTable,
+  hopSamplesFor,
+  mergeFrameTables,
+  type FrameTablePartial,
+} from './frames/frame-analysis';
+import { DEFAULT_FRAME_SETTINGS } from './frames/types';
 import { deriveFrameMeasurements } from './frames/derive';
-import { createWadaSnr } from './snr/wada';
-import { createHumAnalysis } from './hum/hum';
-import { createEchoAnalysis } from './echo/cepstrum-echo';
-import { createZeroRuns } from './dropouts/zero-runs';
-import { createClipRanges } from './levels/clip-ranges';
+import { WADA_GROUP, createWadaSnr, finishWada, mergeWada, type WadaPartial } from './snr/wada';
+import { createHumAnalysis, humBlockSamples, mergeHum, type HumPartial } from './hum/hum';
+import { createEchoAnalysis, echoBlockSamples, mergeEcho, type EchoPartial } from './echo/cepstrum-echo';
+import { createZeroRuns, finishZeroRuns, mergeZeroRuns, zeroRunsContextSamples, type ZeroRunsPartial } from './dropouts/zero-runs';
+import { createClipRanges, finishClipRanges, mergeClipRanges, type ClipRangesPartial } from './levels/clip-ranges';
 
 export interface AnalyzeOptions {
   vad?: Partial<VadSettings>;
@@ -54,21 +71,109 @@ export interface Measurements {
   warnings: string[];
 }
 
-export function createAnalyzer(
-  sampleRateHz: number,
-  channelCount: number,
-  options: AnalyzeOptions = {},
-): Accumulator<Measurements> {
-  const levels = createLevels(sampleRateHz, channelCount);
-  const frames = createFrameAnalysis(sampleRateHz, channelCount);
+/**
+ * A stretch of a file: samples [start, end) per channel (end null = to the end of the audio).
+ * Every start and end but the file's own lie on the segment grid (`segmentGrid`).
+ */
+export interface SegmentSpec {
+  start: number;
+  end: number | null;
+}
+
+/** Everything one segment measured, as plain data (structured-clonable: typed arrays, numbers). */
+export interface AnalysisPartial {
+  sampleRateHz: number;
+  channelCount: number;
+  /** Samples per channel owned by the segment(s). */
+  frameCount: number;
+  /** True when the last segment (the one reaching the end of the audio) is included. */
+  final: boolean;
+  levels: LevelsPartial;
+  frames: FrameTablePartial;
+  wada: WadaPartial;
+  hum: HumPartial;
+  echo: EchoPartial;
+  zeroRuns: ZeroRunsPartial;
+  clipRanges: ClipRangesPartial;
+}
+
+export interface SegmentAnalyzer {
+  /** The first sample to push (absolute): 2 s before the start, or 0. */
+  readonly firstSample: number;
+  /** Planar chunks in order from `firstSample`; after `end`, only while `needsMore()`. */
+  push(channels: readonly Float32Array[]): void;
+  /** True until every sample the segment needs has been pushed (false at the end of the audio too). */
+  needsMore(): boolean;
+  partial(): AnalysisPartial;
+}
+
+/** Samples pushed before a segment's start: P.56's 30 ms smoothers and 0.2 s hangover, K-weighting. */
+export const SEGMENT_WARMUP_SEC = 2;
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
+
+/**
+ * The segment grid, samples: every segment boundary is a multiple of it, so each accumulator
+ * sees whole hops, sum blocks, 1 ms and 100 ms sub-blocks, hum and echo blocks and WADA groups
+ * (102.4 s at 16 and 48 kHz). Null when it is absurdly long (an odd rate): no split.
+ */
+export function segmentGrid(sampleRateHz: number): number | null {
+  const parts = [
+    hopSamplesFor(sampleRateHz, DEFAULT_FRAME_SETTINGS.hopSec),
+    SUM_BLOCK,
+    Math.max(1, Math.round(sampleRateHz / 1000)),
+    Math.max(1, Math.round(sampleRateHz / 10)),
+    humBlockSamples(sampleRateHz),
+    echoBlockSamples(sampleRateHz),
+    WADA_GROUP,
+  ];
+  const grid = parts.reduce(lcm, 1);
+  return grid <= 2 ** 32 ? grid : null;
+}
+
+/**
+ * Cut `frameCount` samples into at most `count` segments on the grid, as equal as the grid
+ * allows; fewer (down to one) when the file is short.
+ */
+export function planSegments(sampleRateHz: number, frameCount: number, count: number): SegmentSpec[] {
+  const grid = segmentGrid(sampleRateHz);
+  const cells = grid === null ? 0 : Math.floor(frameCount / grid);
+  const n = Math.max(1, Math.min(Math.floor(count), cells));
+  if (n === 1 || grid === null) return [{ start: 0, end: null }];
+  const specs: SegmentSpec[] = [];
+  for (let k = 0; k < n; k++) {
+    const start = Math.round((k * cells) / n) * grid;
+    const end = k === n - 1 ? null : Math.round(((k + 1) * cells) / n) * grid;
+    specs.push({ start, end });
+  }
+  return specs;
+}
+
+/** Views of `channels` (which start at absolute sample `at`) from absolute `from` on. */
+const from = (channels: readonly Float32Array[], at: number, start: number): readonly Float32Array[] =>
+  start <= at ? channels : channels.map((c) => c.subarray(Math.min(c.length, start - at)));
+/** Views up to absolute `end`. */
+const upTo = (channels: readonly Float32Array[], at: number, end: number): readonly Float32Array[] =>
+  end >= at + (channels[0]?.length ?? 0) ? channels : channels.map((c) => c.subarray(0, Math.max(0, end - at)));
+
+export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number, spec: SegmentSpec): SegmentAnalyzer {
+  const { start } = spec;
+  const end = spec.end ?? Infinity;
+  const final = spec.end === null;
+  const firstSample = Math.max(0, start - Math.round(SEGMENT_WARMUP_SEC * sampleRateHz));
+  const levels = createLevels(sampleRateHz, channelCount, start - firstSample);
+  const frames = createFrameAnalysis(sampleRateHz, channelCount, {}, { start, end: spec.end, firstPushed: firstSample });
   const wada = createWadaSnr(channelCount);
   const hum = createHumAnalysis(sampleRateHz, channelCount);
   const echo = createEchoAnalysis(sampleRateHz, channelCount);
-  const zeroRuns = createZeroRuns(sampleRateHz, channelCount);
-  const clipRanges = createClipRanges(sampleRateHz, channelCount);
-  const parts: Array<Accumulator<unknown>> = [levels, frames, wada, hum, echo, zeroRuns, clipRanges];
-  let frameCount = 0;
+  const zeroFrom = Math.max(0, start - zeroRunsContextSamples(sampleRateHz));
+  const zeroRuns = createZeroRuns(sampleRateHz, channelCount, { start, end });
+  const clipRanges = createClipRanges(sampleRateHz, channelCount, { start, end: spec.end, firstPushed: firstSample });
+  let position = firstSample;
+  let done: AnalysisPartial | null = null;
   return {
+    firstSample,
     push(channels) {
       if (channels.length !== channelCount) {
         throw new RangeError(`expected ${channelCount} channels, got ${channels.length}`);
@@ -76,50 +181,124 @@ export function createAnalyzer(
       const n = channels[0]?.length ?? 0;
       if (n === 0) return;
       for (const c of channels) if (c.length !== n) throw new RangeError('channels of one chunk differ in length');
-      frameCount += n;
-      for (const part of parts) part.push(channels);
-    },
-    finish() {
-      const l = levels.finish();
-      const table = frames.finish();
-      const w = wada.finish();
-      const zeroSamples = l.channels.reduce((a, c) => a + c.digitalSilenceRatio, 0) / Math.max(1, channelCount);
-      const f = deriveFrameMeasurements(table, options.vad ?? {}, {}, { digitalSilenceRatio: zeroSamples, wadaDb: w.snrDb });
-      const warnings: string[] = [];
-      if (l.levels.nonFiniteSamples > 0) {
-        warnings.push(`${l.levels.nonFiniteSamples} samples were NaN or infinite; they were counted as 0 in every measurement.`);
+      const at = position;
+      position += n;
+      if (at < end) {
+        const own = upTo(channels, at, end);
+        levels.push(upTo(own, at, end));
+        if (position > start) {
+          const inside = from(own, at, start);
+          wada.push(inside);
+          hum.push(inside);
+          echo.push(inside);
+        }
       }
-      const durationSec = frameCount / sampleRateHz;
-      const frameSec = table.hopSec;
-      const raw = f.rawDecisions;
-      const firstRaw = raw.indexOf(1);
-      const lastRaw = raw.lastIndexOf(1);
-      return {
+      if (frames.needsMore()) frames.push(channels);
+      if (position > zeroFrom && (at < end || !zeroRuns.settled())) zeroRuns.push(from(channels, at, zeroFrom));
+      if (clipRanges.needsMore()) clipRanges.push(channels);
+    },
+    needsMore() {
+      return position < end || frames.needsMore() || !zeroRuns.settled() || clipRanges.needsMore();
+    },
+    partial() {
+      if (done) return done;
+      done = {
         sampleRateHz,
         channelCount,
-        frameCount,
-        durationSec,
-        levels: l.levels,
-        channels: l.channels,
-        clipping: l.clipping,
-        silence: f.silence,
-        vad: f.vad,
-        snr: f.snr,
-        bandwidth: f.bandwidth,
-        layout: f.layout,
-        vadFrames: f.frameDecisions,
-        vadFrameSec: frameSec,
-        diagnostics: {
-          hum: hum.finish(),
-          echo: echo.finish(),
-          zeroRuns: zeroRuns.finish(),
-          firstRawSpeechSec: firstRaw < 0 ? null : firstRaw * frameSec,
-          lastRawSpeechEndSec: lastRaw < 0 ? null : Math.min(durationSec, (lastRaw + 1) * frameSec),
-          edgeBelowSpeechDb: f.edgeBelowSpeechDb,
-          clippedRanges: clipRanges.finish(),
-        },
-        warnings,
+        frameCount: Math.max(0, Math.min(position, end) - start),
+        final,
+        levels: levels.partial(),
+        frames: frames.partial(),
+        wada: wada.partial(),
+        hum: hum.partial(final),
+        echo: echo.partial(final),
+        zeroRuns: zeroRuns.partial(final),
+        clipRanges: clipRanges.partial(),
       };
+      return done;
+    },
+  };
+}
+
+/** The partial of segment `a` followed by the adjacent segment `b`. */
+export function mergeAnalysisPartials(a: AnalysisPartial, b: AnalysisPartial): AnalysisPartial {
+  if (a.final) throw new RangeError('nothing follows the final segment');
+  return {
+    ...a,
+    frameCount: a.frameCount + b.frameCount,
+    final: b.final,
+    levels: mergeLevels(a.levels, b.levels),
+    frames: mergeFrameTables(a.frames, b.frames),
+    wada: mergeWada(a.wada, b.wada),
+    hum: mergeHum(a.hum, b.hum),
+    echo: mergeEcho(a.echo, b.echo),
+    zeroRuns: mergeZeroRuns(a.zeroRuns, b.zeroRuns),
+    clipRanges: mergeClipRanges(a.sampleRateHz, a.clipRanges, b.clipRanges),
+  };
+}
+
+/** The measurements of a whole file from the merged partials of its segments, in order. */
+export function finishAnalysis(partials: readonly AnalysisPartial[], options: AnalyzeOptions = {}): Measurements {
+  if (partials.length === 0) throw new RangeError('no segments');
+  const p = partials.slice(1).reduce(mergeAnalysisPartials, partials[0]);
+  const { sampleRateHz, channelCount, frameCount } = p;
+  const l = finishLevels(p.levels);
+  const table = finishFrameTable(p.frames);
+  const w = finishWada(p.wada);
+  const zeroSamples = l.channels.reduce((a, c) => a + c.digitalSilenceRatio, 0) / Math.max(1, channelCount);
+  const f = deriveFrameMeasurements(table, options.vad ?? {}, {}, { digitalSilenceRatio: zeroSamples, wadaDb: w.snrDb });
+  const warnings: string[] = [];
+  if (l.levels.nonFiniteSamples > 0) {
+    warnings.push(`${l.levels.nonFiniteSamples} samples were NaN or infinite; they were counted as 0 in every measurement.`);
+  }
+  const durationSec = frameCount / sampleRateHz;
+  const frameSec = table.hopSec;
+  const raw = f.rawDecisions;
+  const firstRaw = raw.indexOf(1);
+  const lastRaw = raw.lastIndexOf(1);
+  const hum = createHumAnalysis(sampleRateHz, channelCount);
+  const echo = createEchoAnalysis(sampleRateHz, channelCount);
+  return {
+    sampleRateHz,
+    channelCount,
+    frameCount,
+    durationSec,
+    levels: l.levels,
+    channels: l.channels,
+    clipping: l.clipping,
+    silence: f.silence,
+    vad: f.vad,
+    snr: f.snr,
+    bandwidth: f.bandwidth,
+    layout: f.layout,
+    vadFrames: f.frameDecisions,
+    vadFrameSec: frameSec,
+    diagnostics: {
+      hum: hum.finishFrom(p.hum),
+      echo: echo.finishFrom(p.echo),
+      zeroRuns: finishZeroRuns(sampleRateHz, p.zeroRuns),
+      firstRawSpeechSec: firstRaw < 0 ? null : firstRaw * frameSec,
+      lastRawSpeechEndSec: lastRaw < 0 ? null : Math.min(durationSec, (lastRaw + 1) * frameSec),
+      edgeBelowSpeechDb: f.edgeBelowSpeechDb,
+      clippedRanges: finishClipRanges(sampleRateHz, p.clipRanges),
+    },
+    warnings,
+  };
+}
+
+/** The whole file in one pass: one segment from 0 to the end. */
+export function createAnalyzer(
+  sampleRateHz: number,
+  channelCount: number,
+  options: AnalyzeOptions = {},
+): Accumulator<Measurements> {
+  const segment = createSegmentAnalyzer(sampleRateHz, channelCount, { start: 0, end: null });
+  return {
+    push(channels) {
+      segment.push(channels);
+    },
+    finish() {
+      return finishAnalysis([segment.partial()], options);
     },
   };
 }

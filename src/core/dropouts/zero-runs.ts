@@ -33,22 +33,63 @@ const MIN_RUN_SEC = 0.002;
 const CONTEXT_SEC = 0.01;
 const MAX_STORED_RUNS = 20000;
 
-export function createZeroRuns(sampleRateHz: number, channelCount: number): Accumulator<ZeroRunsResult> {
+/** The runs found so far, as plain data: segments of a file merge by concatenation. */
+export interface ZeroRunsPartial {
+  runs: ZeroRun[];
+  totalRuns: number;
+}
+
+export function mergeZeroRuns(a: ZeroRunsPartial, b: ZeroRunsPartial): ZeroRunsPartial {
+  return { runs: a.runs.concat(b.runs.slice(0, Math.max(0, MAX_STORED_RUNS - a.runs.length))), totalRuns: a.totalRuns + b.totalRuns };
+}
+
+export function finishZeroRuns(sampleRateHz: number, p: ZeroRunsPartial): ZeroRunsResult {
+  return { runs: p.runs, totalRuns: p.totalRuns, minRunSec: Math.max(2, Math.round(MIN_RUN_SEC * sampleRateHz)) / sampleRateHz };
+}
+
+export const zeroRunsContextSamples = (sampleRateHz: number): number => Math.max(1, Math.round(CONTEXT_SEC * sampleRateHz));
+
+/**
+ * One segment of a file, [start, end) in samples, analysed apart from the rest. The segment owns
+ * the runs that START inside it: it is pushed samples from `max(0, start − context)` (the 10 ms
+ * before, for the context of a run at its start), and past `end` until `settled()` (a run it
+ * owns has ended and its 10 ms after are seen). A run that started before `start` is left to
+ * the previous segment. Omitted: the whole file.
+ */
+export interface ZeroRunsSegment {
+  start: number;
+  end: number;
+}
+
+export interface ZeroRunsAnalysis extends Accumulator<ZeroRunsResult> {
+  /** True once every run owned by the segment is complete (always true past the end of a whole file). */
+  settled(): boolean;
+  /** The owned runs; `final` (the segment reaching the end of the file) also closes a pending one. */
+  partial(final: boolean): ZeroRunsPartial;
+}
+
+export function createZeroRuns(sampleRateHz: number, channelCount: number, segment?: ZeroRunsSegment): ZeroRunsAnalysis {
   const minRun = Math.max(2, Math.round(MIN_RUN_SEC * sampleRateHz));
-  const context = Math.max(1, Math.round(CONTEXT_SEC * sampleRateHz));
+  const context = zeroRunsContextSamples(sampleRateHz);
+  const ownStart = segment?.start ?? 0;
+  const ownEnd = segment?.end ?? Infinity;
   // The last `context` mono-mix samples before the current chunk, slot = position mod context
   // (so the "before" RMS sums them in a fixed order). Only each chunk's tail is stored; the
   // samples inside the chunk are read from it directly when a run becomes long enough to count.
   const ring = new Float32Array(context);
   const runs: ZeroRun[] = [];
   // Scalars that change per sample are copied into locals for the duration of a push.
-  const st = { position: 0, lastNonZeroAbs: 0, zeroStart: -1, abruptnessBefore: 0, edgeBeforeAbs: 0, totalRuns: 0 };
+  const st = { position: Math.max(0, ownStart - context), lastNonZeroAbs: 0, zeroStart: -1, abruptnessBefore: 0, edgeBeforeAbs: 0, totalRuns: 0 };
   // A finished run waits here until `context` samples after it have been seen.
   let pending: { start: number; length: number; before: number; beforeAbs: number; afterAbs: number; afterSumSq: number; afterCount: number } | null = null;
   const mixBuffer: { data: Float32Array } = { data: new Float32Array(0) };
 
   const finalize = (): void => {
     if (!pending) return;
+    if (pending.start < ownStart || pending.start >= ownEnd) {
+      pending = null; // another segment's run
+      return;
+    }
     st.totalRuns++;
     if (runs.length < MAX_STORED_RUNS) {
       const afterRms = pending.afterCount > 0 ? Math.sqrt(pending.afterSumSq / pending.afterCount) : 0;
@@ -164,10 +205,18 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number): Accu
       st.lastNonZeroAbs = lastNonZeroAbs;
       st.zeroStart = zeroStart;
     },
-    finish() {
-      finalize();
+    settled() {
+      if (st.position < ownEnd) return false;
+      const open = st.zeroStart >= 0 && st.zeroStart < ownEnd;
+      return !open && !(pending !== null && pending.start < ownEnd);
+    },
+    partial(final) {
+      if (final) finalize();
       // A run reaching the end of the file is trailing silence, not a dropout: not reported.
-      return { runs, totalRuns: st.totalRuns, minRunSec: minRun / sampleRateHz };
+      return { runs: runs.slice(), totalRuns: st.totalRuns };
+    },
+    finish() {
+      return finishZeroRuns(sampleRateHz, this.partial(true));
     },
   };
 }

@@ -32,8 +32,37 @@ const BUCKET_DB = 2;
 const BUCKETS = 70; // −140..0 dBFS
 const INCLUDE_BELOW_SPEECH_DB = 20;
 
-export function createEchoAnalysis(sampleRateHz: number, channelCount: number): Accumulator<EchoResult> {
-  const decimation = Math.max(1, Math.round(sampleRateHz / TARGET_RATE_HZ));
+/** |cepstrum| sums per level bucket and block counts, as plain data: segments merge by adding. */
+export interface EchoPartial {
+  sums: Float64Array;
+  counts: Uint32Array;
+  blocks: number;
+}
+
+export function mergeEcho(a: EchoPartial, b: EchoPartial): EchoPartial {
+  const sums = new Float64Array(a.sums);
+  for (let i = 0; i < sums.length; i++) sums[i] += b.sums[i];
+  const counts = new Uint32Array(a.counts);
+  for (let i = 0; i < counts.length; i++) counts[i] += b.counts[i];
+  return { sums, counts, blocks: a.blocks + b.blocks };
+}
+
+const echoDecimation = (sampleRateHz: number): number => Math.max(1, Math.round(sampleRateHz / TARGET_RATE_HZ));
+
+/** Input samples per cepstrum block: a segment owns the blocks that start inside it. */
+export function echoBlockSamples(sampleRateHz: number): number {
+  return echoDecimation(sampleRateHz) * BLOCK;
+}
+
+export interface EchoAnalysis extends Accumulator<EchoResult> {
+  /** The state so far; `final` also takes in the partial last block, as finish() does. */
+  partial(final: boolean): EchoPartial;
+  /** The result from a (merged) state. */
+  finishFrom(p: EchoPartial): EchoResult;
+}
+
+export function createEchoAnalysis(sampleRateHz: number, channelCount: number): EchoAnalysis {
+  const decimation = echoDecimation(sampleRateHz);
   const rateHz = sampleRateHz / decimation;
   const spectrum = createPowerSpectrum(BLOCK);
   const window = hannWindow(BLOCK);
@@ -76,8 +105,15 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
     push(channels) {
       decimator.push(channels);
     },
+    partial(final) {
+      if (final) decimator.flushPartial(BLOCK / 2);
+      return { sums: sums.slice(), counts: counts.slice(), blocks };
+    },
     finish() {
-      decimator.flushPartial(BLOCK / 2);
+      return this.finishFrom(this.partial(true));
+    },
+    finishFrom(p) {
+      const { sums, counts, blocks } = p;
       const none: EchoResult = { delaySec: null, peakScore: null, peakHeight: null, blocks };
       if (blocks === 0) return none;
       // Speech level: the bucket below which 90 % of the blocks' levels lie (from the top, 10 %).

@@ -11,6 +11,145 @@ import { createPowerSpectrum, isPowerOfTwo } from '../dsp/fft';
 import { hannWindow, nextPowerOfTwo } from '../dsp/window';
 import { DEFAULT_FRAME_SETTINGS, type FrameAnalysisSettings, type FrameTable, type SpectrumBucket } from './types';
 
+/**
+ * The frame columns of a stretch of a file before the DC is taken out (that needs ±0.5 s around
+ * each hop, so it runs once on the whole table): consecutive stretches merge by concatenation.
+ */
+export interface FrameTablePartial {
+  sampleRateHz: number;
+  channelCount: number;
+  hopSamples: number;
+  fftSize: number;
+  frameCount: number;
+  sampleCount: number;
+  lastFrameSamples: number;
+  /** Raw mean squares and means per hop, per channel and for the downmix. */
+  channelPower: Float32Array[];
+  channelMean: Float32Array[];
+  downmixPower: Float32Array;
+  downmixMean: Float32Array;
+  digitalSilence: Uint8Array;
+  pair: { sumXY: Float32Array; sumX: Float32Array; sumY: Float32Array } | null;
+  bandEdgesHz: number[];
+  bandPower: Float32Array[];
+  binHz: number;
+  binCount: number;
+  buckets: Array<{ key: number; frames: number; powerSum: Float64Array }>;
+}
+
+/**
+ * A stretch [start, end) of a file (absolute sample positions, multiples of the hop; end null =
+ * to the end of the audio), pushed from `firstPushed` ≤ start. Samples before `start` and after
+ * `end` only fill the windows of the stretch's first and last frames.
+ */
+export interface FrameSegment {
+  start: number;
+  end: number | null;
+  firstPushed: number;
+}
+
+const concat32 = (parts: Float32Array[]): Float32Array => {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+
+export function mergeFrameTables(a: FrameTablePartial, b: FrameTablePartial): FrameTablePartial {
+  if (a.frameCount === 0) return b;
+  if (b.frameCount === 0) return a;
+  if (a.lastFrameSamples !== a.hopSamples) throw new RangeError('frame tables merge only on the hop grid');
+  const buckets = new Map<number, { key: number; frames: number; powerSum: Float64Array }>();
+  for (const bk of a.buckets.concat(b.buckets)) {
+    const e = buckets.get(bk.key);
+    if (!e) buckets.set(bk.key, { key: bk.key, frames: bk.frames, powerSum: Float64Array.from(bk.powerSum) });
+    else {
+      e.frames += bk.frames;
+      for (let k = 0; k < e.powerSum.length; k++) e.powerSum[k] += bk.powerSum[k];
+    }
+  }
+  const u8 = new Uint8Array(a.frameCount + b.frameCount);
+  u8.set(a.digitalSilence);
+  u8.set(b.digitalSilence, a.frameCount);
+  return {
+    ...a,
+    frameCount: a.frameCount + b.frameCount,
+    sampleCount: a.sampleCount + b.sampleCount,
+    lastFrameSamples: b.lastFrameSamples,
+    channelPower: a.channelPower.map((c, i) => concat32([c, b.channelPower[i]])),
+    channelMean: a.channelMean.map((c, i) => concat32([c, b.channelMean[i]])),
+    downmixPower: concat32([a.downmixPower, b.downmixPower]),
+    downmixMean: concat32([a.downmixMean, b.downmixMean]),
+    digitalSilence: u8,
+    pair:
+      a.pair && b.pair
+        ? { sumXY: concat32([a.pair.sumXY, b.pair.sumXY]), sumX: concat32([a.pair.sumX, b.pair.sumX]), sumY: concat32([a.pair.sumY, b.pair.sumY]) }
+        : null,
+    bandPower: a.bandPower.map((c, i) => concat32([c, b.bandPower[i]])),
+    buckets: [...buckets.values()],
+  };
+}
+
+/** The frame table of a whole file from its (merged) partial: the DC comes out here. */
+export function finishFrameTable(p: FrameTablePartial): FrameTable {
+  const { frameCount, hopSamples: hop, sampleRateHz, lastFrameSamples } = p;
+  const len = (i: number): number => (i === frameCount - 1 ? lastFrameSamples : hop);
+  /**
+   * Take the DC out of each hop's mean square: with D the local DC (the mean over ±0.5 s of
+   * hops) and μ the hop's own mean, the hop's power around D is ms − 2·μ·D + D². A DC bias is
+   * neither speech nor noise; left in, 0.05 FS of DC reads as a −26 dBFS noise floor. A 1 s
+   * average follows a DC that changes (a splice, a pad of digital zeros) and leaves everything
+   * above ~1 Hz in the power; per-hop means alone would also remove real noise below ~30 Hz.
+   */
+  const withoutDc = (power: Float32Array, mu: Float32Array): Float32Array => {
+    const out = power.slice(0, frameCount);
+    const prefix = new Float64Array(frameCount + 1);
+    const prefixLen = new Float64Array(frameCount + 1);
+    for (let i = 0; i < frameCount; i++) {
+      prefix[i + 1] = prefix[i] + mu[i] * len(i);
+      prefixLen[i + 1] = prefixLen[i] + len(i);
+    }
+    const radius = Math.max(1, Math.round(DC_RADIUS_SEC / (hop / sampleRateHz)));
+    for (let i = 0; i < frameCount; i++) {
+      // An all-zero hop stays exactly 0: digital silence is what it is, whatever the DC around it.
+      if (out[i] === 0) continue;
+      const a = Math.max(0, i - radius);
+      const b = Math.min(frameCount, i + radius + 1);
+      const dc = (prefix[b] - prefix[a]) / (prefixLen[b] - prefixLen[a]);
+      out[i] = Math.max(0, out[i] - 2 * mu[i] * dc + dc * dc);
+    }
+    return out;
+  };
+  const buckets = new Map<number, SpectrumBucket>();
+  for (const b of p.buckets) buckets.set(b.key, { frames: b.frames, powerSum: b.powerSum });
+  return {
+    sampleRateHz,
+    channelCount: p.channelCount,
+    hopSamples: hop,
+    hopSec: hop / sampleRateHz,
+    fftSize: p.fftSize,
+    frameCount,
+    sampleCount: p.sampleCount,
+    lastFrameSamples: frameCount > 0 ? lastFrameSamples : 0,
+    channelPower: p.channelPower.map((col, c) => withoutDc(col, p.channelMean[c])),
+    downmixPower: withoutDc(p.downmixPower, p.downmixMean),
+    digitalSilence: p.digitalSilence.slice(0, frameCount),
+    pair: p.pair,
+    bandEdgesHz: p.bandEdgesHz,
+    bandPower: p.bandPower,
+    spectrum: { binHz: p.binHz, binCount: p.binCount, buckets },
+  };
+}
+
+export interface FrameAnalysis extends Accumulator<FrameTable> {
+  partial(): FrameTablePartial;
+  /** True while the stretch's last frames still wait for samples past its end. */
+  needsMore(): boolean;
+}
+
 /** Half-width of the moving average that estimates the DC taken out of the hop powers, s. */
 const DC_RADIUS_SEC = 0.5;
 
@@ -70,7 +209,8 @@ export function createFrameAnalysis(
   sampleRateHz: number,
   channelCount: number,
   settings: Partial<FrameAnalysisSettings> = {},
-): Accumulator<FrameTable> {
+  segment: FrameSegment = { start: 0, end: null, firstPushed: 0 },
+): FrameAnalysis {
   if (!(sampleRateHz > 0)) throw new RangeError(`sample rate must be positive, got ${sampleRateHz}`);
   if (!(channelCount >= 1)) throw new RangeError(`channel count must be ≥ 1, got ${channelCount}`);
   const cfg: FrameAnalysisSettings = { ...DEFAULT_FRAME_SETTINGS, ...settings };
@@ -78,6 +218,12 @@ export function createFrameAnalysis(
   const fftSize = cfg.fftSize ?? defaultFftSize(hop);
   if (!isPowerOfTwo(fftSize) || fftSize < hop) throw new RangeError(`fftSize must be a power of two ≥ the hop (${hop})`);
   const half = fftSize / 2;
+  if (segment.start % hop !== 0 || (segment.end !== null && segment.end % hop !== 0) || segment.firstPushed > segment.start) {
+    throw new RangeError('a frame segment starts and ends on the hop grid, and is pushed from its start or before');
+  }
+  const segStart = segment.start;
+  const segEnd = segment.end ?? Infinity;
+  const frame0 = segStart / hop;
   const window = hannWindow(fftSize);
   let windowPower = 0;
   for (let n = 0; n < fftSize; n++) windowPower += window[n] * window[n];
@@ -131,7 +277,7 @@ export function createFrameAnalysis(
   const mask = ringSize - 1;
   const ringMid = new Float64Array(ringSize);
   const ringSide = stereo ? new Float64Array(ringSize) : null;
-  let written = 0; // samples per channel pushed so far
+  let written = segment.firstPushed; // absolute position of the next sample pushed
   let fftDone = 0; // frames whose FFT has been taken
   const framePower = new Float64Array(half + 1);
   const offset = Math.floor(hop / 2) - half; // window start of frame i = i·hop + offset
@@ -165,7 +311,7 @@ export function createFrameAnalysis(
 
   /** FFT of frame i; samples at or past `end` (absolute) read as 0. */
   function analyseFrame(i: number, end: number): void {
-    const start = i * hop + offset;
+    const start = (frame0 + i) * hop + offset;
     // Valid absolute range [lo, hi) of the window; the rest is zero padding.
     const lo = Math.max(start, 0);
     const hi = Math.min(start + fftSize, end);
@@ -234,10 +380,70 @@ export function createFrameAnalysis(
 
   /** Take the FFT of every frame whose window is complete (its hop is then closed too). */
   function drainFrames(): void {
-    while (fftDone < hopsDone && fftDone * hop + offset + fftSize <= written) {
+    while (fftDone < hopsDone && (frame0 + fftDone) * hop + offset + fftSize <= written) {
       analyseFrame(fftDone, written);
       fftDone++;
     }
+  }
+
+  /** Samples outside the stretch: the analysis signal goes into the ring, nothing is summed. */
+  function toRing(channels: readonly Float32Array[], from: number, to: number): void {
+    let w = written;
+    for (let t = from; t < to; t++) {
+      if (stereo) {
+        let a = channels[0][t];
+        let b = channels[1][t];
+        if (a - a !== 0) a = 0;
+        if (b - b !== 0) b = 0;
+        ringMid[w & mask] = 0.5 * (a + b);
+        (ringSide as Float64Array)[w & mask] = 0.5 * (a - b);
+      } else if (C === 1) {
+        const a = channels[0][t];
+        ringMid[w & mask] = a - a === 0 ? a : 0;
+      } else {
+        let m = 0;
+        for (let c = 0; c < C; c++) {
+          const v = channels[c][t];
+          if (v - v === 0) m += v;
+        }
+        ringMid[w & mask] = m * invC;
+      }
+      w++;
+    }
+    written = w;
+  }
+
+  let finished: FrameTablePartial | null = null;
+  function partial(): FrameTablePartial {
+    if (finished) return finished;
+    if (inHop > 0) closeHop();
+    const lastFrameSamples = hopsDone > 0 ? Math.min(hop, written - (frame0 + hopsDone - 1) * hop) : 0;
+    while (fftDone < hopsDone) {
+      analyseFrame(fftDone, written);
+      fftDone++;
+    }
+    const n = hopsDone;
+    finished = {
+      sampleRateHz,
+      channelCount: C,
+      hopSamples: hop,
+      fftSize,
+      frameCount: n,
+      sampleCount: n > 0 ? (n - 1) * hop + lastFrameSamples : 0,
+      lastFrameSamples,
+      channelPower: chanPower.map((col) => col.toArray(n)),
+      channelMean: chanMean.map((col) => col.toArray(n)),
+      downmixPower: downmixCol.toArray(n),
+      downmixMean: downmixMean.toArray(n),
+      digitalSilence: Uint8Array.from(silenceCol.toArray(n)),
+      pair: pairXY && pairX && pairY ? { sumXY: pairXY.toArray(n), sumX: pairX.toArray(n), sumY: pairY.toArray(n) } : null,
+      bandEdgesHz: edges,
+      bandPower: bandCols.map((col) => col.toArray(n)),
+      binHz,
+      binCount: half + 1,
+      buckets: [...buckets].map(([key, b]) => ({ key, frames: b.frames, powerSum: b.powerSum })),
+    };
+    return finished;
   }
 
   return {
@@ -248,8 +454,15 @@ export function createFrameAnalysis(
         if (channels[c].length !== len) throw new RangeError('channels of one chunk differ in length');
       }
       let j = 0;
-      while (j < len) {
-        const n = Math.min(hop - inHop, len - j);
+      // Before the stretch: only the ring (the first frames' windows reach back).
+      if (written < segStart) {
+        j = Math.min(len, segStart - written);
+        toRing(channels, 0, j);
+      }
+      // Past the stretch: only the ring, and only as far as its last frames' windows reach.
+      const own = Math.min(len, j + Math.max(0, segEnd - written));
+      while (j < own) {
+        const n = Math.min(hop - inHop, own - j);
         const end = j + n;
         if (stereo) {
           // One fused pass: channel powers, pair sums, downmix power and the mid/side rings.
@@ -344,63 +557,20 @@ export function createFrameAnalysis(
         if (inHop === hop) closeHop();
         drainFrames();
       }
-    },
-    finish() {
-      if (inHop > 0) closeHop();
-      const lastFrameSamples = written - (hopsDone - 1) * hop;
-      while (fftDone < hopsDone) {
-        analyseFrame(fftDone, written);
-        fftDone++;
+      while (j < len && fftDone < hopsDone) {
+        const need = (frame0 + fftDone) * hop + offset + fftSize - written;
+        const n = Math.min(len - j, Math.max(1, need));
+        toRing(channels, j, j + n);
+        j += n;
+        drainFrames();
       }
-      const frameCount = hopsDone;
-      const len = (i: number): number => (i === frameCount - 1 ? lastFrameSamples : hop);
-      /**
-       * Take the DC out of each hop's mean square: with D the local DC (the mean over ±0.5 s of
-       * hops) and μ the hop's own mean, the hop's power around D is ms − 2·μ·D + D². A DC bias is
-       * neither speech nor noise; left in, 0.05 FS of DC reads as a −26 dBFS noise floor. A 1 s
-       * average follows a DC that changes (a splice, a pad of digital zeros) and leaves everything
-       * above ~1 Hz in the power; per-hop means alone would also remove real noise below ~30 Hz.
-       */
-      const withoutDc = (power: Column, mean: Column): Float32Array => {
-        const p = power.toArray(frameCount);
-        const mu = mean.toArray(frameCount);
-        const prefix = new Float64Array(frameCount + 1);
-        const prefixLen = new Float64Array(frameCount + 1);
-        for (let i = 0; i < frameCount; i++) {
-          prefix[i + 1] = prefix[i] + mu[i] * len(i);
-          prefixLen[i + 1] = prefixLen[i] + len(i);
-        }
-        const radius = Math.max(1, Math.round(DC_RADIUS_SEC / (hop / sampleRateHz)));
-        for (let i = 0; i < frameCount; i++) {
-          // An all-zero hop stays exactly 0: digital silence is what it is, whatever the DC around it.
-          if (p[i] === 0) continue;
-          const a = Math.max(0, i - radius);
-          const b = Math.min(frameCount, i + radius + 1);
-          const dc = (prefix[b] - prefix[a]) / (prefixLen[b] - prefixLen[a]);
-          p[i] = Math.max(0, p[i] - 2 * mu[i] * dc + dc * dc);
-        }
-        return p;
-      };
-      return {
-        sampleRateHz,
-        channelCount: C,
-        hopSamples: hop,
-        hopSec: hop / sampleRateHz,
-        fftSize,
-        frameCount,
-        sampleCount: written,
-        lastFrameSamples: frameCount > 0 ? lastFrameSamples : 0,
-        channelPower: chanPower.map((col, c) => withoutDc(col, chanMean[c])),
-        downmixPower: withoutDc(downmixCol, downmixMean),
-        digitalSilence: Uint8Array.from(silenceCol.toArray(frameCount)),
-        pair:
-          pairXY && pairX && pairY
-            ? { sumXY: pairXY.toArray(frameCount), sumX: pairX.toArray(frameCount), sumY: pairY.toArray(frameCount) }
-            : null,
-        bandEdgesHz: edges,
-        bandPower: bandCols.map((col) => col.toArray(frameCount)),
-        spectrum: { binHz, binCount: half + 1, buckets },
-      };
+    },
+    needsMore() {
+      return written < segEnd || fftDone < hopsDone;
+    },
+    partial,
+    finish() {
+      return finishFrameTable(partial());
     },
   };
 }

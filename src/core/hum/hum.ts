@@ -38,10 +38,39 @@ const MAX_ANALYSIS_HZ = 300;
 const RING_INNER_HZ = 1;
 const RING_OUTER_HZ = 2.5;
 
-export function createHumAnalysis(sampleRateHz: number, channelCount: number): Accumulator<HumResult> {
+/** Summed block spectra so far, as plain data: segments of a file merge by adding them. */
+export interface HumPartial {
+  sum: Float64Array;
+  blocks: number;
+}
+
+export function mergeHum(a: HumPartial, b: HumPartial): HumPartial {
+  const sum = new Float64Array(a.sum);
+  for (let k = 0; k < sum.length; k++) sum[k] += b.sum[k];
+  return { sum, blocks: a.blocks + b.blocks };
+}
+
+function humBlockGeometry(sampleRateHz: number): { decimation: number; rateHz: number; blockLength: number } {
   const decimation = Math.max(1, Math.floor(sampleRateHz / TARGET_RATE_HZ));
   const rateHz = sampleRateHz / decimation;
-  const blockLength = 2 ** Math.round(Math.log2(rateHz * BLOCK_SEC));
+  return { decimation, rateHz, blockLength: 2 ** Math.round(Math.log2(rateHz * BLOCK_SEC)) };
+}
+
+/** Input samples per analysis block: a segment owns the blocks that start inside it. */
+export function humBlockSamples(sampleRateHz: number): number {
+  const g = humBlockGeometry(sampleRateHz);
+  return g.decimation * g.blockLength;
+}
+
+export interface HumAnalysis extends Accumulator<HumResult> {
+  /** The state so far; `final` also takes in the partial last block, as finish() does. */
+  partial(final: boolean): HumPartial;
+  /** The result from a (merged) state. */
+  finishFrom(p: HumPartial): HumResult;
+}
+
+export function createHumAnalysis(sampleRateHz: number, channelCount: number): HumAnalysis {
+  const { decimation, rateHz, blockLength } = humBlockGeometry(sampleRateHz);
   const spectrum = createPowerSpectrum(blockLength);
   const window = hannWindow(blockLength);
   const binHz = rateHz / blockLength;
@@ -67,9 +96,16 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): A
     push(channels) {
       decimator.push(channels);
     },
-    finish() {
+    partial(final) {
       // A partial last block longer than half a block still counts (zero-padded).
-      decimator.flushPartial(blockLength / 2);
+      if (final) decimator.flushPartial(blockLength / 2);
+      return { sum: sum.slice(), blocks };
+    },
+    finish() {
+      return this.finishFrom(this.partial(true));
+    },
+    finishFrom(p) {
+      const { sum, blocks } = p;
       if (blocks === 0) return { mainsHz: null, prominenceDb: null, lines: [], blocks };
       const scale = 2 / (blocks * windowSumSq * blockLength);
       const lineAt = (frequencyHz: number, harmonic: number): HumLine | null => {

@@ -9,15 +9,71 @@ import { CLIP_LEVEL, CLIP_RUN_MIN } from './clipping';
 const MERGE_GAP_SEC = 0.05;
 const MAX_RANGES = 200;
 
-export function createClipRanges(sampleRateHz: number, channelCount: number): Accumulator<TimeRange[]> {
-  const runLength = new Int32Array(channelCount);
+/**
+ * The merged ranges of a stretch, in samples, in the order they were closed (every one, not
+ * capped: ranges are ≥ 50 ms apart, so there are at most 20 per second): consecutive stretches
+ * merge by concatenation, joining the seam's two ranges when they are within 50 ms.
+ */
+export interface ClipRangesPartial {
+  /** [start, end) pairs, flat. */
+  ranges: number[];
+}
+
+/**
+ * A stretch [start, end) of a file (absolute sample positions; end null = to the end of the
+ * audio) pushed from `firstPushed` (at least one sample before `start` unless it is 0): the
+ * stretch owns the runs that start inside it, and needs samples past `end` until those have ended.
+ */
+export interface ClipSegment {
+  start: number;
+  end: number | null;
+  firstPushed: number;
+}
+
+export function mergeClipRanges(sampleRateHz: number, a: ClipRangesPartial, b: ClipRangesPartial): ClipRangesPartial {
+  const out = a.ranges.slice();
+  const mergeGap = Math.round(MERGE_GAP_SEC * sampleRateHz);
+  let k = 0;
+  if (out.length > 0 && b.ranges.length > 0 && b.ranges[0] - out[out.length - 1] <= mergeGap) {
+    out[out.length - 2] = Math.min(out[out.length - 2], b.ranges[0]);
+    out[out.length - 1] = Math.max(out[out.length - 1], b.ranges[1]);
+    k = 2;
+  }
+  for (; k < b.ranges.length; k++) out.push(b.ranges[k]);
+  return { ranges: out };
+}
+
+export function finishClipRanges(sampleRateHz: number, p: ClipRangesPartial): TimeRange[] {
   const ranges: TimeRange[] = [];
-  let position = 0;
+  for (let k = 0; k < p.ranges.length && ranges.length < MAX_RANGES; k += 2) {
+    ranges.push({ startSec: p.ranges[k] / sampleRateHz, endSec: p.ranges[k + 1] / sampleRateHz });
+  }
+  return ranges.sort((x, y) => x.startSec - y.startSec);
+}
+
+export interface ClipRangesAnalysis extends Accumulator<TimeRange[]> {
+  partial(): ClipRangesPartial;
+  /** True while a run the stretch owns has not ended. */
+  needsMore(): boolean;
+}
+
+export function createClipRanges(
+  sampleRateHz: number,
+  channelCount: number,
+  segment: ClipSegment = { start: 0, end: null, firstPushed: 0 },
+): ClipRangesAnalysis {
+  const runLength = new Int32Array(channelCount);
+  const ranges: number[] = [];
+  let position = segment.firstPushed;
+  const ownStart = segment.start;
+  const ownEnd = segment.end ?? Infinity;
   const mergeGap = Math.round(MERGE_GAP_SEC * sampleRateHz);
   let openStart = -1;
   let openEnd = -1;
 
   const addRun = (start: number, end: number): void => {
+    // A run that started before the stretch (or after it) belongs to another one.
+    if (start < ownStart || start >= ownEnd) return;
     if (openStart >= 0 && start - openEnd <= mergeGap) {
       openEnd = Math.max(openEnd, end);
       openStart = Math.min(openStart, start);
@@ -28,10 +84,19 @@ export function createClipRanges(sampleRateHz: number, channelCount: number): Ac
     openEnd = end;
   };
   const closeOpen = (): void => {
-    if (openStart >= 0 && ranges.length < MAX_RANGES) {
-      ranges.push({ startSec: openStart / sampleRateHz, endSec: openEnd / sampleRateHz });
-    }
+    if (openStart >= 0) ranges.push(openStart, openEnd);
     openStart = -1;
+  };
+  let done: ClipRangesPartial | null = null;
+  const partial = (): ClipRangesPartial => {
+    if (done) return done;
+    for (let c = 0; c < channelCount; c++) {
+      if (runLength[c] >= CLIP_RUN_MIN) addRun(position - runLength[c], position);
+      runLength[c] = 0;
+    }
+    closeOpen();
+    done = { ranges };
+    return done;
   };
 
   return {
@@ -52,13 +117,14 @@ export function createClipRanges(sampleRateHz: number, channelCount: number): Ac
       }
       position += n;
     },
+    needsMore() {
+      if (position < ownEnd) return true;
+      for (let c = 0; c < channelCount; c++) if (runLength[c] > 0 && position - runLength[c] < ownEnd) return true;
+      return false;
+    },
+    partial,
     finish() {
-      for (let c = 0; c < channelCount; c++) {
-        if (runLength[c] >= CLIP_RUN_MIN) addRun(position - runLength[c], position);
-        runLength[c] = 0;
-      }
-      closeOpen();
-      return ranges.sort((a, b) => a.startSec - b.startSec);
+      return finishClipRanges(sampleRateHz, partial());
     },
   };
 }

@@ -72,9 +72,12 @@ export class TopLevels {
   size = 0;
   /** Smallest value that can still enter; positive so zeros (silence) never do. */
   threshold = Number.MIN_VALUE;
-  private lastPos = -2;
-  private lastValue = 0;
-  private runLength = 0;
+  lastPos = -2;
+  lastValue = 0;
+  runLength = 0;
+  /** Samples observed from local position 0 on with one identical value (for exact segment merges). */
+  headLength = 0;
+  headValue = 0;
 
   /** Record value v (≥ threshold) seen at per-channel sample index `pos`. */
   observe(v: number, pos: number): void {
@@ -105,11 +108,39 @@ export class TopLevels {
       idx = j;
     }
     this.counts[idx]++;
+    if (pos === this.headLength && (pos === 0 || v === this.headValue)) {
+      this.headValue = v;
+      this.headLength++;
+    }
     if (pos === this.lastPos + 1 && v === this.lastValue) this.runLength++;
     else this.runLength = 1;
     if (this.runLength === PLATEAU_RUN_MIN) this.runs[idx]++;
     this.lastPos = pos;
     this.lastValue = v;
+  }
+
+  /** The state as plain data; `n` is the samples seen (positions are 0..n−1). */
+  toPartial(n: number): TopLevelsPartial {
+    return {
+      values: Array.from(this.values.subarray(0, this.size)),
+      counts: Array.from(this.counts.subarray(0, this.size)),
+      runs: Array.from(this.runs.subarray(0, this.size)),
+      n,
+      tailValue: this.lastPos === n - 1 ? this.lastValue : 0,
+      tailLength: this.lastPos === n - 1 ? this.runLength : 0,
+      headValue: this.headLength > 0 ? this.headValue : 0,
+      headLength: this.headLength,
+    };
+  }
+
+  static fromPartial(p: TopLevelsPartial): TopLevels {
+    const t = new TopLevels();
+    t.size = p.values.length;
+    t.values.set(p.values);
+    t.counts.set(p.counts);
+    t.runs.set(p.runs);
+    if (t.size === TOP_LEVELS) t.threshold = t.values[TOP_LEVELS - 1];
+    return t;
   }
 
   /** The flat-top decision for this polarity (see the file comment). */
@@ -141,6 +172,66 @@ export class TopLevels {
       above <= FLAT_TOP_ABOVE_SHARE * samples;
     return { detected, level, samples, runs, spikeRatio };
   }
+}
+
+/**
+ * One polarity's table as plain data, with the identical-value runs touching each end so that two
+ * consecutive stretches of a channel merge exactly (`mergeTopLevels`).
+ */
+export interface TopLevelsPartial {
+  values: number[];
+  counts: number[];
+  runs: number[];
+  /** Samples of the stretch (all of them, observed or not). */
+  n: number;
+  /** The run of identical observed values ending at the last sample (length 0: none). */
+  tailValue: number;
+  tailLength: number;
+  /** The run of identical observed values starting at the first sample (length 0: none). */
+  headValue: number;
+  headLength: number;
+}
+
+/**
+ * The table of `a` followed by `b`. Exact: a value among the top 16 of the whole is among the
+ * top 16 of each part, with all its occurrences counted there, so the union's top 16 carries the
+ * whole's counts; a run of identical samples across the seam is counted once, as one pass would.
+ */
+export function mergeTopLevels(a: TopLevelsPartial, b: TopLevelsPartial): TopLevelsPartial {
+  const map = new Map<number, { count: number; runs: number }>();
+  const add = (p: TopLevelsPartial): void => {
+    p.values.forEach((v, i) => {
+      const e = map.get(v) ?? { count: 0, runs: 0 };
+      e.count += p.counts[i];
+      e.runs += p.runs[i];
+      map.set(v, e);
+    });
+  };
+  add(a);
+  add(b);
+  const joined = a.tailLength > 0 && b.headLength > 0 && a.tailValue === b.headValue;
+  if (joined) {
+    const e = map.get(a.tailValue);
+    if (e) {
+      const whole = a.tailLength + b.headLength;
+      const atLeast = (len: number): number => (len >= PLATEAU_RUN_MIN ? 1 : 0);
+      e.runs += atLeast(whole) - atLeast(a.tailLength) - atLeast(b.headLength);
+    }
+  }
+  const values = [...map.keys()].sort((x, y) => y - x).slice(0, TOP_LEVELS);
+  const bWhole = b.headLength === b.n;
+  const aWhole = a.headLength === a.n;
+  const headLength = aWhole && (a.n === 0 || (b.headLength > 0 && b.headValue === a.headValue)) ? a.n + b.headLength : a.headLength;
+  return {
+    values,
+    counts: values.map((v) => map.get(v)?.count ?? 0),
+    runs: values.map((v) => map.get(v)?.runs ?? 0),
+    n: a.n + b.n,
+    tailValue: joined && bWhole ? a.tailValue : b.tailLength > 0 ? b.tailValue : 0,
+    tailLength: joined && bWhole ? a.tailLength + b.n : b.tailLength,
+    headValue: headLength === 0 ? 0 : a.headLength > 0 ? a.headValue : b.headValue,
+    headLength,
+  };
 }
 
 /** Combine the two polarities of one channel: detected if either side is. */

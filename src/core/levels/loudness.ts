@@ -136,45 +136,68 @@ class KFilter {
   }
 }
 
+/**
+ * The weighted power of each complete 100 ms sub-block of a stretch, as plain data: stretches on
+ * the sub-block grid merge by concatenation, and the 400 ms blocks are built from the whole list.
+ */
+export interface LoudnessPartial {
+  /** Σ_c G_c·Σy² per sub-block. */
+  subBlocks: Float64Array;
+}
+
+export function mergeLoudness(a: LoudnessPartial, b: LoudnessPartial): LoudnessPartial {
+  const subBlocks = new Float64Array(a.subBlocks.length + b.subBlocks.length);
+  subBlocks.set(a.subBlocks);
+  subBlocks.set(b.subBlocks, a.subBlocks.length);
+  return { subBlocks };
+}
+
+export interface LoudnessAccumulator extends Accumulator<LoudnessResult> {
+  partial(): LoudnessPartial;
+}
+
+/**
+ * `warmupSamples`: the first samples pushed only settle the K-weighting filters (a segment of a
+ * file is pushed 2 s before its start; the filters forget their state to below double rounding
+ * in well under that), sub-blocks start after them.
+ */
 export function createLoudness(
   sampleRateHz: number,
   channelCount: number,
   options: LoudnessOptions = {},
-): Accumulator<LoudnessResult> {
+  warmupSamples = 0,
+): LoudnessAccumulator {
   const weights = options.channelWeights?.slice() ?? defaultChannelWeights(channelCount);
   const { shelf, highPass } = kWeightingCoefficients(sampleRateHz);
   const filters = Array.from({ length: channelCount }, () => new KFilter(shelf, highPass));
   const subLen = Math.max(1, Math.round(sampleRateHz / 10));
-  // Weighted Σ over channels of Σy² for the current sub-block, and the last 3 complete ones.
   let subFill = 0;
   let subAcc = 0;
-  const recent = [0, 0, 0];
-  let completedSubs = 0;
-  let blocks = new Float64Array(1024); // mean weighted power per 400 ms block
-  let blockCount = 0;
+  let warm = warmupSamples;
+  let subs = new Float64Array(1024);
+  let subCount = 0;
 
   const closeSub = (): void => {
-    const s = subAcc;
+    if (subCount === subs.length) {
+      const grown = new Float64Array(subs.length * 2);
+      grown.set(subs);
+      subs = grown;
+    }
+    subs[subCount++] = subAcc;
     subAcc = 0;
     subFill = 0;
-    completedSubs++;
-    if (completedSubs >= 4) {
-      if (blockCount === blocks.length) {
-        const grown = new Float64Array(blocks.length * 2);
-        grown.set(blocks);
-        blocks = grown;
-      }
-      blocks[blockCount++] = (recent[0] + recent[1] + recent[2] + s) / (4 * subLen);
-    }
-    recent[0] = recent[1];
-    recent[1] = recent[2];
-    recent[2] = s;
   };
+  const partial = (): LoudnessPartial => ({ subBlocks: subs.slice(0, subCount) });
 
   return {
     push(channels) {
       const n = channels[0]?.length ?? 0;
       let i = 0;
+      if (warm > 0) {
+        i = Math.min(n, warm);
+        for (let c = 0; c < channelCount; c++) filters[c].sumSquares(channels[c], 0, i);
+        warm -= i;
+      }
       while (i < n) {
         const end = Math.min(n, i + (subLen - subFill));
         for (let c = 0; c < channelCount; c++) {
@@ -186,43 +209,55 @@ export function createLoudness(
         if (subFill === subLen) closeSub();
       }
     },
+    partial,
     finish() {
-      const toLufs = (power: number): number => -0.691 + 10 * Math.log10(power);
-      let maxPower = 0;
-      let absSum = 0;
-      let absN = 0;
-      const absGatePower = 10 ** ((ABSOLUTE_GATE_LUFS + 0.691) / 10);
-      for (let j = 0; j < blockCount; j++) {
-        const z = blocks[j];
-        if (z > maxPower) maxPower = z;
-        if (z > absGatePower) {
-          absSum += z;
-          absN++;
-        }
-      }
-      const base = {
-        maxMomentaryLufs: blockCount > 0 && maxPower > 0 ? toLufs(maxPower) : null,
-        blockCount,
-        channelWeights: weights,
-      };
-      if (absN === 0) return { ...base, integratedLufs: null, relativeGateLufs: null, gatedBlockCount: 0 };
-      const relGate = toLufs(absSum / absN) + RELATIVE_GATE_LU;
-      const relGatePower = 10 ** ((relGate + 0.691) / 10);
-      let sum = 0;
-      let count = 0;
-      for (let j = 0; j < blockCount; j++) {
-        const z = blocks[j];
-        if (z > absGatePower && z > relGatePower) {
-          sum += z;
-          count++;
-        }
-      }
-      return {
-        ...base,
-        integratedLufs: count > 0 ? toLufs(sum / count) : null,
-        relativeGateLufs: relGate,
-        gatedBlockCount: count,
-      };
+      return finishLoudness(sampleRateHz, channelCount, partial(), options);
     },
+  };
+}
+
+export function finishLoudness(sampleRateHz: number, channelCount: number, partial: LoudnessPartial, options: LoudnessOptions = {}): LoudnessResult {
+  const weights = options.channelWeights?.slice() ?? defaultChannelWeights(channelCount);
+  const subLen = Math.max(1, Math.round(sampleRateHz / 10));
+  // 400 ms blocks with 75 % overlap: four consecutive sub-blocks, one block per sub-block from the fourth on.
+  const subs = partial.subBlocks;
+  const blockCount = Math.max(0, subs.length - 3);
+  const blocks = new Float64Array(blockCount);
+  for (let j = 0; j < blockCount; j++) blocks[j] = (subs[j] + subs[j + 1] + subs[j + 2] + subs[j + 3]) / (4 * subLen);
+  const toLufs = (power: number): number => -0.691 + 10 * Math.log10(power);
+  let maxPower = 0;
+  let absSum = 0;
+  let absN = 0;
+  const absGatePower = 10 ** ((ABSOLUTE_GATE_LUFS + 0.691) / 10);
+  for (let j = 0; j < blockCount; j++) {
+    const z = blocks[j];
+    if (z > maxPower) maxPower = z;
+    if (z > absGatePower) {
+      absSum += z;
+      absN++;
+    }
+  }
+  const base = {
+    maxMomentaryLufs: blockCount > 0 && maxPower > 0 ? toLufs(maxPower) : null,
+    blockCount,
+    channelWeights: weights,
+  };
+  if (absN === 0) return { ...base, integratedLufs: null, relativeGateLufs: null, gatedBlockCount: 0 };
+  const relGate = toLufs(absSum / absN) + RELATIVE_GATE_LU;
+  const relGatePower = 10 ** ((relGate + 0.691) / 10);
+  let sum = 0;
+  let count = 0;
+  for (let j = 0; j < blockCount; j++) {
+    const z = blocks[j];
+    if (z > absGatePower && z > relGatePower) {
+      sum += z;
+      count++;
+    }
+  }
+  return {
+    ...base,
+    integratedLufs: count > 0 ? toLufs(sum / count) : null,
+    relativeGateLufs: relGate,
+    gatedBlockCount: count,
   };
 }

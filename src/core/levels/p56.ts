@@ -110,62 +110,139 @@ class P56Channel {
     this.k = k;
   }
 
-  result(): P56ChannelResult {
+  /**
+   * Activity counts as if the stream ended now: open stretches and hangovers are closed here.
+   * a_j is then exactly the number of samples so far that were active at threshold j (above it,
+   * or within the hangover after it), so the counts of a stretch are a difference of two of these.
+   */
+  activity(): Float64Array {
     const n = this.n;
-    const sq = this.sq;
-    // Activity counts as if the stream ended now: open stretches and hangovers are closed here.
     const a = new Float64Array(this.counts);
     for (let j = 0; j < THRESHOLDS; j++) {
       if (j < this.k) a[j] += n - this.aboveSince[j];
       else if (this.everAbove[j] === 1) a[j] += Math.min(n - 1 - this.lastAbove[j], this.hangover);
     }
-    const longTerm = n > 0 && sq > 0 ? 10 * Math.log10(sq / n) : null;
-    const none: P56ChannelResult = { activeSpeechLevelDbfs: null, activityFactor: null, longTermLevelDbfs: longTerm };
-    if (longTerm === null || a[0] === 0) return none;
-    const A = (j: number): number => 10 * Math.log10(sq / a[j]);
-    const C = (j: number): number => 20 * Math.log10(this.c[j]);
-    if (A(0) - C(0) < MARGIN_DB) return none;
-    for (let j = 1; j < THRESHOLDS; j++) {
-      if (a[j] === 0) continue; // as sv56: a threshold never reached is skipped
-      const delta = A(j) - C(j);
-      if (delta <= MARGIN_DB) {
-        // Straight line from (C_{j−1}, A_{j−1}) to (C_j, A_j); find where A − C = M.
-        const am = A(j - 1);
-        const cm = C(j - 1);
-        const deltaM = am - cm;
-        const t = deltaM === delta ? 0 : (deltaM - MARGIN_DB) / (deltaM - delta);
-        const level = am + t * (A(j) - am);
-        return {
-          activeSpeechLevelDbfs: level,
-          activityFactor: Math.min(1, 10 ** ((longTerm - level) / 10)),
-          longTermLevelDbfs: longTerm,
-        };
-      }
-    }
-    return none;
+    return a;
+  }
+
+  /** The envelope has warmed up: from here on count only what follows. */
+  startCounting(): { activity: Float64Array; n: number } {
+    this.sq = 0;
+    return { activity: this.activity(), n: this.n };
+  }
+
+  partial(from: { activity: Float64Array; n: number }): P56ChannelPartial {
+    const a = this.activity();
+    for (let j = 0; j < THRESHOLDS; j++) a[j] -= from.activity[j];
+    return { activity: Array.from(a), sumSquares: this.sq, samples: this.n - from.n };
   }
 }
 
-export function createP56(sampleRateHz: number, channelCount: number): Accumulator<P56Result> {
+/** One channel's counts over a stretch, as plain data: stretches merge by adding. */
+export interface P56ChannelPartial {
+  /** Samples active at each of the 15 thresholds. */
+  activity: number[];
+  sumSquares: number;
+  samples: number;
+}
+
+export interface P56Partial {
+  channels: P56ChannelPartial[];
+}
+
+export function mergeP56(a: P56Partial, b: P56Partial): P56Partial {
+  return {
+    channels: a.channels.map((x, i) => {
+      const y = b.channels[i];
+      return { activity: x.activity.map((v, j) => v + y.activity[j]), sumSquares: x.sumSquares + y.sumSquares, samples: x.samples + y.samples };
+    }),
+  };
+}
+
+function channelResult(p: P56ChannelPartial, c: Float64Array): P56ChannelResult {
+  const n = p.samples;
+  const sq = p.sumSquares;
+  const a = p.activity;
+  const longTerm = n > 0 && sq > 0 ? 10 * Math.log10(sq / n) : null;
+  const none: P56ChannelResult = { activeSpeechLevelDbfs: null, activityFactor: null, longTermLevelDbfs: longTerm };
+  if (longTerm === null || a[0] === 0) return none;
+  const A = (j: number): number => 10 * Math.log10(sq / a[j]);
+  const C = (j: number): number => 20 * Math.log10(c[j]);
+  if (A(0) - C(0) < MARGIN_DB) return none;
+  for (let j = 1; j < THRESHOLDS; j++) {
+    if (a[j] === 0) continue; // as sv56: a threshold never reached is skipped
+    const delta = A(j) - C(j);
+    if (delta <= MARGIN_DB) {
+      // Straight line from (C_{j−1}, A_{j−1}) to (C_j, A_j); find where A − C = M.
+      const am = A(j - 1);
+      const cm = C(j - 1);
+      const deltaM = am - cm;
+      const t = deltaM === delta ? 0 : (deltaM - MARGIN_DB) / (deltaM - delta);
+      const level = am + t * (A(j) - am);
+      return {
+        activeSpeechLevelDbfs: level,
+        activityFactor: Math.min(1, 10 ** ((longTerm - level) / 10)),
+        longTermLevelDbfs: longTerm,
+      };
+    }
+  }
+  return none;
+}
+
+export interface P56Accumulator extends Accumulator<P56Result> {
+  partial(): P56Partial;
+}
+
+/**
+ * `warmupSamples`: the first samples pushed only settle the envelope (a segment of a file is
+ * pushed 2 s before its start, after which the 30 ms smoothers and the 0.2 s hangover hold what
+ * one pass over the whole file would); counts and power cover what follows.
+ */
+export function createP56(sampleRateHz: number, channelCount: number, warmupSamples = 0): P56Accumulator {
   const g = Math.exp(-1 / (sampleRateHz * T_SEC));
   const hangover = Math.floor(HANGOVER_SEC * sampleRateHz + 0.5);
-  const c = new Float64Array(THRESHOLDS);
-  for (let j = 0; j < THRESHOLDS; j++) c[j] = 2 ** (j - THRESHOLDS);
+  const c = p56Thresholds();
   const states = Array.from({ length: channelCount }, () => new P56Channel(g, hangover, c));
+  let warm = warmupSamples;
+  let from = warm === 0 ? states.map((s) => s.startCounting()) : null;
+  const partial = (): P56Partial => {
+    const start = from ?? states.map((s) => s.startCounting());
+    return { channels: states.map((s, ch) => s.partial(start[ch])) };
+  };
   return {
     push(channels) {
-      for (let ch = 0; ch < channelCount; ch++) states[ch].push(channels[ch]);
+      const n = channels[0]?.length ?? 0;
+      let i = 0;
+      if (warm > 0) {
+        i = Math.min(n, warm);
+        for (let ch = 0; ch < channelCount; ch++) states[ch].push(channels[ch].subarray(0, i));
+        warm -= i;
+        if (warm === 0) from = states.map((s) => s.startCounting());
+      }
+      if (i < n) for (let ch = 0; ch < channelCount; ch++) states[ch].push(i === 0 ? channels[ch] : channels[ch].subarray(i));
     },
+    partial,
     finish() {
-      const channels = states.map((s) => s.result());
-      let best: number | null = null;
-      channels.forEach((r, i) => {
-        if (r.activeSpeechLevelDbfs === null) return;
-        if (best === null || r.activeSpeechLevelDbfs > (channels[best].activeSpeechLevelDbfs ?? -Infinity)) best = i;
-      });
-      const chosen: P56ChannelResult =
-        best === null ? { activeSpeechLevelDbfs: null, activityFactor: null, longTermLevelDbfs: null } : channels[best];
-      return { ...chosen, channel: best, channels };
+      return finishP56(partial());
     },
   };
+}
+
+function p56Thresholds(): Float64Array {
+  const c = new Float64Array(THRESHOLDS);
+  for (let j = 0; j < THRESHOLDS; j++) c[j] = 2 ** (j - THRESHOLDS);
+  return c;
+}
+
+export function finishP56(partial: P56Partial): P56Result {
+  const c = p56Thresholds();
+  const channels = partial.channels.map((p) => channelResult(p, c));
+  let best: number | null = null;
+  channels.forEach((r, i) => {
+    if (r.activeSpeechLevelDbfs === null) return;
+    if (best === null || r.activeSpeechLevelDbfs > (channels[best].activeSpeechLevelDbfs ?? -Infinity)) best = i;
+  });
+  const chosen: P56ChannelResult =
+    best === null ? { activeSpeechLevelDbfs: null, activityFactor: null, longTermLevelDbfs: null } : channels[best];
+  return { ...chosen, channel: best, channels };
 }

@@ -26,11 +26,12 @@
  */
 import type { Accumulator } from '../types';
 import type { ChannelSummary, ClippingSummary } from '../summary/types';
-import { CLIP_LEVEL, CLIP_RUN_MIN, TopLevels, combineFlatTops, type FlatTopResult } from './clipping';
+import { CLIP_LEVEL, CLIP_RUN_MIN, TopLevels, combineFlatTops, mergeTopLevels, type FlatTopResult, type TopLevelsPartial } from './clipping';
 
 /** Noise-floor windows: 50 sub-blocks of round(f/1000) samples (50 ms; 49.9 ms at 44.1 kHz), hop 1 sub-block. */
 export const NOISE_FLOOR_SUBBLOCKS = 50;
-const SUM_BLOCK = 65536;
+/** Samples per fixed sum block: segments that start on a multiple of it form the same block sums. */
+export const SUM_BLOCK = 65536;
 
 /** Everything measured on one channel; `ChannelSummary` is a subset (see `channels`). */
 export interface ChannelDetail extends ChannelSummary {
@@ -121,6 +122,11 @@ class ChannelState {
   clipRun = 0;
   clipRuns = 0;
   lastClipPos = -2;
+  /** Clipped samples from position 0 on (for exact segment merges). */
+  headClip = 0;
+  /** The first NOISE_FLOOR_SUBBLOCKS − 1 and the last NOISE_FLOOR_SUBBLOCKS − 1 sub-block maxima. */
+  readonly firstSubs: number[] = [];
+  readonly lastSubs = new Float64Array(NOISE_FLOOR_SUBBLOCKS - 1); // ring, slot = index mod length
   // Noise floor: max |x| of the current 1 ms sub-block (as float32 bits), and a monotonic deque
   // (ring of 64) of the last NOISE_FLOOR_SUBBLOCKS sub-block maxima, for each 50 ms window's max.
   subFill = 0;
@@ -157,6 +163,8 @@ class ChannelState {
     const m = bitsToFloat(maxBits);
     const k = this.subIndex++;
     if (m > this.allMax) this.allMax = m;
+    if (k < NOISE_FLOOR_SUBBLOCKS - 1) this.firstSubs.push(m);
+    this.lastSubs[k % (NOISE_FLOOR_SUBBLOCKS - 1)] = m;
     const v = this.dqValue;
     const idx = this.dqIndex;
     while (this.dqTail > this.dqHead && v[(this.dqTail - 1) & 63] <= m) this.dqTail--;
@@ -313,6 +321,7 @@ class ChannelState {
     if (bits >= CLIP_BITS) {
       this.clipped++;
       this.clipRun = pos === this.lastClipPos + 1 ? this.clipRun + 1 : 1;
+      if (pos === this.headClip) this.headClip++;
       if (this.clipRun === CLIP_RUN_MIN) this.clipRuns++;
       this.lastClipPos = pos;
     }
@@ -347,114 +356,293 @@ class ChannelState {
   }
 }
 
-export function createSampleStats(sampleRateHz: number, channelCount: number): Accumulator<SampleStats> {
+/** One channel's running state as plain data (see `SampleStatsPartial`). */
+export interface ChannelStatsPartial {
+  count: number;
+  sum: number;
+  sumComp: number;
+  sumSq: number;
+  sumSqComp: number;
+  /** Sums of the unfinished fixed block (0 unless the stretch ends off the block grid). */
+  blockSum: number;
+  blockSumSq: number;
+  zeros: number;
+  nonFinite: number;
+  min: number;
+  max: number;
+  minCount: number;
+  maxCount: number;
+  clipped: number;
+  clipRuns: number;
+  /** Clipped samples at the start and at the end of the stretch (runs across a seam). */
+  headClip: number;
+  tailClip: number;
+  /** Smallest 50 ms window max inside the stretch (Infinity: none), largest sub-block max. */
+  floor: number;
+  allMax: number;
+  subIndex: number;
+  /** The unfinished last sub-block (fill 0 unless the stretch ends off the 1 ms grid). */
+  subFill: number;
+  subMax: number;
+  /** The first and the last (up to) 49 sub-block maxima, for the windows across a seam. */
+  firstSubs: number[];
+  lastSubs: number[];
+  pos: TopLevelsPartial;
+  neg: TopLevelsPartial;
+}
+
+/**
+ * Sample statistics of a stretch of a file as plain data: consecutive stretches merge exactly
+ * (`mergeSampleStats`) when each but the last ends on the fixed-block grid (SUM_BLOCK samples,
+ * a multiple of the 1 ms sub-block), so a file cut into segments reads as one pass does, apart
+ * from the rounding of the compensated sums.
+ */
+export interface SampleStatsPartial {
+  sampleRateHz: number;
+  channelCount: number;
+  channels: ChannelStatsPartial[];
+}
+
+function channelPartial(s: ChannelState): ChannelStatsPartial {
+  const L = NOISE_FLOOR_SUBBLOCKS - 1;
+  const lastSubs: number[] = [];
+  for (let k = Math.max(0, s.subIndex - L); k < s.subIndex; k++) lastSubs.push(s.lastSubs[k % L]);
+  return {
+    count: s.count,
+    sum: s.sum,
+    sumComp: s.sumComp,
+    sumSq: s.sumSq,
+    sumSqComp: s.sumSqComp,
+    blockSum: s.blockSum,
+    blockSumSq: s.blockSumSq,
+    zeros: s.zeros,
+    nonFinite: s.nonFinite,
+    min: s.min,
+    max: s.max,
+    minCount: s.minCount,
+    maxCount: s.maxCount,
+    clipped: s.clipped,
+    clipRuns: s.clipRuns,
+    headClip: s.headClip,
+    tailClip: s.lastClipPos === s.count - 1 ? s.clipRun : 0,
+    floor: s.floor,
+    allMax: s.allMax,
+    subIndex: s.subIndex,
+    subFill: s.subFill,
+    subMax: bitsToFloat(s.subMaxBits),
+    firstSubs: s.firstSubs.slice(),
+    lastSubs,
+    pos: s.pos.toPartial(s.count),
+    neg: s.neg.toPartial(s.count),
+  };
+}
+
+/** Neumaier addition of (sum, comp) pairs. */
+function addCompensated(sum: number, comp: number, v: number): [number, number] {
+  const t = sum + v;
+  return [t, comp + (Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum)];
+}
+
+function mergeChannel(a: ChannelStatsPartial, b: ChannelStatsPartial): ChannelStatsPartial {
+  if (a.count === 0) return b;
+  if (b.count === 0) return a;
+  if (a.blockSum !== 0 || a.blockSumSq !== 0 || a.subFill !== 0) {
+    throw new RangeError('sample statistics merge only at fixed-block boundaries');
+  }
+  const [sum, sumComp0] = addCompensated(a.sum, a.sumComp, b.sum);
+  const sumComp = sumComp0 + b.sumComp;
+  const [sumSq, sumSqComp0] = addCompensated(a.sumSq, a.sumSqComp, b.sumSq);
+  const sumSqComp = sumSqComp0 + b.sumSqComp;
+  // Min/max and how many samples equal them (the first-seen value is kept on a ±0 tie, as one pass does).
+  const min = b.min < a.min ? b.min : a.min;
+  const max = b.max > a.max ? b.max : a.max;
+  const minCount = (a.min === min ? a.minCount : 0) + (b.min === min ? b.minCount : 0);
+  const maxCount = (a.max === max ? a.maxCount : 0) + (b.max === max ? b.maxCount : 0);
+  // A clip run across the seam counts once, when the joined run reaches CLIP_RUN_MIN.
+  const atLeast = (n: number): number => (n >= CLIP_RUN_MIN ? 1 : 0);
+  let clipRuns = a.clipRuns + b.clipRuns;
+  if (a.tailClip > 0 && b.headClip > 0) clipRuns += atLeast(a.tailClip + b.headClip) - atLeast(a.tailClip) - atLeast(b.headClip);
+  // Noise-floor windows across the seam: j + 1 sub-blocks of b after 49 − j of a.
+  const L = NOISE_FLOOR_SUBBLOCKS - 1;
+  let floor = Math.min(a.floor, b.floor);
+  for (let j = 0; j < Math.min(L, b.subIndex); j++) {
+    const fromA = L - j;
+    if (a.lastSubs.length < fromA) continue; // the window would start before the file
+    let m = 0;
+    for (let q = a.lastSubs.length - fromA; q < a.lastSubs.length; q++) m = Math.max(m, a.lastSubs[q]);
+    for (let q = 0; q <= j; q++) m = Math.max(m, b.firstSubs[q]);
+    if (m < floor) floor = m;
+  }
+  return {
+    count: a.count + b.count,
+    sum,
+    sumComp,
+    sumSq,
+    sumSqComp,
+    blockSum: b.blockSum,
+    blockSumSq: b.blockSumSq,
+    zeros: a.zeros + b.zeros,
+    nonFinite: a.nonFinite + b.nonFinite,
+    min,
+    max,
+    minCount,
+    maxCount,
+    clipped: a.clipped + b.clipped,
+    clipRuns,
+    headClip: a.headClip === a.count ? a.count + b.headClip : a.headClip,
+    tailClip: b.tailClip === b.count ? a.tailClip + b.count : b.tailClip,
+    floor,
+    allMax: Math.max(a.allMax, b.allMax),
+    subIndex: a.subIndex + b.subIndex,
+    subFill: b.subFill,
+    subMax: b.subMax,
+    firstSubs: a.firstSubs.concat(b.firstSubs).slice(0, L),
+    lastSubs: a.lastSubs.concat(b.lastSubs).slice(-L),
+    pos: mergeTopLevels(a.pos, b.pos),
+    neg: mergeTopLevels(a.neg, b.neg),
+  };
+}
+
+/** The statistics of stretch `a` followed by stretch `b` (see SampleStatsPartial). */
+export function mergeSampleStats(a: SampleStatsPartial, b: SampleStatsPartial): SampleStatsPartial {
+  return { ...a, channels: a.channels.map((c, i) => mergeChannel(c, b.channels[i])) };
+}
+
+export interface SampleStatsAccumulator extends Accumulator<SampleStats> {
+  partial(): SampleStatsPartial;
+}
+
+export function createSampleStats(sampleRateHz: number, channelCount: number): SampleStatsAccumulator {
   const subLen = Math.max(1, Math.round(sampleRateHz / 1000));
   const states = Array.from({ length: channelCount }, () => new ChannelState(subLen));
-
+  const partial = (): SampleStatsPartial => ({ sampleRateHz, channelCount, channels: states.map(channelPartial) });
   return {
     push(channels) {
       for (let c = 0; c < channelCount; c++) states[c].push(channels[c]);
     },
+    partial,
     finish() {
-      const details: ChannelDetail[] = states.map((s) => {
-        const n = s.count;
-        const { sum, sumSq } = s.totals();
-        const peak = n > 0 ? Math.max(-s.min, s.max) : 0;
-        const meanSq = n > 0 ? sumSq / n : 0;
-        const rms = Math.sqrt(meanSq);
-        const floor = s.noiseFloor();
-        return {
-          peakDbfs: linToDb(peak),
-          rmsDbfs: powToDb(meanSq),
-          dcOffset: n > 0 ? sum / n : 0,
-          crestFactor: rms > 0 ? peak / rms : null,
-          noiseFloorDbfs: floor === null ? null : linToDb(floor),
-          clippingRatio: n > 0 ? s.clipped / n : 0,
-          clippedSamples: s.clipped,
-          digitalSilenceRatio: n > 0 ? s.zeros / n : 0,
-          sampleCount: n,
-          zeroSamples: s.zeros,
-          nonFiniteSamples: s.nonFinite,
-          clippedRuns: s.clipRuns,
-          peakCount: n > 0 ? s.minCount + s.maxCount : 0,
-          minSample: n > 0 ? s.min : 0,
-          maxSample: n > 0 ? s.max : 0,
-          flatTop: combineFlatTops(s.pos.flatTop(), s.neg.flatTop()),
-        };
-      });
+      return finishSampleStats(partial());
+    },
+  };
+}
 
-      let total = 0;
-      let sumSq = 0;
-      let peak = 0;
-      let dc = 0;
-      let zeros = 0;
-      let nonFinite = 0;
-      let clipped = 0;
-      let clipRuns = 0;
-      let peakCount = 0;
-      let floor: number | null = null;
-      for (let c = 0; c < channelCount; c++) {
-        const s = states[c];
-        const d = details[c];
-        total += s.count;
-        sumSq += s.totals().sumSq;
-        if (s.count > 0) peak = Math.max(peak, -s.min, s.max);
-        if (Math.abs(d.dcOffset) > Math.abs(dc)) dc = d.dcOffset;
-        zeros += s.zeros;
-        nonFinite += s.nonFinite;
-        clipped += s.clipped;
-        clipRuns += s.clipRuns;
-        peakCount += d.peakCount;
-        const f = s.noiseFloor();
-        if (f !== null && (floor === null || f > floor)) floor = f;
-      }
-      const meanSq = total > 0 ? sumSq / total : 0;
-      const rms = Math.sqrt(meanSq);
+export function finishSampleStats(partial: SampleStatsPartial): SampleStats {
+  const { sampleRateHz, channelCount } = partial;
+  const subLen = Math.max(1, Math.round(sampleRateHz / 1000));
+  const states = partial.channels.map((p) => ({
+    count: p.count,
+    min: p.min,
+    max: p.max,
+    zeros: p.zeros,
+    nonFinite: p.nonFinite,
+    clipped: p.clipped,
+    clipRuns: p.clipRuns,
+    minCount: p.minCount,
+    maxCount: p.maxCount,
+    totals: () => ({ sum: p.sum + p.sumComp + p.blockSum, sumSq: p.sumSq + p.sumSqComp + p.blockSumSq }),
+    // Noise floor as linear max |x|; null for an empty channel; a file shorter than one window: its max |x|.
+    noiseFloor: (): number | null => (p.count === 0 ? null : p.floor !== Infinity ? p.floor : Math.max(p.allMax, p.subMax)),
+    pos: TopLevels.fromPartial(p.pos),
+    neg: TopLevels.fromPartial(p.neg),
+  }));
+  const details: ChannelDetail[] = states.map((s) => {
+    const n = s.count;
+    const { sum, sumSq } = s.totals();
+    const peak = n > 0 ? Math.max(-s.min, s.max) : 0;
+    const meanSq = n > 0 ? sumSq / n : 0;
+    const rms = Math.sqrt(meanSq);
+    const floor = s.noiseFloor();
+    return {
+      peakDbfs: linToDb(peak),
+      rmsDbfs: powToDb(meanSq),
+      dcOffset: n > 0 ? sum / n : 0,
+      crestFactor: rms > 0 ? peak / rms : null,
+      noiseFloorDbfs: floor === null ? null : linToDb(floor),
+      clippingRatio: n > 0 ? s.clipped / n : 0,
+      clippedSamples: s.clipped,
+      digitalSilenceRatio: n > 0 ? s.zeros / n : 0,
+      sampleCount: n,
+      zeroSamples: s.zeros,
+      nonFiniteSamples: s.nonFinite,
+      clippedRuns: s.clipRuns,
+      peakCount: n > 0 ? s.minCount + s.maxCount : 0,
+      minSample: n > 0 ? s.min : 0,
+      maxSample: n > 0 ? s.max : 0,
+      flatTop: combineFlatTops(s.pos.flatTop(), s.neg.flatTop()),
+    };
+  });
 
-      const detected = details.filter((d) => d.flatTop.detected);
-      let flatLevel = 0;
-      for (const d of detected) flatLevel = Math.max(flatLevel, d.flatTop.level ?? 0);
+  let total = 0;
+  let sumSq = 0;
+  let peak = 0;
+  let dc = 0;
+  let zeros = 0;
+  let nonFinite = 0;
+  let clipped = 0;
+  let clipRuns = 0;
+  let peakCount = 0;
+  let floor: number | null = null;
+  for (let c = 0; c < channelCount; c++) {
+    const s = states[c];
+    const d = details[c];
+    total += s.count;
+    sumSq += s.totals().sumSq;
+    if (s.count > 0) peak = Math.max(peak, -s.min, s.max);
+    if (Math.abs(d.dcOffset) > Math.abs(dc)) dc = d.dcOffset;
+    zeros += s.zeros;
+    nonFinite += s.nonFinite;
+    clipped += s.clipped;
+    clipRuns += s.clipRuns;
+    peakCount += d.peakCount;
+    const f = s.noiseFloor();
+    if (f !== null && (floor === null || f > floor)) floor = f;
+  }
+  const meanSq = total > 0 ? sumSq / total : 0;
+  const rms = Math.sqrt(meanSq);
 
-      return {
-        sampleRateHz,
-        channelCount,
-        frameCount: states[0]?.count ?? 0,
-        noiseFloorWindowSec: (NOISE_FLOOR_SUBBLOCKS * subLen) / sampleRateHz,
-        overall: {
-          sampleCount: total,
-          peakDbfs: linToDb(peak),
-          rmsDbfs: powToDb(meanSq),
-          dcOffset: dc,
-          crestFactor: rms > 0 ? peak / rms : null,
-          noiseFloorDbfs: floor === null ? null : linToDb(floor),
-          zeroSamples: zeros,
-          digitalSilenceRatio: total > 0 ? zeros / total : 0,
-          nonFiniteSamples: nonFinite,
-          peakCount: channelCount > 0 ? peakCount / channelCount : 0,
-        },
-        channels: details.map((d) => ({
-          peakDbfs: d.peakDbfs,
-          rmsDbfs: d.rmsDbfs,
-          dcOffset: d.dcOffset,
-          crestFactor: d.crestFactor,
-          noiseFloorDbfs: d.noiseFloorDbfs,
-          clippingRatio: d.clippingRatio,
-          clippedSamples: d.clippedSamples,
-          digitalSilenceRatio: d.digitalSilenceRatio,
-        })),
-        channelDetails: details,
-        clipping: {
-          ratio: total > 0 ? clipped / total : 0,
-          clippedSamples: clipped,
-          runs: clipRuns,
-          flatTop: {
-            detected: detected.length > 0,
-            levelDbfs: detected.length > 0 ? linToDb(flatLevel) : null,
-            samples: detected.reduce((s, d) => s + d.flatTop.samples, 0),
-            runs: detected.reduce((s, d) => s + d.flatTop.runs, 0),
-          },
-        },
-      };
+  const detected = details.filter((d) => d.flatTop.detected);
+  let flatLevel = 0;
+  for (const d of detected) flatLevel = Math.max(flatLevel, d.flatTop.level ?? 0);
+
+  return {
+    sampleRateHz,
+    channelCount,
+    frameCount: states[0]?.count ?? 0,
+    noiseFloorWindowSec: (NOISE_FLOOR_SUBBLOCKS * subLen) / sampleRateHz,
+    overall: {
+      sampleCount: total,
+      peakDbfs: linToDb(peak),
+      rmsDbfs: powToDb(meanSq),
+      dcOffset: dc,
+      crestFactor: rms > 0 ? peak / rms : null,
+      noiseFloorDbfs: floor === null ? null : linToDb(floor),
+      zeroSamples: zeros,
+      digitalSilenceRatio: total > 0 ? zeros / total : 0,
+      nonFiniteSamples: nonFinite,
+      peakCount: channelCount > 0 ? peakCount / channelCount : 0,
+    },
+    channels: details.map((d) => ({
+      peakDbfs: d.peakDbfs,
+      rmsDbfs: d.rmsDbfs,
+      dcOffset: d.dcOffset,
+      crestFactor: d.crestFactor,
+      noiseFloorDbfs: d.noiseFloorDbfs,
+      clippingRatio: d.clippingRatio,
+      clippedSamples: d.clippedSamples,
+      digitalSilenceRatio: d.digitalSilenceRatio,
+    })),
+    channelDetails: details,
+    clipping: {
+      ratio: total > 0 ? clipped / total : 0,
+      clippedSamples: clipped,
+      runs: clipRuns,
+      flatTop: {
+        detected: detected.length > 0,
+        levelDbfs: detected.length > 0 ? linToDb(flatLevel) : null,
+        samples: detected.reduce((s, d) => s + d.flatTop.samples, 0),
+        runs: detected.reduce((s, d) => s + d.flatTop.runs, 0),
+      },
     },
   };
 }

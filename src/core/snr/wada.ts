@@ -65,14 +65,45 @@ export interface WadaResult {
  * chunking does not matter): 16× fewer logarithms. |x| is clamped to [1e-10, 1e10] first, so a
  * product stays within 1e±160 and never under- or overflows.
  */
-export function createWadaSnr(channelCount: number): Accumulator<WadaResult> {
+/**
+ * The running state, as plain data, for splitting a file into segments analysed apart (see
+ * src/core/analyze.ts): a segment that starts on a multiple of 16 samples forms the same
+ * 16-sample products, so only the two sums differ from one pass, by rounding.
+ */
+export interface WadaPartial {
+  sumAbs: number;
+  sumLog: number;
+  /** Product of the samples of the unfinished 16-sample group (1 when none). */
+  product: number;
+  inBlock: number;
+  count: number;
+}
+
+/** `a` then `b`; `a` must end on a whole 16-sample group (every segment but the last does). */
+export function mergeWada(a: WadaPartial, b: WadaPartial): WadaPartial {
+  if (a.inBlock !== 0) throw new RangeError('WADA partials merge only on 16-sample group boundaries');
+  return { sumAbs: a.sumAbs + b.sumAbs, sumLog: a.sumLog + b.sumLog, product: b.product, inBlock: b.inBlock, count: a.count + b.count };
+}
+
+export function finishWada(p: WadaPartial): WadaResult {
+  if (p.count === 0) return { snrDb: null, g: null };
+  const meanAbs = p.sumAbs / p.count;
+  if (meanAbs <= AMPLITUDE_FLOOR) return { snrDb: null, g: null };
+  const g = Math.log(meanAbs) - (p.sumLog + Math.log(p.product)) / p.count;
+  return { snrDb: wadaSnrFromG(g), g };
+}
+
+/** Samples per product group: a segment must start on a multiple of this. */
+export const WADA_GROUP = 16;
+
+export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & { partial(): WadaPartial } {
   let sumAbs = 0;
   let sumLog = 0;
   let product = 1;
   let inBlock = 0;
   let count = 0;
   const invC = 1 / channelCount;
-  const BLOCK = 16;
+  const BLOCK = WADA_GROUP;
   const CEIL = 1e10;
   // The per-sample step is written out in each loop: a shared closure ran 2× slower in Node 20.
   return {
@@ -128,12 +159,11 @@ export function createWadaSnr(channelCount: number): Accumulator<WadaResult> {
       inBlock = k;
       count += len;
     },
+    partial() {
+      return { sumAbs, sumLog, product, inBlock, count };
+    },
     finish() {
-      if (count === 0) return { snrDb: null, g: null };
-      const meanAbs = sumAbs / count;
-      if (meanAbs <= AMPLITUDE_FLOOR) return { snrDb: null, g: null };
-      const g = Math.log(meanAbs) - (sumLog + Math.log(product)) / count;
-      return { snrDb: wadaSnrFromG(g), g };
+      return finishWada({ sumAbs, sumLog, product, inBlock, count });
     },
   };
 }

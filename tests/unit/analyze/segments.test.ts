@@ -1,0 +1,151 @@
+/**
+ * A file cut into segments on the segment grid, each analysed apart and merged, must read as one
+ * pass: the same VAD decisions, counts and ranges, and every measured value within rounding.
+ * The signals put what crosses a seam right on it: clip runs, zero runs (one starting exactly
+ * at the seam, one ending there), a flat-top plateau, speech.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  analyzePcm,
+  createSegmentAnalyzer,
+  finishAnalysis,
+  planSegments,
+  segmentGrid,
+  type Measurements,
+  type SegmentSpec,
+} from '../../../src/core/analyze';
+
+function analyzeInSegments(sampleRateHz: number, channels: Float32Array[], specs: SegmentSpec[], chunk = 70001): Measurements {
+  const total = channels[0].length;
+  const partials = specs.map((spec) => {
+    const a = createSegmentAnalyzer(sampleRateHz, channels.length, spec);
+    let pos = a.firstSample;
+    while (pos < total && (pos < (spec.end ?? Infinity) || a.needsMore())) {
+      const to = Math.min(total, pos + chunk);
+      a.push(channels.map((c) => c.subarray(pos, to)));
+      pos = to;
+    }
+    return a.partial();
+  });
+  return finishAnalysis(partials);
+}
+
+/** Deterministic speech-like noise bursts (4 s on, 2 s off) over a low floor, with hum and an echo. */
+function speechLike(sampleRateHz: number, seconds: number, seed: number): Float32Array {
+  const n = Math.round(sampleRateHz * seconds);
+  const x = new Float32Array(n);
+  let s = seed;
+  const rand = (): number => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+  let lp = 0;
+  for (let i = 0; i < n; i++) {
+    const t = i / sampleRateHz;
+    const syllable = 0.5 - 0.5 * Math.cos(2 * Math.PI * 4 * t);
+    lp = 0.9 * lp + 0.1 * rand();
+    x[i] = (t % 6 < 4 ? 2.4 * syllable * lp : 0) + 0.0005 * rand() + 0.002 * Math.sin(2 * Math.PI * 50 * t);
+  }
+  const d = Math.round(0.12 * sampleRateHz);
+  for (let i = n - 1; i >= d; i--) x[i] += 0.4 * x[i - d];
+  return x;
+}
+
+/** Things that cross the seam at `at`, one kind per seam. */
+function stressSeam(x: Float32Array, at: number, sampleRateHz: number, kind: 'clip' | 'zeros' | 'zero-start' | 'plateau'): void {
+  const z = Math.round(0.02 * sampleRateHz);
+  if (kind === 'clip') {
+    for (let i = at - 2; i < at + 2; i++) x[i] = 1; // a clip run of 2 + 2: counted only when joined
+    for (let i = at + 400; i < at + 402; i++) x[i] = -1; // a run too short to count just after it
+    x.fill(0, at - 3 * z, at - 2 * z); // and a zero run ending shortly before
+  } else if (kind === 'zeros') {
+    x.fill(0, at - z, at + z); // a zero run across the seam
+  } else if (kind === 'zero-start') {
+    x.fill(0, at, at + z); // a zero run starting exactly on the seam
+    for (let i = at - 8; i < at; i++) x[i] = 0.999; // after a clip run ending exactly on it
+  } else {
+    x.fill(-0.5, at - 3, at + 3); // a plateau across the seam
+    for (let k = 1; k <= 8; k++) x.fill(-0.5, at + k * 3000, at + k * 3000 + 4);
+  }
+}
+
+function expectClose(a: unknown, b: unknown, path: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isInteger(a) && Number.isInteger(b) && Math.abs(a) < 2 ** 31) {
+      expect(b, path).toBe(a);
+      return;
+    }
+    expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
+    return;
+  }
+  if (a instanceof Uint8Array) {
+    expect(Buffer.compare(Buffer.from(a), Buffer.from(b as Uint8Array)), path).toBe(0);
+    return;
+  }
+  if (Array.isArray(a)) {
+    expect((b as unknown[]).length, path).toBe(a.length);
+    a.forEach((v, i) => expectClose(v, (b as unknown[])[i], `${path}[${i}]`));
+    return;
+  }
+  if (a !== null && typeof a === 'object') {
+    for (const k of Object.keys(a)) expectClose((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    return;
+  }
+  expect(b, path).toEqual(a);
+}
+
+describe('segmented analysis', () => {
+  it('puts every boundary on the grid and covers the file', () => {
+    const grid = segmentGrid(16000) as number;
+    expect(grid).toBe(1638400); // 102.4 s
+    expect(segmentGrid(48000)).toBe(4915200);
+    const specs = planSegments(16000, 10 * grid + 123, 4);
+    expect(specs).toHaveLength(4);
+    expect(specs[0].start).toBe(0);
+    expect(specs[3].end).toBeNull();
+    for (let k = 1; k < specs.length; k++) {
+      expect(specs[k].start % grid).toBe(0);
+      expect(specs[k - 1].end).toBe(specs[k].start);
+    }
+    expect(planSegments(16000, grid + 5, 4)).toEqual([{ start: 0, end: null }]);
+  });
+
+  it('equals one pass on 16 kHz mono with clip runs and zero runs across and on the seams', () => {
+    const sr = 16000;
+    const grid = segmentGrid(sr) as number;
+    const x = speechLike(sr, (4 * grid) / sr + 7.3, 7);
+    expect(planSegments(sr, x.length, 8)).toHaveLength(4);
+    stressSeam(x, grid, sr, 'clip');
+    stressSeam(x, 2 * grid, sr, 'zeros');
+    stressSeam(x, 3 * grid, sr, 'zero-start');
+    const whole = analyzePcm({ sampleRateHz: sr, channels: [x] });
+    const parts = analyzeInSegments(sr, [x], planSegments(sr, x.length, 4));
+    expectClose(whole, parts, 'm');
+    expect(parts.diagnostics.zeroRuns.totalRuns).toBeGreaterThanOrEqual(3);
+    expect(parts.clipping.runs).toBe(2);
+    expect(parts.diagnostics.clippedRanges).toHaveLength(2);
+  });
+
+  it('equals one pass on 16 kHz stereo (phase-inverted, a plateau across the seam, one channel clipped on it)', () => {
+    const sr = 16000;
+    const grid = segmentGrid(sr) as number;
+    const left = speechLike(sr, (2 * grid) / sr + 3.1, 11);
+    stressSeam(left, grid, sr, 'plateau');
+    left.fill(0, grid + 100000, grid + 100400);
+    const right = left.map((v) => -v);
+    stressSeam(right, grid, sr, 'clip');
+    const whole = analyzePcm({ sampleRateHz: sr, channels: [left, right] });
+    const parts = analyzeInSegments(sr, [left, right], planSegments(sr, left.length, 2), 65536);
+    expectClose(whole, parts, 'm');
+  });
+
+  it('a zero run from inside a segment to the end of the file is trailing silence in both', () => {
+    const sr = 16000;
+    const grid = segmentGrid(sr) as number;
+    const x = speechLike(sr, (2 * grid) / sr + 1, 3);
+    x.fill(0, grid - 16000); // silence from 1 s before the seam to the end
+    const whole = analyzePcm({ sampleRateHz: sr, channels: [x] });
+    const parts = analyzeInSegments(sr, [x], planSegments(sr, x.length, 2));
+    expectClose(whole, parts, 'm');
+  });
+});

@@ -159,7 +159,7 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
         const aloneSec = alone.reduce((a, x) => a + x.endSec - x.startSec, 0);
         const text = s
           ? `speech ${fmtPercent(s.speechRatio)}, first onset ${s.firstOnsetSec === null ? 'none' : fmtSec(s.firstOnsetSec)}, ${s.segmentCount} ${s.segmentCount === 1 ? 'segment' : 'segments'}` +
-            (disagreement && ready.length > 2 ? `, alone against the others for ${fmtSec(aloneSec)}` : '')
+            (disagreement && ready.length > 2 && aloneSec >= 0.005 ? `, alone against both others for ${fmtSec(aloneSec)}` : '')
           : r.state?.status === 'running'
             ? 'running…'
             : r.state?.status === 'error'

@@ -3,7 +3,7 @@
  * Builds a quiet-speaker fixture pack (src/core/fixture-pack) — the same bytes as the page's
  * "Download fixture pack" for the same recipe.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFixturePack, PACK_NAME } from '../core/fixture-pack/pack';
@@ -104,7 +104,7 @@ export function fixturesMain(argv: string[]): Promise<number> {
       throw new CliError(`cannot write "${out}": ${(error as Error).message}`, EXIT_CODES['io-error']);
     }
     const wavs = pack.entries.filter((e) => e.path.startsWith('audio/')).length;
-    process.stdout.write(`${zipPath}: ${wavs} WAVs, ${pack.zip.length} bytes${values.unpack ? ` (and unpacked in ${join(dirname(zipPath), PACK_NAME)}${existsSync(join(dirname(zipPath), PACK_NAME)) ? '' : ''})` : ''}\n`);
+    process.stdout.write(`${zipPath}: ${wavs} WAVs, ${pack.zip.length} bytes${values.unpack ? ` (and unpacked in ${join(dirname(zipPath), PACK_NAME)})` : ''}\n`);
     if (!values.quiet) process.stdout.write(`\nLeading-word deletion (s) · frame F1; ✗ = first word missed (tolerance ${recipe.toleranceSec} s)\n\n${resultTables(pack.result)}`);
     return 0;
   });

@@ -194,8 +194,9 @@ export function FixtureBuilder() {
               </select>
             </span>
             <span>
-              <label htmlFor={ids.seed}>Seed</label>
-              <input id={ids.seed} type="number" step={1} min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.trunc(Number(e.target.value) || 0)))} />
+              {/* Not "Seed": the drill above has a field of that name. */}
+              <label htmlFor={ids.seed}>Noise draw</label>
+              <input id={ids.seed} title="The seed of the noise: the same number gives the same noise, on the page and in the CLI" type="number" step={1} min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.trunc(Number(e.target.value) || 0)))} />
             </span>
           </div>
           <fieldset className="source-choice">

@@ -14,13 +14,14 @@ import { loadNodeEngines } from '../node/vad-engines';
 import { CliError, readBytes, readRecipeArg, REPO_FIXTURES_DIR, runCommand } from './cli-io';
 import { EXIT_CODES } from './run';
 
-export const FIXTURES_USAGE = `usage: npm run cli -- fixtures --recipe <json|file> -o <dir|pack.zip> [--unpack] [--fixtures-dir DIR]
+export const FIXTURES_USAGE = `usage: npm run cli -- fixtures --recipe <json|file> -o <dir|pack.zip> [--unpack | --no-zip] [--fixtures-dir DIR]
 
   --recipe R         a sweep recipe, e.g. {"source": {"files": ["speech/librivox/sense_and_sensibility_01_austen_64kb-0880.wav"]}}
                      (defaults: gains −6…−42 dB, SNR ∞/20/10/5 dB white noise, engine builtin,
                      settings old = −40 dBFS gate / new = no gate, tolerance 0.1 s; README "Fixture packs")
   -o OUT             a directory (writes OUT/${PACK_NAME}.zip) or a .zip file name
   --unpack           also write the pack's files into OUT/${PACK_NAME}/
+  --no-zip           write only the unpacked files (OUT is then a directory)
   --fixtures-dir D   where public source files are looked up (default: the repository's fixtures/)
   --quiet            do not print the expected-results tables`;
 
@@ -61,6 +62,7 @@ export function fixturesMain(argv: string[]): Promise<number> {
           recipe: { type: 'string' },
           output: { type: 'string', short: 'o' },
           unpack: { type: 'boolean', default: false },
+          'no-zip': { type: 'boolean', default: false },
           'fixtures-dir': { type: 'string' },
           quiet: { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h' },
@@ -89,11 +91,13 @@ export function fixturesMain(argv: string[]): Promise<number> {
       throw error;
     }
     const out = values.output;
+    const noZip = values['no-zip'];
+    if (noZip && out.toLowerCase().endsWith('.zip')) throw new CliError('--no-zip writes a directory: give -o a directory, not a .zip');
     const zipPath = out.toLowerCase().endsWith('.zip') ? out : join(out, `${PACK_NAME}.zip`);
     try {
       mkdirSync(dirname(zipPath), { recursive: true });
-      writeFileSync(zipPath, pack.zip);
-      if (values.unpack) {
+      if (!noZip) writeFileSync(zipPath, pack.zip);
+      if (values.unpack || noZip) {
         const dir = join(dirname(zipPath), PACK_NAME);
         for (const e of pack.entries) {
           mkdirSync(dirname(join(dir, e.path)), { recursive: true });
@@ -104,7 +108,10 @@ export function fixturesMain(argv: string[]): Promise<number> {
       throw new CliError(`cannot write "${out}": ${(error as Error).message}`, EXIT_CODES['io-error']);
     }
     const wavs = pack.entries.filter((e) => e.path.startsWith('audio/')).length;
-    process.stdout.write(`${zipPath}: ${wavs} WAVs, ${pack.zip.length} bytes${values.unpack ? ` (and unpacked in ${join(dirname(zipPath), PACK_NAME)})` : ''}\n`);
+    const unpacked = join(dirname(zipPath), PACK_NAME);
+    process.stdout.write(
+      noZip ? `${unpacked}: ${wavs} WAVs (unpacked pack)\n` : `${zipPath}: ${wavs} WAVs, ${pack.zip.length} bytes${values.unpack ? ` (and unpacked in ${unpacked})` : ''}\n`,
+    );
     if (!values.quiet) process.stdout.write(`\nLeading-word deletion (s) · frame F1; ✗ = first word missed (tolerance ${recipe.toleranceSec} s)\n\n${resultTables(pack.result)}`);
     return 0;
   });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,16 @@ describe('CLI fixtures and vad-check', () => {
     const files = new Map([[PROMPT, new Uint8Array(readFileSync(join(root, 'fixtures', PROMPT)))]]);
     const core = await buildFixturePack(n.recipe, files, await loadNodeEngines(), fixtureInfo(join(root, 'fixtures'), [PROMPT]));
     expect(Buffer.from(core.zip).equals(readFileSync(zip))).toBe(true);
+  });
+
+  it('--no-zip writes the same files unpacked, and nothing else', () => {
+    const out = join(dir, 'c');
+    const r = runCli(['fixtures', '--recipe', JSON.stringify(RECIPE), '-o', out, '--no-zip', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(readdirSync(out)).toEqual(['quiet-speaker-fixtures']);
+    for (const f of ['README.md', 'labels.json', 'audio/gain-m30db_clean.wav']) {
+      expect(readFileSync(join(out, 'quiet-speaker-fixtures', f)).equals(readFileSync(join(dir, 'a', 'quiet-speaker-fixtures', f)))).toBe(true);
+    }
   });
 
   it('vad-check passes with the default built-in VAD, zip or unpacked folder', () => {

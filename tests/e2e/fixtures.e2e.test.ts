@@ -118,6 +118,38 @@ describe('quiet-speaker fixture builder', () => {
     expect(cli.equals(Buffer.from(zip))).toBe(true);
   });
 
+  it('your own file: swept only after opting in, downloaded only after confirming', async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(baseUrl);
+    await page.getByRole('button', { name: 'Failure drills' }).click();
+    const panel = page.getByTestId('fixture-builder');
+    await panel.getByLabel('My own WAV file').check();
+    const run = panel.getByRole('button', { name: 'Run sweep' });
+    expect(await run.isDisabled()).toBe(true);
+    await panel.getByLabel('Your WAV file for the sweep').setInputFiles({ name: 'my-call.wav', mimeType: 'audio/wav', buffer: readFileSync(join(ROOT, 'fixtures', FIXTURE)) });
+    expect(await run.isDisabled()).toBe(true);
+    await panel.getByLabel(/Use my file/).check();
+    await panel.getByLabel('Speech gains, dB').fill('-30');
+    await panel.getByLabel('Noise SNRs, dB (∞ = none)').fill('∞');
+    await panel.getByLabel('WebRTC', { exact: true }).uncheck();
+    await panel.getByLabel('Silero', { exact: true }).uncheck();
+    await run.click();
+    await panel.getByTestId('sweep-result').waitFor({ timeout: 60_000 });
+    expect(await panel.locator('table.heat-map').count()).toBe(2);
+    const save = panel.getByRole('button', { name: 'Download fixture pack' });
+    expect(await save.isDisabled()).toBe(true);
+    await panel.getByLabel('I want to save audio made from my own file').check();
+    const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
+    const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
+    const own = JSON.parse(new TextDecoder().decode(entries['recipe.json'])) as SweepRecipe;
+    // The file's name stays in the tab: the pack calls it own-recording.wav.
+    expect(own.source).toMatchObject({ files: ['own-recording.wav'], public: false });
+    expect(new TextDecoder().decode(entries['README.md'])).toContain('(your own recording)');
+    expect(JSON.stringify(Object.keys(entries))).not.toContain('my-call');
+    await page.close();
+  });
+
   it('made no request outside its origin and logged no error', () => {
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
     expect(errors).toEqual([]);

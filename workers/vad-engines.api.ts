@@ -1,23 +1,15 @@
-/// <reference path="./vad-engines.assets.d.ts" />
-/// <reference path="../types/fvad-wasm.d.ts" />
 /**
  * The VAD-engines worker's API: decode the analysed file to mono at its native rate and run one
- * engine of src/core/vad-engines on it. The WASM binaries and the Silero model are Vite-emitted
- * assets of this app, fetched from its own origin (never a CDN): fvad.wasm through the module's
- * locateFile, ort's wasm through `env.wasm.wasmPaths`, the model through fetch. Each loads once,
- * on the first run of its engine.
+ * engine of src/core/vad-engines on it. The WASM binaries and the Silero model load from the app's
+ * own origin (vad-engines.loaders.ts), once, on the first run of their engine.
  */
-import createFvad from '@echogarden/fvad-wasm';
-import fvadWasmUrl from '@echogarden/fvad-wasm/fvad.wasm?url';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import sileroModelUrl from '@ricky0123/vad-web/dist/silero_vad_v5.onnx?url';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
-import { createWebrtcEngine, type FvadModule } from '../src/core/vad-engines/webrtc';
-import { createSileroEngine, type SileroModel } from '../src/core/vad-engines/silero';
-import { sileroModelFromOrt } from '../src/core/vad-engines/silero-ort';
+import { createWebrtcEngine } from '../src/core/vad-engines/webrtc';
+import { createSileroEngine } from '../src/core/vad-engines/silero';
 import type { VadEngine, VadEngineResult, VadEngineSettings } from '../src/core/vad-engines/types';
 import { AudioPathError, fail, ok, type PcmAudio, type Result } from '../src/core/types';
 import { probeBlob, readWav } from './core-io';
+import { loadFvadInWorker, loadSileroInWorker } from './vad-engines.loaders';
 
 /** Engines run on at most this much audio (mono float at the native rate is held in memory). */
 export const MAX_ENGINE_SEC = 600;
@@ -32,22 +24,9 @@ export interface EngineRun {
   elapsedMs: number;
 }
 
-async function loadFvad(): Promise<FvadModule> {
-  return createFvad({ locateFile: () => new URL(fvadWasmUrl, self.location.href).href });
-}
-
-async function loadSilero(): Promise<SileroModel> {
-  const ort = await import('onnxruntime-web/wasm');
-  ort.env.wasm.numThreads = 1; // no COOP/COEP needed, and one thread was faster for this small model
-  ort.env.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href };
-  const response = await fetch(sileroModelUrl);
-  if (!response.ok) throw new Error(`the Silero model did not load (HTTP ${response.status})`);
-  return sileroModelFromOrt(ort, new Uint8Array(await response.arrayBuffer()));
-}
-
 const engines: Record<WorkerEngineId, VadEngine> = {
-  webrtc: createWebrtcEngine(loadFvad),
-  silero: createSileroEngine(loadSilero),
+  webrtc: createWebrtcEngine(loadFvadInWorker),
+  silero: createSileroEngine(loadSileroInWorker),
 };
 
 /** Mean of the channels, appended chunk by chunk, up to `limit` frames. */
@@ -122,11 +101,13 @@ async function decodeMono(file: Blob): Promise<{ audio: PcmAudio; durationSec: n
 }
 
 export const vadEnginesApi = {
-  async run(file: Blob, engine: WorkerEngineId, settings?: VadEngineSettings): Promise<Result<EngineRun>> {
+  /** `onProgress` (a comlink proxy) gets 0..1: decoding is the first 10 %. */
+  async run(file: Blob, engine: WorkerEngineId, settings?: VadEngineSettings, onProgress?: (fraction: number) => void): Promise<Result<EngineRun>> {
     const started = performance.now();
     try {
       const { audio, durationSec } = await decodeMono(file);
-      const result = await engines[engine].run(audio, settings);
+      void onProgress?.(0.1);
+      const result = await engines[engine].run(audio, settings, { onProgress: (f) => void onProgress?.(0.1 + 0.9 * f) });
       return ok({ result, analysedSec: (audio.channels[0]?.length ?? 0) / audio.sampleRateHz, durationSec, elapsedMs: performance.now() - started });
     } catch (error) {
       if (error instanceof AudioPathError) return fail(error.code, error.message);

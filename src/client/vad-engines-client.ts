@@ -3,7 +3,7 @@
  * comlink. Aborting a run terminates the worker (the next run starts a fresh one); an idle worker
  * is terminated after IDLE_MS, which also frees the Silero session's memory.
  */
-import { wrap, releaseProxy, type Remote } from 'comlink';
+import { proxy, wrap, releaseProxy, type Remote } from 'comlink';
 import type { EngineRun, VadEnginesApi, WorkerEngineId } from '../../workers/vad-engines.api';
 import type { VadEngineSettings } from '../core/vad-engines/types';
 import { fail, type Result } from '../core/types';
@@ -43,7 +43,13 @@ function stop(l: Lease): void {
   l.worker.terminate();
 }
 
-export function runEngine(file: Blob, engine: WorkerEngineId, signal: AbortSignal, settings?: VadEngineSettings): Promise<Result<EngineRun>> {
+export function runEngine(
+  file: Blob,
+  engine: WorkerEngineId,
+  signal: AbortSignal,
+  settings?: VadEngineSettings,
+  onProgress?: (fraction: number) => void,
+): Promise<Result<EngineRun>> {
   if (signal.aborted) return Promise.resolve(fail('aborted', 'Cancelled.'));
   const l = acquire();
   running++;
@@ -61,7 +67,7 @@ export function runEngine(file: Blob, engine: WorkerEngineId, signal: AbortSigna
     const onAbort = (): void => settle(fail('aborted', 'Cancelled.'), false);
     signal.addEventListener('abort', onAbort, { once: true });
     l.onCrash = (message) => settle(fail('decode-failed', `The ${engine} engine stopped: ${message}`), false);
-    l.api.run(file, engine, settings).then(
+    l.api.run(file, engine, settings, onProgress ? proxy(onProgress) : undefined).then(
       (result) => settle(result, true),
       (error: unknown) => settle(fail('decode-failed', error instanceof Error ? error.message : String(error)), false),
     );

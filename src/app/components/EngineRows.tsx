@@ -28,22 +28,50 @@ interface Props {
   onSeek(sec: number): void;
 }
 
-type EngineState = { status: 'idle' } | { status: 'running' } | { status: 'done'; run: EngineRun } | { status: 'error'; message: string };
+type EngineState = { status: 'idle' } | { status: 'running'; fraction: number } | { status: 'done'; run: EngineRun } | { status: 'error'; message: string };
 
-const WORKER_ENGINES: ReadonlyArray<{ id: WorkerEngineId; label: string; detail: string }> = [
-  { id: 'webrtc', label: 'WebRTC', detail: 'libfvad, mode 2' },
-  { id: 'silero', label: 'Silero', detail: 'Silero VAD v5, p ≥ 0.5' },
+const WORKER_ENGINES: ReadonlyArray<{ id: WorkerEngineId; label: string }> = [
+  { id: 'webrtc', label: 'WebRTC' },
+  { id: 'silero', label: 'Silero' },
 ];
 
+const WEBRTC_MODES = [0, 1, 2, 3] as const;
+const SILERO_THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
+
+function detailOf(id: WorkerEngineId, threshold: number): string {
+  return id === 'webrtc' ? `libfvad, mode ${threshold}` : `Silero VAD v5, p ≥ ${threshold}`;
+}
+
 const LANE_PX = 14;
+
+const curves = new WeakMap<EngineRun, Curve>();
+/** Silero's probability curve (the same object per run, so lanes redraw only when it changes). */
+function curveOf(state: EngineState | null): Curve | undefined {
+  if (state?.status !== 'done' || state.run.result.engine !== 'silero') return undefined;
+  let c = curves.get(state.run);
+  if (!c) {
+    c = { values: state.run.result.probabilities, frameSec: state.run.result.frameSec, threshold: state.run.result.settings.threshold };
+    curves.set(state.run, c);
+  }
+  return c;
+}
+/** The Silero lane is taller: it also draws the speech probability. */
+const CURVE_LANE_PX = 24;
 const MAX_LISTED = 8;
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-function Lane({ segments, alone, view, kind, theme }: { segments: readonly TimeRange[]; alone: readonly TimeRange[]; view: TimeView; kind: string; theme: Theme }) {
+interface Curve {
+  values: Float32Array;
+  frameSec: number;
+  threshold: number;
+}
+
+function Lane({ segments, alone, view, kind, theme, curve }: { segments: readonly TimeRange[]; alone: readonly TimeRange[]; view: TimeView; kind: string; theme: Theme; curve?: Curve }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const height = curve ? CURVE_LANE_PX : LANE_PX;
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
@@ -51,11 +79,11 @@ function Lane({ segments, alone, view, kind, theme }: { segments: readonly TimeR
       const dpr = window.devicePixelRatio || 1;
       const width = canvas.clientWidth;
       canvas.width = Math.max(1, Math.round(width * dpr));
-      canvas.height = Math.round(LANE_PX * dpr);
+      canvas.height = Math.round(height * dpr);
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      ctx.clearRect(0, 0, width, LANE_PX);
+      ctx.clearRect(0, 0, width, height);
       const span = Math.max(1e-9, view.endSec - view.startSec);
       const x = (sec: number): number => ((sec - view.startSec) / span) * width;
       const fill = (ranges: readonly TimeRange[], color: string, y: number, h: number): void => {
@@ -66,17 +94,53 @@ function Lane({ segments, alone, view, kind, theme }: { segments: readonly TimeR
           ctx.fillRect(a, y, Math.max(1, x(r.endSec) - a), h);
         }
       };
-      fill(segments, cssVar(`--engine-${kind}`), 0, LANE_PX);
+      fill(segments, cssVar(`--engine-${kind}`), 0, height);
       // Where this lane stands alone: a band along its bottom edge in the disagreement colour.
-      fill(alone, cssVar('--engine-disagree'), LANE_PX - 4, 4);
+      fill(alone, cssVar('--engine-disagree'), height - 4, 4);
+      if (curve && curve.values.length > 0) {
+        // The probability, the largest value per pixel column, and the threshold as a dashed line.
+        const y = (p: number): number => height - 1 - p * (height - 3);
+        ctx.strokeStyle = cssVar('--engine-curve');
+        ctx.lineWidth = 1;
+        ctx.setLineDash([3, 3]);
+        ctx.beginPath();
+        ctx.moveTo(0, y(curve.threshold));
+        ctx.lineTo(width, y(curve.threshold));
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        const first = Math.max(0, Math.floor(view.startSec / curve.frameSec));
+        const last = Math.min(curve.values.length - 1, Math.ceil(view.endSec / curve.frameSec));
+        let column = -1;
+        let peak = 0;
+        let started = false;
+        const flush = (): void => {
+          if (column < 0) return;
+          if (started) ctx.lineTo(column + 0.5, y(peak));
+          else ctx.moveTo(column + 0.5, y(peak));
+          started = true;
+        };
+        for (let i = first; i <= last; i++) {
+          const px = Math.floor(x((i + 0.5) * curve.frameSec));
+          if (px !== column) {
+            flush();
+            column = px;
+            peak = 0;
+          }
+          peak = Math.max(peak, curve.values[i]);
+        }
+        flush();
+        ctx.stroke();
+      }
     });
     return () => cancelAnimationFrame(frame);
-  }, [segments, alone, view, kind, theme]);
-  return <canvas ref={canvasRef} className="engine-lane" aria-hidden="true" />;
+  }, [segments, alone, view, kind, theme, curve, height]);
+  return <canvas ref={canvasRef} className="engine-lane" style={{ height }} aria-hidden="true" />;
 }
 
 export const EngineRows = memo(function EngineRows({ file, durationSec, builtinSegments, builtinThreshold, view, theme, onSeek }: Props) {
   const [states, setStates] = useState<Record<WorkerEngineId, EngineState>>({ webrtc: { status: 'idle' }, silero: { status: 'idle' } });
+  const [settings, setSettings] = useState<Record<WorkerEngineId, number>>({ webrtc: 2, silero: 0.5 });
   const abortRef = useRef<AbortController | null>(null);
 
   useEffect(() => () => abortRef.current?.abort(), [file]);
@@ -85,14 +149,17 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
     abortRef.current?.abort();
     const controller = new AbortController();
     abortRef.current = controller;
-    setStates({ webrtc: { status: 'running' }, silero: { status: 'running' } });
+    setStates({ webrtc: { status: 'running', fraction: 0 }, silero: { status: 'running', fraction: 0 } });
     // One after the other on one worker: WebRTC takes milliseconds, so its lane appears first.
     for (const { id } of WORKER_ENGINES) {
-      const result = await runEngine(file, id, controller.signal);
+      const onProgress = (fraction: number): void => {
+        if (!controller.signal.aborted) setStates((s) => (s[id].status === 'running' ? { ...s, [id]: { status: 'running', fraction } } : s));
+      };
+      const result = await runEngine(file, id, controller.signal, { threshold: settings[id] }, onProgress);
       if (controller.signal.aborted) return;
       setStates((s) => ({ ...s, [id]: result.ok ? { status: 'done', run: result.value } : { status: 'error', message: errorMessage(result.error) } }));
     }
-  }, [file]);
+  }, [file, settings]);
 
   const cancel = (): void => {
     abortRef.current?.abort();
@@ -109,10 +176,17 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
     ];
     for (const e of WORKER_ENGINES) {
       const st = states[e.id];
-      list.push({ ...e, segments: st.status === 'done' ? st.run.result.segments : null, state: st, analysedSec: st.status === 'done' ? st.run.analysedSec : durationSec });
+      const threshold = st.status === 'done' ? st.run.result.settings.threshold : settings[e.id];
+      list.push({
+        ...e,
+        detail: detailOf(e.id, threshold),
+        segments: st.status === 'done' ? st.run.result.segments : null,
+        state: st,
+        analysedSec: st.status === 'done' ? st.run.analysedSec : durationSec,
+      });
     }
     return list;
-  }, [states, builtinSegments, builtinThreshold, durationSec]);
+  }, [states, settings, builtinSegments, builtinThreshold, durationSec]);
 
   const ready = useMemo(() => rows.filter((r) => r.segments !== null), [rows]);
   // Compared over the audio every engine saw (the worker engines stop at 10 minutes).
@@ -142,6 +216,26 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
     >
       <div className="engine-rows-head">
         <h3>VAD engines</h3>
+        <label className="engine-setting" title="0 = quality (calls the most speech) … 3 = very aggressive (the least)">
+          WebRTC mode
+          <select value={settings.webrtc} disabled={anyRunning} onChange={(e) => setSettings((s) => ({ ...s, webrtc: Number(e.target.value) }))}>
+            {WEBRTC_MODES.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="engine-setting" title="Speech probability a window must reach; speech continues down to 0.15 below it">
+          Silero threshold
+          <select value={settings.silero} disabled={anyRunning} onChange={(e) => setSettings((s) => ({ ...s, silero: Number(e.target.value) }))}>
+            {SILERO_THRESHOLDS.map((t) => (
+              <option key={t} value={t}>
+                {t.toFixed(1)}
+              </option>
+            ))}
+          </select>
+        </label>
         {anyRunning ? (
           <button type="button" className="button" onClick={cancel}>
             Cancel
@@ -161,7 +255,7 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
           ? `speech ${fmtPercent(s.speechRatio)}, first onset ${s.firstOnsetSec === null ? 'none' : fmtSec(s.firstOnsetSec)}, ${s.segmentCount} ${s.segmentCount === 1 ? 'segment' : 'segments'}` +
             (disagreement && ready.length > 2 && aloneSec >= 0.005 ? `, alone against both others for ${fmtSec(aloneSec)}` : '')
           : r.state?.status === 'running'
-            ? 'running…'
+            ? `running… ${Math.round(r.state.fraction * 100)} %`
             : r.state?.status === 'error'
               ? r.state.message
               : 'not run yet';
@@ -170,7 +264,7 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
             key={r.id}
             className="engine-row"
             role="group"
-            aria-label={`${r.label}: ${text}`}
+            aria-label={`${r.label} (${r.detail}): ${text}`}
             data-engine={r.id}
             data-status={r.state?.status ?? 'done'}
             data-segments={r.segments ? JSON.stringify(r.segments.map((x) => [Number(x.startSec.toFixed(3)), Number(x.endSec.toFixed(3))])) : undefined}
@@ -182,7 +276,11 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
                 <span className="muted"> · first {fmtSec(r.state.run.analysedSec)} only</span>
               ) : null}
             </p>
-            {r.segments ? <Lane segments={r.segments} alone={alone} view={view} kind={r.id} theme={theme} /> : <div className="engine-lane engine-lane-empty" aria-hidden="true" />}
+            {r.segments ? (
+              <Lane segments={r.segments} alone={alone} view={view} kind={r.id} theme={theme} curve={curveOf(r.state)} />
+            ) : (
+              <div className="engine-lane engine-lane-empty" aria-hidden="true" />
+            )}
           </div>
         );
       })}
@@ -209,7 +307,7 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
         <span className="swatch engine-swatch engine-swatch-builtin" aria-hidden="true" /> built-in{' · '}
         <span className="swatch engine-swatch engine-swatch-webrtc" aria-hidden="true" /> WebRTC{' · '}
         <span className="swatch engine-swatch engine-swatch-silero" aria-hidden="true" /> Silero: speech after each engine's decision, min speech 0.1 s,
-        min silence 0.3 s and 0.05 s padding (the same for all){' · '}
+        min silence 0.3 s and 0.05 s padding (the same for all); the line in Silero's lane is its speech probability, dashed its threshold{' · '}
         <span className="swatch engine-swatch engine-swatch-disagree" aria-hidden="true" /> where the engines disagree (under a lane: that engine alone)
       </p>
     </section>

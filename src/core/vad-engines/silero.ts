@@ -8,7 +8,7 @@
  */
 import type { PcmAudio } from '../types';
 import { durationOf, monoAt, resolveEngineSettings, decideFrames, segmentsFromDecisions } from './postprocess';
-import type { VadEngine, VadEngineResult, VadEngineSettings } from './types';
+import type { VadEngine, VadEngineResult, VadEngineRunOptions, VadEngineSettings } from './types';
 
 export const SILERO_RATE_HZ = 16000;
 export const SILERO_WINDOW = 512;
@@ -24,8 +24,11 @@ export interface SileroModel {
 
 export type SileroLoader = () => Promise<SileroModel>;
 
+/** Windows between progress reports (~8 s of audio). */
+const PROGRESS_WINDOWS = 256;
+
 /** Per-window speech probabilities of 16 kHz mono (last window zero-padded). */
-export async function sileroProbabilities(model: SileroModel, mono16k: Float32Array): Promise<Float32Array> {
+export async function sileroProbabilities(model: SileroModel, mono16k: Float32Array, onProgress?: (fraction: number) => void): Promise<Float32Array> {
   const windows = Math.ceil(mono16k.length / SILERO_WINDOW);
   const out = new Float32Array(windows);
   let state: Float32Array = new Float32Array(SILERO_STATE_SIZE);
@@ -41,6 +44,7 @@ export async function sileroProbabilities(model: SileroModel, mono16k: Float32Ar
     const r = await model.step(input, state);
     state = r.state;
     out[w] = Number.isFinite(r.probability) ? Math.min(1, Math.max(0, r.probability)) : 0;
+    if (onProgress && (w + 1) % PROGRESS_WINDOWS === 0) onProgress((w + 1) / windows);
   }
   return out;
 }
@@ -50,11 +54,15 @@ export function createSileroEngine(load: SileroLoader): VadEngine {
   return {
     id: 'silero',
     label: 'Silero',
-    async run(audio: PcmAudio, settings?: VadEngineSettings): Promise<VadEngineResult> {
+    async run(audio: PcmAudio, settings?: VadEngineSettings, options?: VadEngineRunOptions): Promise<VadEngineResult> {
       const s = resolveEngineSettings(settings, SILERO_DEFAULT_THRESHOLD);
       s.threshold = Math.min(1, s.threshold);
-      model ??= load();
-      const probabilities = await sileroProbabilities(await model, monoAt(audio, SILERO_RATE_HZ));
+      if (!model) {
+        model = load();
+        model.catch(() => (model = null));
+      }
+      const probabilities = await sileroProbabilities(await model, monoAt(audio, SILERO_RATE_HZ), options?.onProgress);
+      options?.onProgress?.(1);
       const frameSec = SILERO_WINDOW / SILERO_RATE_HZ;
       const raw = decideFrames(probabilities, s.threshold, Math.max(0, s.threshold - SILERO_HYSTERESIS));
       const segments = segmentsFromDecisions(raw, frameSec, durationOf(audio), s);

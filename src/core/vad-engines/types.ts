@@ -38,9 +38,14 @@ export interface VadEngineResult {
   segments: TimeRange[];
 }
 
+export interface VadEngineRunOptions {
+  /** Called now and then with the share of the audio done, 0..1 (long files on the page). */
+  onProgress?: (fraction: number) => void;
+}
+
 export interface VadEngine {
   id: VadEngineId;
   /** Short name for the timeline row label and table headers. */
   label: string;
-  run(audio: PcmAudio, settings?: VadEngineSettings): Promise<VadEngineResult>;
+  run(audio: PcmAudio, settings?: VadEngineSettings, options?: VadEngineRunOptions): Promise<VadEngineResult>;
 }

@@ -7,7 +7,7 @@
  */
 import type { PcmAudio } from '../types';
 import { durationOf, monoAt, resolveEngineSettings, decideFrames, segmentsFromDecisions } from './postprocess';
-import type { VadEngine, VadEngineResult, VadEngineSettings } from './types';
+import type { VadEngine, VadEngineResult, VadEngineRunOptions, VadEngineSettings } from './types';
 
 /** The part of the Emscripten module (libfvad's C API) this engine calls. */
 export interface FvadModule {
@@ -44,11 +44,15 @@ export function createWebrtcEngine(load: FvadLoader, options: WebrtcOptions = {}
   return {
     id: 'webrtc',
     label: 'WebRTC',
-    async run(audio: PcmAudio, settings?: VadEngineSettings): Promise<VadEngineResult> {
+    async run(audio: PcmAudio, settings?: VadEngineSettings, options?: VadEngineRunOptions): Promise<VadEngineResult> {
       const s = resolveEngineSettings(settings, WEBRTC_DEFAULT_MODE);
       const mode = Math.min(3, Math.max(0, Math.round(s.threshold)));
       s.threshold = mode;
-      module ??= load();
+      if (!module) {
+        module = load();
+        // A failed load (offline, a missing file) is retried on the next run, not remembered.
+        module.catch(() => (module = null));
+      }
       const m = await module;
       const rateHz = webrtcRateFor(audio.sampleRateHz);
       const mono = monoAt(audio, rateHz);
@@ -80,6 +84,7 @@ export function createWebrtcEngine(load: FvadLoader, options: WebrtcOptions = {}
         m._free(ptr);
         m._fvad_free(handle);
       }
+      options?.onProgress?.(1);
       const segments = segmentsFromDecisions(decideFrames(probabilities, 0.5), frameSec, durationOf(audio), s);
       return { engine: 'webrtc', settings: s, frameSec, probabilities, segments };
     },

@@ -3,7 +3,7 @@
  * cell's audio), terminated when the run ends or is aborted. Progress comes back through a comlink
  * proxy; the zip comes back as bytes.
  */
-import { proxy, releaseProxy, wrap } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap } from 'comlink';
 import type { SweepApi, SweepPack, SweepSourceFile } from '../../workers/sweep.api';
 import type { SourceInfo } from '../core/fixture-pack/readme';
 import type { SweepProgress } from '../core/sweep/sweep';
@@ -37,7 +37,8 @@ export function buildPackInWorker(
       event.preventDefault();
       settle(fail('decode-failed', `The sweep stopped: ${event.message || 'the worker failed'}`));
     });
-    api.buildPack(recipe, sources, info, proxy(onProgress)).then(settle, (error: unknown) =>
+    // The source bytes were read for this run only: move them to the worker instead of copying.
+    api.buildPack(recipe, transfer(sources, sources.map((s) => s.bytes.buffer as ArrayBuffer)), info, proxy(onProgress)).then(settle, (error: unknown) =>
       settle(fail('decode-failed', `The sweep stopped: ${error instanceof Error ? error.message : String(error)}`)),
     );
   });

@@ -1,82 +1,221 @@
 /**
- * npm run bench — speed and memory of the CLI path (streaming decode + full analysis) on long,
- * generated WAV files. Prints seconds, × real time, MB/s and peak RSS. Each case runs in a fresh
- * Node process so peak RSS belongs to that case alone.
- *   npm run bench            # 1 h 16 kHz mono, 10 min 48 kHz stereo
- *   npm run bench -- --quick # 10 min 16 kHz mono only
+ * npm run bench — the CLI side by side with ffmpeg and SoX on one hour of generated speech-like
+ * audio (issues 2 and 6): 16 kHz mono WAV, 48 kHz stereo WAV, and MP3 and Opus made from the
+ * latter by ffmpeg. For each file, in one run:
+ *   - our CLI (`analyze --json`, every analysis), wall time and peak RSS, on all threads and on one;
+ *   - `ffmpeg -af astats,silencedetect,ebur128 -f null -` (levels, silence, loudness) and
+ *     `sox <f> -n stats` (levels), wall time;
+ *   - on the WAVs, our peak/RMS (±0.01 dB) and DC offset (±1e-5, SoX's printed precision) against
+ *     SoX's, and our clipped-sample count against SoX's "Pk count" (the generator puts every
+ *     clipped sample on the rail, so the two must be equal).
+ * Wall time and peak RSS come from GNU time (`/usr/bin/time`, Debian package "time") around each
+ * process; every tool runs in a fresh process. Other work on the machine makes the figures noisy:
+ * compare runs made back to back.
+ *   npm run bench            # 1 h files (~1.3 GB in a temp dir, a few minutes)
+ *   npm run bench -- --quick # 10 min files
  */
 import { wavHeader } from '../src/core/format/wav-encode';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface Case {
+interface Source {
   label: string;
   sampleRateHz: number;
   channels: number;
-  durationSec: number;
 }
 
-/** Speech-like test signal: syllable-rate AM noise bursts with pauses, plus a low noise floor. Deterministic. */
-function writeSpeechLikeWav(path: string, c: Case): void {
+/**
+ * Speech-like test signal: syllable-rate AM noise bursts, 4 s of talk and 2 s of pause, over a low
+ * noise floor; every 61 s one 2 s phrase is 12 dB too loud and clipped (every sample at or above
+ * 0.999 FS put on the rail, as a hard clipper does). The right channel of stereo is the left
+ * inverted. Deterministic.
+ */
+function writeSpeechLikeWav(path: string, s: Source, durationSec: number): void {
   const fd = openSync(path, 'w');
-  const frames = Math.round(c.durationSec * c.sampleRateHz);
-  const header = wavHeader('pcm16', c.channels, c.sampleRateHz, frames);
-  writeSync(fd, header);
+  const frames = Math.round(durationSec * s.sampleRateHz);
+  writeSync(fd, wavHeader('pcm16', s.channels, s.sampleRateHz, frames));
   let seed = 12345;
   const rand = (): number => {
     seed = (seed * 1664525 + 1013904223) >>> 0;
     return seed / 4294967296 - 0.5;
   };
-  const blockFrames = c.sampleRateHz; // 1 s per write
-  const buf = Buffer.alloc(blockFrames * c.channels * 2);
+  const blockFrames = s.sampleRateHz; // 1 s per write
+  const pcm = new Int16Array(blockFrames * s.channels);
   let lp = 0;
   for (let start = 0; start < frames; start += blockFrames) {
     const n = Math.min(blockFrames, frames - start);
     for (let i = 0; i < n; i++) {
-      const t = (start + i) / c.sampleRateHz;
-      const phrase = t % 6 < 4; // 4 s talk, 2 s pause
+      const t = (start + i) / s.sampleRateHz;
+      const phrase = t % 6 < 4;
       const syllable = 0.5 - 0.5 * Math.cos(2 * Math.PI * 4 * t);
       lp = 0.9 * lp + 0.1 * rand();
-      const x = (phrase ? 0.6 * syllable * lp * 8 : 0) + 0.0005 * rand();
-      const s = Math.max(-32768, Math.min(32767, Math.round(x * 32767)));
-      for (let ch = 0; ch < c.channels; ch++) buf.writeInt16LE(ch === 1 ? Math.min(32767, -s) : s, (i * c.channels + ch) * 2);
+      const loud = t % 61 >= 30 && t % 61 < 32 ? 4 : 1;
+      let x = (phrase ? 0.6 * syllable * lp * 8 * loud : 0) + 0.0005 * rand();
+      if (x >= 0.999) x = 1;
+      else if (x <= -0.999) x = -1;
+      const v = Math.max(-32768, Math.min(32767, Math.round(x * 32768)));
+      for (let ch = 0; ch < s.channels; ch++) pcm[i * s.channels + ch] = ch === 1 ? Math.max(-32767, Math.min(32767, -v)) : v;
     }
-    writeSync(fd, buf, 0, n * c.channels * 2);
+    writeSync(fd, new Uint8Array(pcm.buffer, 0, n * s.channels * 2));
   }
   closeSync(fd);
 }
 
+interface Timed {
+  sec: number;
+  peakRssMb: number | null;
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+const hasGnuTime = existsSync('/usr/bin/time');
+
+/** Run a command in a fresh process: wall time and peak RSS (GNU time's %e and %M). */
+function timed(cmd: string, args: string[]): Timed {
+  if (!hasGnuTime) {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+    return { sec: (performance.now() - t0) / 1000, peakRssMb: null, stdout: r.stdout, stderr: r.stderr, status: r.status };
+  }
+  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const m = /@@time ([\d.]+) (\d+)\s*$/.exec(r.stderr);
+  return {
+    sec: m ? Number(m[1]) : NaN,
+    peakRssMb: m ? Number(m[2]) / 1024 : null,
+    stdout: r.stdout,
+    stderr: m ? r.stderr.slice(0, m.index) : r.stderr,
+    status: r.status,
+  };
+}
+
+const have = (tool: string): boolean => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0 || spawnSync(tool, ['-version']).status === 0;
+
+interface SoxStats {
+  peakDb: number;
+  rmsDb: number;
+  dc: number;
+  pkCount: string;
+}
+
+/** The Overall column of `sox stats` (the first column for mono). */
+function parseSoxStats(text: string): SoxStats | null {
+  const field = (name: string): string | null => {
+    const line = text.split('\n').find((l) => l.startsWith(name));
+    return line ? line.slice(name.length).trim().split(/\s+/)[0] : null;
+  };
+  const peak = field('Pk lev dB');
+  const rms = field('RMS lev dB');
+  const dc = field('DC offset');
+  const pk = field('Pk count');
+  if (peak === null || rms === null || dc === null || pk === null) return null;
+  return { peakDb: Number(peak), rmsDb: Number(rms), dc: Number(dc), pkCount: pk };
+}
+
+/** SoX prints counts to 3 significant figures ("6.79k"): does `n` print the same? */
+function soxCountMatches(n: number, text: string): boolean {
+  const m = /^([\d.]+)([kMG]?)$/.exec(text);
+  if (!m) return false;
+  const scale = { '': 1, k: 1e3, M: 1e6, G: 1e9 }[m[2]] as number;
+  const decimals = m[1].includes('.') ? m[1].split('.')[1].length : 0;
+  return Math.abs(n / scale - Number(m[1])) <= 0.5 * 10 ** -decimals + 1e-9;
+}
+
+interface OurLevels {
+  peakDbfs: number | null;
+  rmsDbfs: number | null;
+  dcOffset: number;
+  clippedSamples: number;
+  channels: number;
+}
+
 function run(): void {
   const quick = process.argv.includes('--quick');
-  const cases: Case[] = quick
-    ? [{ label: '10 min 16 kHz mono WAV', sampleRateHz: 16000, channels: 1, durationSec: 600 }]
-    : [
-        { label: '1 h 16 kHz mono WAV', sampleRateHz: 16000, channels: 1, durationSec: 3600 },
-        { label: '10 min 48 kHz stereo WAV', sampleRateHz: 48000, channels: 2, durationSec: 600 },
-      ];
+  const durationSec = quick ? 600 : 3600;
+  const span = quick ? '10 min' : '1 h';
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const cli = join(root, 'src/cli/main.ts');
+  const ffmpeg = have('ffmpeg');
+  const sox = have('sox');
   const dir = mkdtempSync(join(tmpdir(), 'apl-bench-'));
-  const child = fileURLToPath(new URL('./bench-child.ts', import.meta.url));
-  const rows: string[] = [];
+  const mono16: Source = { label: '16 kHz mono', sampleRateHz: 16000, channels: 1 };
+  const stereo48: Source = { label: '48 kHz stereo', sampleRateHz: 48000, channels: 2 };
+  const files: Array<{ label: string; path: string; wav: boolean }> = [];
   try {
-    for (const c of cases) {
-      const path = join(dir, `${c.sampleRateHz}-${c.channels}.wav`);
-      writeSpeechLikeWav(path, c);
-      const bytes = statSync(path).size;
-      // Each case in a fresh process, so its peak RSS is that case's alone.
-      const r = spawnSync(process.execPath, ['--import', 'tsx', child, path], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`analysis failed on ${c.label}: ${r.stderr}`);
-      const { sec, peakRssMb } = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { sec: number; peakRssMb: number };
-      rows.push(
-        `${c.label.padEnd(26)} ${sec.toFixed(2).padStart(7)} s  ${(c.durationSec / sec).toFixed(0).padStart(6)}× RT  ${(bytes / 1e6 / sec).toFixed(0).padStart(5)} MB/s  peak RSS ${peakRssMb.toFixed(0)} MB  (${(bytes / 1e6).toFixed(0)} MB file)`,
-      );
+    for (const s of [mono16, stereo48]) {
+      const path = join(dir, `${s.sampleRateHz}-${s.channels}.wav`);
+      writeSpeechLikeWav(path, s, durationSec);
+      files.push({ label: `${span} ${s.label} WAV`, path, wav: true });
     }
+    if (ffmpeg) {
+      const src = files[1].path;
+      const mp3 = join(dir, '48-2.mp3');
+      const opus = join(dir, '48-2.opus');
+      spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', 'libmp3lame', '-b:a', '128k', mp3]);
+      spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', 'libopus', '-b:a', '64k', opus]);
+      if (existsSync(mp3)) files.push({ label: `${span} 48 kHz stereo MP3 128k`, path: mp3, wav: false });
+      if (existsSync(opus)) files.push({ label: `${span} 48 kHz stereo Opus 64k`, path: opus, wav: false });
+    } else console.log('ffmpeg not found: no MP3/Opus cases and no ffmpeg timings (apt-get install -y ffmpeg)');
+    if (!sox) console.log('sox not found: no SoX timings or agreement (apt-get install -y sox)');
+
+    const rows: string[][] = [['file', 'MB', 'ours', 'peak RSS', 'ours 1 thread', 'peak RSS', 'ffmpeg', 'sox', 'ffmpeg ÷ ours', 'agrees with SoX']];
+    const notes: string[] = [];
+    let agreementOk = true;
+    for (const f of files) {
+      const mb = statSync(f.path).size / 1e6;
+      const ours = timed(process.execPath, ['--import', 'tsx', cli, 'analyze', '--json', f.path]);
+      if (ours.status !== 0) throw new Error(`our CLI failed on ${f.label}: ${ours.stderr}`);
+      const one = f.wav ? timed(process.execPath, ['--import', 'tsx', cli, 'analyze', '--json', '--threads', '1', f.path]) : null;
+      const ff = ffmpeg ? timed('ffmpeg', ['-hide_banner', '-nostats', '-i', f.path, '-af', 'astats,silencedetect,ebur128', '-f', 'null', '-']) : null;
+      // SoX has no Opus reader in Debian's build.
+      const sx = sox && !f.path.endsWith('.opus') ? timed('sox', [f.path, '-n', 'stats']) : null;
+      let agrees = '—';
+      if (f.wav && sx) {
+        const summary = JSON.parse(ours.stdout.trim().split('\n').pop() ?? '{}') as { levels: OurLevels & Record<string, unknown>; clipping: { clippedSamples: number }; source: { channels: number } };
+        const o = summary.levels;
+        const st = parseSoxStats(sx.stderr);
+        if (!st) agrees = 'no sox stats';
+        else {
+          const fails: string[] = [];
+          if (o.peakDbfs === null || Math.abs(o.peakDbfs - st.peakDb) > 0.01) fails.push(`peak ${o.peakDbfs} vs ${st.peakDb}`);
+          if (o.rmsDbfs === null || Math.abs(o.rmsDbfs - st.rmsDb) > 0.01) fails.push(`RMS ${o.rmsDbfs} vs ${st.rmsDb}`);
+          if (Math.abs(o.dcOffset - st.dc) > 1e-5) fails.push(`DC ${o.dcOffset} vs ${st.dc}`);
+          // SoX's overall Pk count is the mean over channels; ours counts every channel's clipped samples.
+          const clippedPerChannel = summary.clipping.clippedSamples / summary.source.channels;
+          if (!soxCountMatches(clippedPerChannel, st.pkCount)) fails.push(`clipped ${clippedPerChannel} vs Pk count ${st.pkCount}`);
+          agrees = fails.length === 0 ? `yes (clipped ${summary.clipping.clippedSamples})` : `NO: ${fails.join('; ')}`;
+          if (fails.length > 0) agreementOk = false;
+        }
+      }
+      const s = (t: Timed | null): string => (t ? `${t.sec.toFixed(2)} s` : '—');
+      const rss = (t: Timed | null): string => (t?.peakRssMb != null ? `${t.peakRssMb.toFixed(0)} MB` : '—');
+      rows.push([
+        f.label,
+        mb.toFixed(0),
+        s(ours),
+        rss(ours),
+        s(one),
+        rss(one),
+        s(ff),
+        s(sx),
+        ff ? `${(ff.sec / ours.sec).toFixed(2)}×` : '—',
+        agrees,
+      ]);
+    }
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    console.log(rows.map((r) => r.map((v, c) => (c === 0 || c === r.length - 1 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')).join('\n'));
+    for (const n of notes) console.log(n);
+    console.log(
+      `\nours = npm run cli -- analyze --json <file> (every analysis; long WAV files on ${'all'} threads, compressed files in one pass);` +
+        `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -; sox = sox <file> -n stats.`,
+    );
+    if (!agreementOk) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`case                        wall time   speed      rate      memory\n${rows.join('\n')}`);
 }
 
 run();

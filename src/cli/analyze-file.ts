@@ -5,17 +5,37 @@ import type { FindingThresholds } from '../core/findings/thresholds';
 import type { Summary } from '../core/summary/types';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
 import { openAudioFile } from '../node/decode';
+import { analyzeWavInParallel, defaultThreads } from './parallel';
 
 export interface AnalyzeFileOptions extends AnalyzeOptions {
   keepName?: boolean;
   thresholds?: Partial<FindingThresholds>;
+  /** Analysis threads for long WAV files (default: the machine's available parallelism; 1 = one pass). */
+  threads?: number;
 }
 
 /**
  * Analyse one file from disk, streaming: memory is bounded by the chunk size, not the file.
+ * A long WAV file is cut into segments analysed on worker threads (parallel.ts), with the same result.
  * The CLI, the eval and the benchmarks call this; the page runs the same core in a worker.
  */
 export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}): Promise<Result<Summary>> {
+  const parallel = await analyzeWavInParallel(path, options.threads ?? defaultThreads(), options);
+  if (parallel !== null) {
+    if (!parallel.ok) return parallel;
+    const { probe, measurements, contentHash } = parallel.value;
+    return ok(
+      summarize({
+        probe,
+        measurements,
+        contentHash,
+        name: basename(path),
+        keepName: options.keepName ?? false,
+        warnings: probe.warnings ?? [],
+        thresholds: options.thresholds,
+      }),
+    );
+  }
   const opened = await openAudioFile(path);
   if (!opened.ok) return opened;
   const audio = opened.value;

@@ -36,6 +36,7 @@ const USAGE = `usage: npm run cli -- analyze <file…> [options]
   --vad-floor-dbfs DB    absolute gate: frames quieter than this are never speech (off by default)
   --fail-on LEVEL        exit 3 when any file has a finding at LEVEL or worse (warn | critical)
   --threshold NAME=VALUE override a detector threshold (repeatable; names in docs/findings.md)
+  --threads N            analysis threads for long WAV files (default: the CPUs available; 1 = one pass)
 
 Exit status: 0 when every file was analysed (and, with --fail-on, nothing reached LEVEL);
 otherwise the code of the first unreadable file (10 empty, 11 not audio, 12 truncated,
@@ -67,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
         'vad-floor-dbfs': { type: 'string' },
         'fail-on': { type: 'string' },
         threshold: { type: 'string', multiple: true },
+        threads: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -90,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let vad: Partial<VadSettings>;
+  let threads: number | undefined;
   try {
     vad = Object.fromEntries(
       Object.entries({
@@ -103,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
     if (vad.threshold !== undefined && (vad.threshold < 0 || vad.threshold > 1)) {
       throw new UsageError('--vad-threshold must be between 0 and 1');
     }
+    threads = numberOption('threads', values.threads);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError('--threads takes a whole number ≥ 1');
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return EXIT_CODES.usage;
@@ -126,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   let tripped = false;
   for (const file of files) {
-    const result = await analyzeFile(file, { keepName: values['keep-name'], vad, thresholds });
+    const result = await analyzeFile(file, { keepName: values['keep-name'], vad, thresholds, threads });
     if (!result.ok) {
       process.stderr.write(`${file}: ${result.error.code}: ${result.error.message}\n`);
       if (exitCode === 0) exitCode = EXIT_CODES[result.error.code];

@@ -1,0 +1,165 @@
+/**
+ * Node-only: one WAV file analysed on several threads. The core cuts the file into segments on
+ * its grid (planSegments); each worker thread (segment-worker.ts) reads and decodes its own byte
+ * range and returns the segment's plain-data partial; the main thread meanwhile hashes the whole
+ * file (SHA-256 is sequential), then merges the partials and derives everything frame-level once
+ * (finishAnalysis). The result equals one pass (tests/unit/analyze/segments.test.ts).
+ *
+ * Only WAV is split: its samples sit at known byte offsets. Compressed files, files shorter than
+ * two grid cells (2 × 102.4 s at 16/48 kHz) and a single thread take the one-pass path.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { open, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions, type Measurements } from '../core/analyze';
+import { readWavHeader } from '../core/format/wav';
+import { sniffContainer } from '../core/format/sniff';
+import { fail, ok, type ContainerProbe, type Result } from '../core/types';
+import type { SegmentJob } from './segment-worker';
+
+export const defaultThreads = (): number => availableParallelism();
+
+const READ_BYTES = 1 << 20;
+
+/** A fixed set of worker threads taking segment jobs in turn; idle workers do not hold the process open. */
+class SegmentPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: Array<{ job: SegmentJob; done: (r: Result<AnalysisPartial>) => void }> = [];
+
+  constructor(readonly size: number) {}
+
+  run(job: SegmentJob): Promise<Result<AnalysisPartial>> {
+    return new Promise((done) => {
+      this.queue.push({ job, done });
+      this.pump();
+    });
+  }
+
+  private spawn(): Worker {
+    const url = new URL('./segment-worker.ts', import.meta.url).href;
+    // The CLI runs from TypeScript sources under tsx, whose loader does not reach worker threads
+    // on Node 20 (neither inherited nor through execArgv): the worker loads its module through tsx's API.
+    const boot = `import { tsImport } from 'tsx/esm/api'; await tsImport(${JSON.stringify(url)}, ${JSON.stringify(import.meta.url)});`;
+    const worker = new Worker(boot, { eval: true });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop() ?? (this.workers.length < this.size ? this.spawn() : null);
+      if (!worker) return;
+      const { job, done } = this.queue.shift() as { job: SegmentJob; done: (r: Result<AnalysisPartial>) => void };
+      worker.ref();
+      const finish = (r: Result<AnalysisPartial>): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.unref();
+        this.idle.push(worker);
+        done(r);
+        this.pump();
+      };
+      const onMessage = (r: Result<AnalysisPartial>): void => finish(r);
+      const onError = (e: Error): void => {
+        // A worker that died is not reused.
+        this.workers.splice(this.workers.indexOf(worker), 1);
+        worker.off('message', onMessage);
+        done(fail('decode-failed', `Analysis thread failed: ${e.message}`));
+        this.pump();
+      };
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.postMessage(job);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+    this.idle.length = 0;
+  }
+}
+
+let pool: SegmentPool | null = null;
+function getPool(size: number): SegmentPool {
+  if (!pool || pool.size !== size) {
+    void pool?.close();
+    pool = new SegmentPool(size);
+  }
+  return pool;
+}
+
+/** Stop the worker threads (they are idle between files and do not keep the process alive anyway). */
+export async function closeAnalysisThreads(): Promise<void> {
+  await pool?.close();
+  pool = null;
+}
+
+export interface ParallelAnalysis {
+  probe: ContainerProbe;
+  measurements: Measurements;
+  contentHash: string;
+}
+
+/**
+ * Analyse a WAV file on `threads` threads. Null when the file is not one this path takes (not
+ * WAV, unreadable header, too short to split): the caller then runs the one-pass path, which
+ * also produces the exact error for a bad file.
+ */
+export async function analyzeWavInParallel(path: string, threads: number, options: AnalyzeOptions = {}): Promise<Result<ParallelAnalysis> | null> {
+  if (threads < 2) return null;
+  let size: number;
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    const st = await stat(path);
+    if (!st.isFile() || st.size === 0) return null;
+    size = st.size;
+    handle = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const source = {
+      size,
+      async read(offset: number, length: number) {
+        const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        const { bytesRead } = await handle.read(buf, 0, buf.length, offset);
+        return buf.subarray(0, bytesRead);
+      },
+    };
+    const head = await source.read(0, Math.min(size, 1 << 16));
+    if (sniffContainer(head) !== 'wav') return null;
+    const parsed = await readWavHeader(source);
+    if (!parsed.ok) return null;
+    const { layout, probe } = parsed.value;
+    const totalFrames = Math.floor(layout.dataBytes / layout.blockAlign);
+    const specs = planSegments(layout.sampleRateHz, totalFrames, threads);
+    if (specs.length < 2) return null;
+    const workers = getPool(Math.min(threads, specs.length));
+    const partials = Promise.all(specs.map((spec) => workers.run({ path, layout, spec })));
+    // The content hash covers every byte of the file, in order: the main thread's share of the work.
+    const hasher = createHash('sha256');
+    const buf = new Uint8Array(READ_BYTES);
+    let pos = 0;
+    while (pos < size) {
+      const { bytesRead } = await handle.read(buf, 0, Math.min(READ_BYTES, size - pos), pos);
+      if (bytesRead === 0) break;
+      hasher.update(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+    const results = await partials;
+    if (pos < layout.dataOffset + layout.dataBytes) {
+      return fail('io-error', `The file ended at byte ${pos} while being read (it was ${size} bytes when opened).`);
+    }
+    const values: AnalysisPartial[] = [];
+    for (const r of results) {
+      if (!r.ok) return r;
+      values.push(r.value);
+    }
+    return ok({ probe, measurements: finishAnalysis(values, options), contentHash: hasher.digest('hex').slice(0, 16) });
+  } finally {
+    await handle.close();
+  }
+}

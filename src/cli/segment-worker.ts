@@ -1,0 +1,62 @@
+/**
+ * One analysis worker thread (node:worker_threads) for the CLI: reads its own byte range of a WAV
+ * file, decodes it with the core's decoder and runs the core's segment analyzer over it. Jobs
+ * come in as messages; each answer is plain data, `{ ok: true, value: AnalysisPartial }` or
+ * `{ ok: false, error }`. See parallel.ts.
+ */
+import { parentPort } from 'node:worker_threads';
+import { open } from 'node:fs/promises';
+import { createSegmentAnalyzer } from '../core/analyze';
+import { createWavDecoder, type WavLayout } from '../core/format/wav';
+import { AudioPathError, fail, ok } from '../core/types';
+import type { SegmentSpec } from '../core/analyze';
+
+export interface SegmentJob {
+  path: string;
+  layout: WavLayout;
+  spec: SegmentSpec;
+}
+
+/** Bytes per read inside the segment, and past its end (where usually a few ms are enough). */
+const READ_BYTES = 1 << 20;
+const TAIL_READ_BYTES = 1 << 14;
+
+export async function analyzeSegmentOfWav(job: SegmentJob) {
+  const { layout, spec } = job;
+  const { blockAlign } = layout;
+  const totalFrames = Math.floor(layout.dataBytes / blockAlign);
+  const analyzer = createSegmentAnalyzer(layout.sampleRateHz, layout.channels, spec);
+  const decoder = createWavDecoder(layout);
+  const handle = await open(job.path, 'r');
+  try {
+    const big = new Uint8Array(Math.max(blockAlign, Math.floor(READ_BYTES / blockAlign) * blockAlign));
+    let frame = analyzer.firstSample;
+    const end = spec.end ?? totalFrames;
+    while (frame < totalFrames && (frame < end || analyzer.needsMore())) {
+      const limit = frame < end ? Math.min(end - frame, big.length / blockAlign) : Math.max(1, Math.floor(TAIL_READ_BYTES / blockAlign));
+      const frames = Math.min(totalFrames - frame, limit);
+      const want = frames * blockAlign;
+      const { bytesRead } = await handle.read(big, 0, want, layout.dataOffset + frame * blockAlign);
+      if (bytesRead < want) {
+        throw new AudioPathError('io-error', `The file ended at byte ${layout.dataOffset + frame * blockAlign + bytesRead} while being read.`);
+      }
+      analyzer.push(decoder.decode(big.subarray(0, want)));
+      frame += frames;
+    }
+    return analyzer.partial();
+  } finally {
+    await handle.close();
+  }
+}
+
+parentPort?.on('message', (job: SegmentJob) => {
+  analyzeSegmentOfWav(job).then(
+    (partial) => parentPort?.postMessage(ok(partial)),
+    (error: unknown) =>
+      parentPort?.postMessage(
+        error instanceof AudioPathError
+          ? fail(error.code, error.message)
+          : fail('decode-failed', `Could not read the audio: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+  );
+});

@@ -91,6 +91,8 @@ loudest (and 10 dB over its own background), widened by 20 ms; pauses inside a r
 
 ## Replay in CI
 
+In an Audio Path Lab checkout:
+
 \`\`\`sh
 npm run cli -- vad-check ${'quiet-speaker-fixtures.zip'} [--threshold 0.35] [--gate-dbfs -40] [--tolerance-sec ${recipe.toleranceSec}]
 \`\`\`
@@ -100,6 +102,9 @@ Runs Audio Path Lab's built-in VAD (\`--engine webrtc|silero\` for the others) o
 instead, run it on \`audio/*.wav\` and compare its first speech onset with the first range in \`labels.json\`.
 
 ## Regenerate
+
+In an Audio Path Lab checkout (public sources are read from its \`fixtures/\` folder; the recipe's
+SHA-256s in \`fixtures.json\` tell a changed source from a changed tool):
 
 \`\`\`sh
 npm run cli -- fixtures --recipe recipe.json -o out/        # the whole pack, byte for byte

@@ -1,6 +1,7 @@
 /**
- * One analysis worker thread (node:worker_threads) for the CLI: reads its own byte range of a WAV
- * file, decodes it with the core's decoder and runs the core's segment analyzer over it. Jobs
+ * One segment of a WAV file for the CLI: reads its own byte range, decodes it with the core's
+ * decoder and runs the core's segment analyzer over it. The main thread calls it directly; as a
+ * worker thread (node:worker_threads) this module takes jobs as messages. Jobs
  * come in as messages; each answer is plain data, `{ ok: true, value: AnalysisPartial }` or
  * `{ ok: false, error }`. See parallel.ts.
  */
@@ -8,8 +9,8 @@ import { parentPort } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
 import { createSegmentAnalyzer } from '../core/analyze';
 import { createWavDecoder, type WavLayout } from '../core/format/wav';
-import { AudioPathError, fail, ok } from '../core/types';
-import type { SegmentSpec } from '../core/analyze';
+import { AudioPathError, fail, ok, type Result } from '../core/types';
+import type { AnalysisPartial, SegmentSpec } from '../core/analyze';
 
 export interface SegmentJob {
   path: string;
@@ -21,7 +22,7 @@ export interface SegmentJob {
 const READ_BYTES = 1 << 20;
 const TAIL_READ_BYTES = 1 << 14;
 
-export async function analyzeSegmentOfWav(job: SegmentJob) {
+export async function analyzeSegmentOfWav(job: SegmentJob): Promise<AnalysisPartial> {
   const { layout, spec } = job;
   const { blockAlign } = layout;
   const totalFrames = Math.floor(layout.dataBytes / blockAlign);
@@ -49,14 +50,16 @@ export async function analyzeSegmentOfWav(job: SegmentJob) {
   }
 }
 
+/** A thrown error as the plain-data failure the CLI reports. */
+export function segmentFailure(error: unknown): Result<never> {
+  return error instanceof AudioPathError
+    ? fail(error.code, error.message)
+    : fail('decode-failed', `Could not read the audio: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 parentPort?.on('message', (job: SegmentJob) => {
   analyzeSegmentOfWav(job).then(
     (partial) => parentPort?.postMessage(ok(partial)),
-    (error: unknown) =>
-      parentPort?.postMessage(
-        error instanceof AudioPathError
-          ? fail(error.code, error.message)
-          : fail('decode-failed', `Could not read the audio: ${error instanceof Error ? error.message : String(error)}`),
-      ),
+    (error: unknown) => parentPort?.postMessage(segmentFailure(error)),
   );
 });

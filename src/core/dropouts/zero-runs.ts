@@ -134,7 +134,18 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
       else {
         if (mixBuffer.data.length < n) mixBuffer.data = new Float32Array(n);
         mixArr = mixBuffer.data;
-        for (let i = 0; i < n; i++) {
+        if (channelCount === 2) {
+          // The loop below for two channels, written out (it ran 5× slower in general form).
+          const x0 = channels[0];
+          const x1 = channels[1];
+          for (let i = 0; i < n; i++) {
+            let a = x0[i];
+            let b = x1[i];
+            if (a - a !== 0) a = 0;
+            if (b - b !== 0) b = 0;
+            mixArr[i] = a === 0 && b === 0 ? 0 : (a + b) / 2 || Number.MIN_VALUE;
+          }
+        } else for (let i = 0; i < n; i++) {
           let mix = 0;
           let allZero = true;
           for (let c = 0; c < channelCount; c++) {

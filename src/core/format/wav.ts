@@ -274,6 +274,29 @@ for (let i = 0; i < 256; i++) {
   else v = (v + 0x108) << (seg - 1);
   ALAW[i] = (a & 0x80 ? v : -v) / 32768;
 }
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Interleaved 16-bit → planar floats (x/32768), in a small function of its own so it optimises alone. */
+function deinterleaveS16(i16: Int16Array, out: Float32Array[], frames: number): void {
+  const channels = out.length;
+  if (channels === 1) {
+    const o = out[0];
+    for (let i = 0; i < frames; i++) o[i] = i16[i] / 32768;
+  } else if (channels === 2) {
+    const o0 = out[0];
+    const o1 = out[1];
+    for (let i = 0, p = 0; i < frames; i++, p += 2) {
+      o0[i] = i16[p] / 32768;
+      o1[i] = i16[p + 1] / 32768;
+    }
+  } else {
+    for (let c = 0; c < channels; c++) {
+      const o = out[c];
+      for (let i = 0, p = c; i < frames; i++, p += channels) o[i] = i16[p] / 32768;
+    }
+  }
+}
+
 /** The G.711 byte → sample tables the decoder uses (read-only by convention; tests encode with them). */
 export const G711: Readonly<Record<'alaw' | 'ulaw', Float32Array>> = { alaw: ALAW, ulaw: ULAW };
 
@@ -297,6 +320,16 @@ export function createWavDecoder(layout: WavLayout): { decode(bytes: Uint8Array)
       carry = bytes.slice(used);
       const out = Array.from({ length: channels }, () => new Float32Array(frames));
       const view = new DataView(bytes.buffer, bytes.byteOffset, used);
+      // 16-bit on a little-endian machine with aligned bytes (the usual case): read an Int16Array
+      // view, several times faster than DataView; the same values.
+      const i16 =
+        codec === 'pcm-s16' && LITTLE_ENDIAN && bytes.byteOffset % 2 === 0 && blockAlign === 2 * channels
+          ? new Int16Array(bytes.buffer, bytes.byteOffset, used / 2)
+          : null;
+      if (i16) {
+        deinterleaveS16(i16, out, frames);
+        return out;
+      }
       for (let c = 0; c < channels; c++) {
         const o = out[c];
         switch (codec) {

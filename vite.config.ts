@@ -37,6 +37,10 @@ function cspMeta(): Plugin {
 export default defineConfig({
   plugins: [react(), cspMeta()],
   worker: { format: 'es' },
+  // The VAD engines' ES modules are used as shipped: pre-bundling them would only move their
+  // WASM-loading code, and ort is imported lazily inside a worker, where a dev-time re-optimise
+  // would fail the first run ("Failed to fetch dynamically imported module").
+  optimizeDeps: { exclude: ['onnxruntime-web', '@echogarden/fvad-wasm'] },
   build: {
     target: 'es2022',
     // Never inline assets as data: URLs: fixtures are fetched from this origin like any file.

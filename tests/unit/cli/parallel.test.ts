@@ -1,0 +1,54 @@
+/**
+ * The CLI's threaded path (src/cli/parallel.ts: segments on worker threads and the main thread)
+ * gives the same summary as one pass, through the real files and worker threads.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeFile } from '../../../src/cli/analyze-file';
+import { closeAnalysisThreads } from '../../../src/cli/parallel';
+import { encodeWav } from '../../../src/core/format/wav-encode';
+import { segmentGrid } from '../../../src/core/analyze';
+
+const dir = mkdtempSync(join(tmpdir(), 'apl-parallel-'));
+afterAll(async () => {
+  await closeAnalysisThreads();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function speechLike(sampleRateHz: number, n: number, seed: number): Float32Array {
+  const x = new Float32Array(n);
+  let s = seed;
+  let lp = 0;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    const t = i / sampleRateHz;
+    lp = 0.9 * lp + 0.1 * (s / 4294967296 - 0.5);
+    const loud = t % 31 < 1 ? 4 : 1;
+    x[i] = Math.max(-1, Math.min(1, (t % 6 < 4 ? 2.4 * loud * (0.5 - 0.5 * Math.cos(8 * Math.PI * t)) * lp : 0) + 0.0005 * Math.sin(i)));
+  }
+  return x;
+}
+
+describe('analyzeFile on threads', () => {
+  it('equals one pass on 16 kHz mono and stereo WAV longer than two grid cells', { timeout: 60000 }, async () => {
+    const sr = 16000;
+    const grid = segmentGrid(sr) as number;
+    const n = 2 * grid + 3 * sr + 17;
+    const x = speechLike(sr, n, 5);
+    x.fill(0, grid - 100, grid + 100); // a dropout across the seam
+    for (let i = 2 * grid - 2; i < 2 * grid + 2; i++) if (i < n) x[i] = 1;
+    const y = x.map((v, i) => 0.5 * v + 0.2 * Math.sin(i / 30));
+    for (const [name, channels] of [['mono', [x]], ['stereo', [x, y]]] as const) {
+      const path = join(dir, `${name}.wav`);
+      writeFileSync(path, encodeWav([...channels], sr, 'pcm16'));
+      const one = await analyzeFile(path, { threads: 1 });
+      const two = await analyzeFile(path, { threads: 2 });
+      const three = await analyzeFile(path, { threads: 3 });
+      expect(one.ok && two.ok && three.ok).toBe(true);
+      expect(two).toEqual(one);
+      expect(three).toEqual(one);
+    }
+  });
+});

@@ -203,6 +203,11 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
     return disagreement && i >= 0 ? disagreement.alone[i] : [];
   };
   const anyRunning = rows.some((r) => r.state?.status === 'running');
+  // Announced once per finished engine (not on every progress step).
+  const announced = WORKER_ENGINES.map(({ id, label }) => {
+    const st = states[id];
+    return st.status === 'done' ? `${label} finished.` : st.status === 'error' ? `${label} failed.` : '';
+  }).join(' ');
   const allDone = WORKER_ENGINES.every((e) => states[e.id].status === 'done');
   const longest = disagreement ? [...disagreement.ranges].sort((a, b) => b.endSec - b.startSec - (a.endSec - a.startSec)).slice(0, MAX_LISTED).sort((a, b) => a.startSec - b.startSec) : [];
 
@@ -247,6 +252,9 @@ export const EngineRows = memo(function EngineRows({ file, durationSec, builtinS
         )}
         <span className="fine">in a worker on this tab; the engines load from this page (about 16 MB the first time)</span>
       </div>
+      <p className="visually-hidden" aria-live="polite">
+        {announced}
+      </p>
       {rows.map((r) => {
         const s = r.segments ? rowSummary(r.segments, r.analysedSec) : null;
         const alone = aloneOf(r.id);

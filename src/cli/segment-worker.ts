@@ -31,6 +31,8 @@ export async function analyzeSegmentOfWav(job: SegmentJob): Promise<AnalysisPart
   const handle = await open(job.path, 'r');
   try {
     const big = new Uint8Array(Math.max(blockAlign, Math.floor(READ_BYTES / blockAlign) * blockAlign));
+    // The analyzer copies what it keeps, so one set of sample buffers serves every read.
+    const planar = Array.from({ length: layout.channels }, () => new Float32Array(big.length / blockAlign));
     let frame = analyzer.firstSample;
     const end = spec.end ?? totalFrames;
     while (frame < totalFrames && (frame < end || analyzer.needsMore())) {
@@ -41,7 +43,7 @@ export async function analyzeSegmentOfWav(job: SegmentJob): Promise<AnalysisPart
       if (bytesRead < want) {
         throw new AudioPathError('io-error', `The file ended at byte ${layout.dataOffset + frame * blockAlign + bytesRead} while being read.`);
       }
-      analyzer.push(decoder.decode(big.subarray(0, want)));
+      analyzer.push(decoder.decode(big.subarray(0, want), planar));
       frame += frames;
     }
     return analyzer.partial();

@@ -304,11 +304,15 @@ export const G711: Readonly<Record<'alaw' | 'ulaw', Float32Array>> = { alaw: ALA
  * Streaming decoder: feed the data chunk's bytes in pieces of any size (split anywhere, even
  * inside a frame); each call returns the whole frames completed so far as planar Float32.
  */
-export function createWavDecoder(layout: WavLayout): { decode(bytes: Uint8Array): Float32Array[] } {
+export function createWavDecoder(layout: WavLayout): { decode(bytes: Uint8Array, into?: Float32Array[]): Float32Array[] } {
   const { channels, blockAlign, codec } = layout;
   let carry = new Uint8Array(0);
   return {
-    decode(input) {
+    /**
+     * `into`: planar buffers to decode into when they are long enough (the result is then views
+     * of them, overwritten by the next call that passes them): saves an allocation per chunk.
+     */
+    decode(input, into) {
       let bytes = input;
       if (carry.length > 0) {
         bytes = new Uint8Array(carry.length + input.length);
@@ -318,7 +322,10 @@ export function createWavDecoder(layout: WavLayout): { decode(bytes: Uint8Array)
       const frames = Math.floor(bytes.length / blockAlign);
       const used = frames * blockAlign;
       carry = bytes.slice(used);
-      const out = Array.from({ length: channels }, () => new Float32Array(frames));
+      const out =
+        into && into.length === channels && into.every((b) => b.length >= frames)
+          ? into.map((b) => b.subarray(0, frames))
+          : Array.from({ length: channels }, () => new Float32Array(frames));
       const view = new DataView(bytes.buffer, bytes.byteOffset, used);
       // 16-bit on a little-endian machine with aligned bytes (the usual case): read an Int16Array
       // view, several times faster than DataView; the same values.

@@ -8,6 +8,13 @@ import { CLIP_LEVEL, CLIP_RUN_MIN } from './clipping';
 
 const MERGE_GAP_SEC = 0.05;
 const MAX_RANGES = 200;
+const BLOCK = 64;
+/** Bits of the smallest float32 ≥ CLIP_LEVEL: |x| ≥ CLIP_LEVEL exactly when (bits & 0x7fffffff) ≥ this. */
+const CLIP_BITS = ((): number => {
+  const f = new Float32Array([CLIP_LEVEL]);
+  const i = new Int32Array(f.buffer);
+  return f[0] >= CLIP_LEVEL ? i[0] : i[0] + 1;
+})();
 
 /**
  * The merged ranges of a stretch, in samples, in the order they were closed (every one, not
@@ -104,13 +111,24 @@ export function createClipRanges(
       const n = channels[0]?.length ?? 0;
       for (let c = 0; c < channelCount; c++) {
         const x = channels[c];
+        const bits = new Int32Array(x.buffer, x.byteOffset, x.length);
         let run = runLength[c];
-        for (let i = 0; i < n; i++) {
-          const v = x[i];
-          if (v >= CLIP_LEVEL || v <= -CLIP_LEVEL) run++;
-          else {
-            if (run >= CLIP_RUN_MIN) addRun(position + i - run, position + i);
-            run = 0;
+        for (let b = 0; b < n; b += BLOCK) {
+          const e = Math.min(n, b + BLOCK);
+          // Most blocks hold no sample near full scale: one integer max of |x|'s bits tells
+          // (NaN reads as large and takes the exact test below, which rejects it).
+          if (run === 0) {
+            let m = 0;
+            for (let i = b; i < e; i++) m = Math.max(m, bits[i] & 0x7fffffff);
+            if (m < CLIP_BITS) continue;
+          }
+          for (let i = b; i < e; i++) {
+            const v = x[i];
+            if (v >= CLIP_LEVEL || v <= -CLIP_LEVEL) run++;
+            else {
+              if (run >= CLIP_RUN_MIN) addRun(position + i - run, position + i);
+              run = 0;
+            }
           }
         }
         runLength[c] = run;

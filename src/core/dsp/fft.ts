@@ -60,6 +60,8 @@ export function createPowerSpectrum(size: number): PowerSpectrum {
   }
   const input = new Float64Array(size);
   const n2 = 2 * m;
+  // With an even stage count the first radix-4 stage is fused into the bit-reversal copy.
+  const firstStage = !oddStages && m >= 4 ? 1 : 0;
 
   return {
     size,
@@ -77,6 +79,30 @@ export function createPowerSpectrum(size: number): PowerSpectrum {
           z[i + 2] = ar - br;
           z[i + 3] = ai - bi;
         }
+      } else if (m >= 4) {
+        // Fused with the first radix-4 stage (L = 1), whose twiddles are all 1: the butterfly of
+        // the stage loop below without its multiplications by 1 and 0.
+        for (let i = 0; i < n2; i += 8) {
+          const q = i >> 1;
+          let j = rev[q];
+          const t0r = x[j], t0i = x[j + 1];
+          j = rev[q + 1];
+          const t2r = x[j], t2i = x[j + 1];
+          j = rev[q + 2];
+          const t1r = x[j], t1i = x[j + 1];
+          j = rev[q + 3];
+          const t3r = x[j], t3i = x[j + 1];
+          const ar = t0r + t2r, ai = t0i + t2i, br = t0r - t2r, bi = t0i - t2i;
+          const cr = t1r + t3r, ci = t1i + t3i, dr = t1r - t3r, di = t1i - t3i;
+          z[i] = ar + cr;
+          z[i + 1] = ai + ci;
+          z[i + 4] = ar - cr;
+          z[i + 5] = ai - ci;
+          z[i + 2] = br + di;
+          z[i + 3] = bi - dr;
+          z[i + 6] = br - di;
+          z[i + 7] = bi + dr;
+        }
       } else {
         for (let i = 0; i < m; i++) {
           const j = rev[i];
@@ -84,7 +110,7 @@ export function createPowerSpectrum(size: number): PowerSpectrum {
           z[2 * i + 1] = x[j + 1];
         }
       }
-      for (let s = 0; s < stageLength.length; s++) {
+      for (let s = firstStage; s < stageLength.length; s++) {
         const L2 = 2 * stageLength[s];
         const tw = stageTwiddles[s];
         const step = 4 * L2;

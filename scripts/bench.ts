@@ -11,13 +11,14 @@
  * Wall time and peak RSS come from GNU time (`/usr/bin/time`, Debian package "time") around each
  * process; every tool runs in a fresh process. Other work on the machine makes the figures noisy:
  * compare runs made back to back.
- *   npm run bench            # 1 h files (~1.3 GB in a temp dir, a few minutes)
- *   npm run bench -- --quick # 10 min files
+ *   npm run bench                  # 1 h files (~1.3 GB in a temp dir, a few minutes)
+ *   npm run bench -- --quick       # 10 min files
+ *   npm run bench -- --dir <path>  # keep the generated files there (reused when present)
  */
 import { wavHeader } from '../src/core/format/wav-encode';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -140,29 +141,31 @@ function run(): void {
   const cli = join(root, 'src/cli/main.ts');
   const ffmpeg = have('ffmpeg');
   const sox = have('sox');
-  const dir = mkdtempSync(join(tmpdir(), 'apl-bench-'));
+  const dirArg = process.argv.indexOf('--dir');
+  const keep = dirArg > 0 ? process.argv[dirArg + 1] : undefined;
+  if (keep) mkdirSync(keep, { recursive: true });
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'apl-bench-'));
   const mono16: Source = { label: '16 kHz mono', sampleRateHz: 16000, channels: 1 };
   const stereo48: Source = { label: '48 kHz stereo', sampleRateHz: 48000, channels: 2 };
   const files: Array<{ label: string; path: string; wav: boolean }> = [];
   try {
     for (const s of [mono16, stereo48]) {
-      const path = join(dir, `${s.sampleRateHz}-${s.channels}.wav`);
-      writeSpeechLikeWav(path, s, durationSec);
+      const path = join(dir, `${span.replace(' ', '')}-${s.sampleRateHz}-${s.channels}.wav`);
+      if (!keep || !existsSync(path)) writeSpeechLikeWav(path, s, durationSec);
       files.push({ label: `${span} ${s.label} WAV`, path, wav: true });
     }
     if (ffmpeg) {
       const src = files[1].path;
-      const mp3 = join(dir, '48-2.mp3');
-      const opus = join(dir, '48-2.opus');
-      spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', 'libmp3lame', '-b:a', '128k', mp3]);
-      spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', 'libopus', '-b:a', '64k', opus]);
+      const mp3 = src.replace(/\.wav$/, '.mp3');
+      const opus = src.replace(/\.wav$/, '.opus');
+      if (!keep || !existsSync(mp3)) spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', 'libmp3lame', '-b:a', '128k', mp3]);
+      if (!keep || !existsSync(opus)) spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', 'libopus', '-b:a', '64k', opus]);
       if (existsSync(mp3)) files.push({ label: `${span} 48 kHz stereo MP3 128k`, path: mp3, wav: false });
       if (existsSync(opus)) files.push({ label: `${span} 48 kHz stereo Opus 64k`, path: opus, wav: false });
     } else console.log('ffmpeg not found: no MP3/Opus cases and no ffmpeg timings (apt-get install -y ffmpeg)');
     if (!sox) console.log('sox not found: no SoX timings or agreement (apt-get install -y sox)');
 
     const rows: string[][] = [['file', 'MB', 'ours', 'peak RSS', 'ours 1 thread', 'peak RSS', 'ffmpeg', 'sox', 'ffmpeg ÷ ours', 'agrees with SoX']];
-    const notes: string[] = [];
     let agreementOk = true;
     for (const f of files) {
       const mb = statSync(f.path).size / 1e6;
@@ -207,14 +210,14 @@ function run(): void {
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     console.log(rows.map((r) => r.map((v, c) => (c === 0 || c === r.length - 1 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')).join('\n'));
-    for (const n of notes) console.log(n);
     console.log(
-      `\nours = npm run cli -- analyze --json <file> (every analysis; long WAV files on ${'all'} threads, compressed files in one pass);` +
-        `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -; sox = sox <file> -n stats.`,
+      `\nours = npm run cli -- analyze --json <file>: every analysis, long WAV files on ${availableParallelism()} threads (the CPUs available),` +
+        `\ncompressed files in one pass; "1 thread" adds --threads 1. ffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +
+        `\nsox = sox <file> -n stats (no Opus reader). Load average at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs.`,
     );
     if (!agreementOk) process.exitCode = 1;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Labelled material for the engine tests, built as the eval builds it (scripts/eval/dataset.ts):
+ * Labelled material for the engine tests and scripts/eval/engines-f1.ts, built as the eval builds it (scripts/eval/dataset.ts):
  * real LibriVox prompts (16 kHz) separated by exact digital silence, labelled on the clean prompt.
  *
  * Scoring is on 10 ms frames, with "don't care" zones derived from the signal itself: between a
@@ -7,8 +7,8 @@
  * and word-final decay. Whether that is speech is a matter of definition, so a frame there is not
  * scored, nor are frames within `collarSec` (the engine's hop + padding) of that zone.
  */
-import type { TimeRange } from '../../../src/core/types';
-import { buildSequence, makeCell, type Cell, type NoiseKind } from '../../../scripts/eval/dataset';
+import type { TimeRange } from '../../src/core/types';
+import { buildSequence, makeCell, type Cell, type NoiseKind } from './dataset';
 
 export const FRAME_SEC = 0.01;
 

@@ -8,7 +8,7 @@ import type { VadEngine, VadEngineId, VadEngineResult } from '../../../src/core/
 import { resampleChannel } from '../../../src/core/dsp/resample';
 import { whiteNoise } from '../../../src/core/dsp/noise';
 import type { PcmAudio } from '../../../src/core/types';
-import { frameScore, labelled, type Labelled } from './labelled';
+import { frameScore, labelled, type Labelled } from '../../../scripts/eval/engine-labels';
 
 let engines: Record<VadEngineId, VadEngine>;
 

@@ -6,10 +6,10 @@
  * At the end the frame-level measurements (VAD → silence, SNR, bandwidth, layout) are derived.
  *
  * Segments, for analysing one file on several threads: `planSegments` cuts a file into stretches
- * on a grid every accumulator shares (whole hops, sum blocks, loudness sub-blocks, hum and echo
- * blocks, WADA groups), `createSegmentAnalyzer` analyses one stretch — pushed from 2 s before
- * its start (filters and envelopes settle) and past its end while `needsMore()` (the last frames'
- * windows, a zero or clip run it owns) — into a plain-data `AnalysisPartial`, and
+ * on a grid every accumulator shares (whole hops, 1 ms and 100 ms sub-blocks, WADA groups),
+ * `createSegmentAnalyzer` analyses one stretch — pushed from 2 s before its start (filters and
+ * envelopes settle) and past its end while `needsMore()` (the last frames' windows, the hum and
+ * echo blocks that start in it, a zero or clip run it owns) — into a plain-data `AnalysisPartial`, and
  * `mergeAnalysisPartials` + `finishAnalysis` give the whole file's measurements: the frame table
  * is concatenated and VAD and everything derived from it run once on it, so the result equals one
  * pass up to the rounding of a few sums. `createAnalyzer` is that with one segment.
@@ -28,7 +28,6 @@ import type {
 } from './summary/types';
 import type { Diagnostics } from './diagnostics';
 import { createLevels, finishLevels, mergeLevels, type LevelsPartial } from './levels/levels';
-import { SUM_BLOCK } from './levels/sample-stats';
 import {
   createFrameAnalysis,
   finishFrameTable,
@@ -115,31 +114,33 @@ const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
 
 /**
  * The segment grid, samples: every segment boundary is a multiple of it, so each accumulator
- * sees whole hops, sum blocks, 1 ms and 100 ms sub-blocks, hum and echo blocks and WADA groups
- * (102.4 s at 16 and 48 kHz). Null when it is absurdly long (an odd rate): no split.
+ * sees whole hops, 1 ms and 100 ms sub-blocks and WADA groups (0.1 s at 16 and 48 kHz, 8.8 s at
+ * 44.1 kHz). Hum and echo blocks are longer (1–4 s): a segment owns the blocks that start in it.
+ * Null when the grid is absurdly long (an odd rate): no split.
  */
 export function segmentGrid(sampleRateHz: number): number | null {
   const parts = [
     hopSamplesFor(sampleRateHz, DEFAULT_FRAME_SETTINGS.hopSec),
-    SUM_BLOCK,
     Math.max(1, Math.round(sampleRateHz / 1000)),
     Math.max(1, Math.round(sampleRateHz / 10)),
-    humBlockSamples(sampleRateHz),
-    echoBlockSamples(sampleRateHz),
     WADA_GROUP,
   ];
   const grid = parts.reduce(lcm, 1);
   return grid <= 2 ** 32 ? grid : null;
 }
 
+/** Shortest segment worth a thread: each starts with 2 s of warm-up that is read twice. */
+export const MIN_SEGMENT_SEC = 30;
+
 /**
  * Cut `frameCount` samples into at most `count` segments on the grid, as equal as the grid
- * allows; fewer (down to one) when the file is short.
+ * allows and none shorter than MIN_SEGMENT_SEC; fewer (down to one) when the file is short.
  */
 export function planSegments(sampleRateHz: number, frameCount: number, count: number): SegmentSpec[] {
   const grid = segmentGrid(sampleRateHz);
   const cells = grid === null ? 0 : Math.floor(frameCount / grid);
-  const n = Math.max(1, Math.min(Math.floor(count), cells));
+  const minCells = grid === null ? 1 : Math.max(1, Math.ceil((MIN_SEGMENT_SEC * sampleRateHz) / grid));
+  const n = Math.max(1, Math.min(Math.floor(count), Math.floor(cells / minCells)));
   if (n === 1 || grid === null) return [{ start: 0, end: null }];
   const specs: SegmentSpec[] = [];
   for (let k = 0; k < n; k++) {
@@ -167,6 +168,13 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
   const wada = createWadaSnr(channelCount);
   const hum = createHumAnalysis(sampleRateHz, channelCount);
   const echo = createEchoAnalysis(sampleRateHz, channelCount);
+  // Hum and echo blocks (1–4 s) are owned by the segment they start in: each is fed from its
+  // first block boundary at or after the start to the first at or after the end.
+  const humBlock = humBlockSamples(sampleRateHz);
+  const echoBlock = echoBlockSamples(sampleRateHz);
+  const blockRange = (block: number): [number, number] => [Math.ceil(start / block) * block, Math.ceil(end / block) * block];
+  const [humFrom, humTo] = blockRange(humBlock);
+  const [echoFrom, echoTo] = blockRange(echoBlock);
   const zeroFrom = Math.max(0, start - zeroRunsContextSamples(sampleRateHz));
   const zeroRuns = createZeroRuns(sampleRateHz, channelCount, { start, end });
   const clipRanges = createClipRanges(sampleRateHz, channelCount, { start, end: spec.end, firstPushed: firstSample });
@@ -185,20 +193,21 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
       position += n;
       if (at < end) {
         const own = upTo(channels, at, end);
-        levels.push(upTo(own, at, end));
-        if (position > start) {
-          const inside = from(own, at, start);
-          wada.push(inside);
-          hum.push(inside);
-          echo.push(inside);
-        }
+        levels.push(own);
+        if (position > start) wada.push(from(own, at, start));
       }
+      const range = (lo: number, hi: number): readonly Float32Array[] | null =>
+        position > lo && at < hi ? from(upTo(channels, at, hi), at, lo) : null;
+      const forHum = range(humFrom, humTo);
+      if (forHum) hum.push(forHum);
+      const forEcho = range(echoFrom, echoTo);
+      if (forEcho) echo.push(forEcho);
       if (frames.needsMore()) frames.push(channels);
       if (position > zeroFrom && (at < end || !zeroRuns.settled())) zeroRuns.push(from(channels, at, zeroFrom));
       if (clipRanges.needsMore()) clipRanges.push(channels);
     },
     needsMore() {
-      return position < end || frames.needsMore() || !zeroRuns.settled() || clipRanges.needsMore();
+      return position < Math.max(end, humTo, echoTo) || frames.needsMore() || !zeroRuns.settled() || clipRanges.needsMore();
     },
     partial() {
       if (done) return done;
@@ -210,8 +219,9 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
         levels: levels.partial(),
         frames: frames.partial(),
         wada: wada.partial(),
-        hum: hum.partial(final),
-        echo: echo.partial(final),
+        // A block range cut short by the end of the audio ends with the file's last, partial block.
+        hum: hum.partial(position < humTo),
+        echo: echo.partial(position < echoTo),
         zeroRuns: zeroRuns.partial(final),
         clipRanges: clipRanges.partial(),
       };

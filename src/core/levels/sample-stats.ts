@@ -393,9 +393,9 @@ export interface ChannelStatsPartial {
 
 /**
  * Sample statistics of a stretch of a file as plain data: consecutive stretches merge exactly
- * (`mergeSampleStats`) when each but the last ends on the fixed-block grid (SUM_BLOCK samples,
- * a multiple of the 1 ms sub-block), so a file cut into segments reads as one pass does, apart
- * from the rounding of the compensated sums.
+ * (`mergeSampleStats`) when each but the last ends on the 1 ms sub-block grid, so a file cut into
+ * segments reads as one pass does, apart from the rounding of the compensated sums (none when
+ * the cuts are on the SUM_BLOCK grid too).
  */
 export interface SampleStatsPartial {
   sampleRateHz: number;
@@ -446,13 +446,15 @@ function addCompensated(sum: number, comp: number, v: number): [number, number] 
 function mergeChannel(a: ChannelStatsPartial, b: ChannelStatsPartial): ChannelStatsPartial {
   if (a.count === 0) return b;
   if (b.count === 0) return a;
-  if (a.blockSum !== 0 || a.blockSumSq !== 0 || a.subFill !== 0) {
-    throw new RangeError('sample statistics merge only at fixed-block boundaries');
-  }
-  const [sum, sumComp0] = addCompensated(a.sum, a.sumComp, b.sum);
-  const sumComp = sumComp0 + b.sumComp;
-  const [sumSq, sumSqComp0] = addCompensated(a.sumSq, a.sumSqComp, b.sumSq);
-  const sumSqComp = sumSqComp0 + b.sumSqComp;
+  if (a.subFill !== 0) throw new RangeError('sample statistics merge only on the 1 ms sub-block grid');
+  // a's unfinished fixed block joins its totals: off the SUM_BLOCK grid the sums differ from one
+  // pass by rounding only.
+  let [sum, sumComp] = addCompensated(a.sum, a.sumComp, a.blockSum);
+  let [sumSq, sumSqComp] = addCompensated(a.sumSq, a.sumSqComp, a.blockSumSq);
+  [sum, sumComp] = addCompensated(sum, sumComp, b.sum);
+  sumComp += b.sumComp;
+  [sumSq, sumSqComp] = addCompensated(sumSq, sumSqComp, b.sumSq);
+  sumSqComp += b.sumSqComp;
   // Min/max and how many samples equal them (the first-seen value is kept on a ±0 tie, as one pass does).
   const min = b.min < a.min ? b.min : a.min;
   const max = b.max > a.max ? b.max : a.max;

@@ -95,57 +95,67 @@ function expectClose(a: unknown, b: unknown, path: string): void {
 }
 
 describe('segmented analysis', () => {
-  it('puts every boundary on the grid and covers the file', () => {
-    const grid = segmentGrid(16000) as number;
-    expect(grid).toBe(1638400); // 102.4 s
-    expect(segmentGrid(48000)).toBe(4915200);
-    const specs = planSegments(16000, 10 * grid + 123, 4);
+  it('puts every boundary on the grid, covers the file, keeps segments ≥ 30 s', () => {
+    expect(segmentGrid(16000)).toBe(1600); // 0.1 s
+    expect(segmentGrid(48000)).toBe(4800);
+    expect(segmentGrid(44100)).toBe(388080); // 8.8 s
+    const specs = planSegments(16000, 3600 * 16000 + 123, 4);
     expect(specs).toHaveLength(4);
     expect(specs[0].start).toBe(0);
     expect(specs[3].end).toBeNull();
     for (let k = 1; k < specs.length; k++) {
-      expect(specs[k].start % grid).toBe(0);
+      expect(specs[k].start % 1600).toBe(0);
       expect(specs[k - 1].end).toBe(specs[k].start);
+      expect(specs[k].start - specs[k - 1].start).toBe(900 * 16000);
     }
-    expect(planSegments(16000, grid + 5, 4)).toEqual([{ start: 0, end: null }]);
+    expect(planSegments(16000, 59 * 16000, 4)).toEqual([{ start: 0, end: null }]);
+    expect(planSegments(16000, 61 * 16000, 4)).toHaveLength(2);
+    expect(planSegments(44100, 3600 * 44100, 2)).toHaveLength(2);
   });
 
   it('equals one pass on 16 kHz mono with clip runs and zero runs across and on the seams', () => {
     const sr = 16000;
-    const grid = segmentGrid(sr) as number;
-    const x = speechLike(sr, (4 * grid) / sr + 7.3, 7);
-    expect(planSegments(sr, x.length, 8)).toHaveLength(4);
-    stressSeam(x, grid, sr, 'clip');
-    stressSeam(x, 2 * grid, sr, 'zeros');
-    stressSeam(x, 3 * grid, sr, 'zero-start');
+    const x = speechLike(sr, 127.3, 7);
+    const specs = planSegments(sr, x.length, 4);
+    expect(specs).toHaveLength(4);
+    const seams = specs.slice(1).map((s) => s.start);
+    // Seams off the hum (65536), echo (16384) and sum-block (65536) grids: blocks straddle them.
+    expect(seams.every((at) => at % 16384 !== 0)).toBe(true);
+    stressSeam(x, seams[0], sr, 'clip');
+    stressSeam(x, seams[1], sr, 'zeros');
+    stressSeam(x, seams[2], sr, 'zero-start');
     const whole = analyzePcm({ sampleRateHz: sr, channels: [x] });
-    const parts = analyzeInSegments(sr, [x], planSegments(sr, x.length, 4));
+    const parts = analyzeInSegments(sr, [x], specs);
     expectClose(whole, parts, 'm');
     expect(parts.diagnostics.zeroRuns.totalRuns).toBeGreaterThanOrEqual(3);
     expect(parts.clipping.runs).toBe(2);
     expect(parts.diagnostics.clippedRanges).toHaveLength(2);
+    expect(parts.diagnostics.hum.blocks).toBe(whole.diagnostics.hum.blocks);
   });
 
-  it('equals one pass on 16 kHz stereo (phase-inverted, a plateau across the seam, one channel clipped on it)', () => {
-    const sr = 16000;
-    const grid = segmentGrid(sr) as number;
-    const left = speechLike(sr, (2 * grid) / sr + 3.1, 11);
-    stressSeam(left, grid, sr, 'plateau');
-    left.fill(0, grid + 100000, grid + 100400);
+  it('equals one pass on 48 kHz stereo (phase-inverted, a plateau across the seam, one channel clipped on it)', () => {
+    const sr = 48000;
+    const left = speechLike(sr, 71.9, 11);
+    const specs = planSegments(sr, left.length, 2);
+    expect(specs).toHaveLength(2);
+    const seam = specs[1].start;
+    stressSeam(left, seam, sr, 'plateau');
+    left.fill(0, seam + 100000, seam + 100400);
     const right = left.map((v) => -v);
-    stressSeam(right, grid, sr, 'clip');
+    stressSeam(right, seam, sr, 'clip');
     const whole = analyzePcm({ sampleRateHz: sr, channels: [left, right] });
-    const parts = analyzeInSegments(sr, [left, right], planSegments(sr, left.length, 2), 65536);
+    const parts = analyzeInSegments(sr, [left, right], specs, 65536);
     expectClose(whole, parts, 'm');
   });
 
-  it('a zero run from inside a segment to the end of the file is trailing silence in both', () => {
-    const sr = 16000;
-    const grid = segmentGrid(sr) as number;
-    const x = speechLike(sr, (2 * grid) / sr + 1, 3);
-    x.fill(0, grid - 16000); // silence from 1 s before the seam to the end
+  it('a zero run from inside a segment to the end of the file is trailing silence in both; 44.1 kHz', () => {
+    const sr = 44100;
+    const x = speechLike(sr, 75, 3);
+    const specs = planSegments(sr, x.length, 2);
+    expect(specs).toHaveLength(2);
+    x.fill(0, (specs[1].start as number) - sr); // silence from 1 s before the seam to the end
     const whole = analyzePcm({ sampleRateHz: sr, channels: [x] });
-    const parts = analyzeInSegments(sr, [x], planSegments(sr, x.length, 2));
+    const parts = analyzeInSegments(sr, [x], specs);
     expectClose(whole, parts, 'm');
   });
 });

@@ -211,6 +211,8 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
     },
     partial() {
       if (done) return done;
+      // Asked while it still needs samples: the audio ended (always so for the final segment).
+      const atEnd = this.needsMore();
       done = {
         sampleRateHz,
         channelCount,
@@ -222,7 +224,7 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
         // A block range cut short by the end of the audio ends with the file's last, partial block.
         hum: hum.partial(position < humTo),
         echo: echo.partial(position < echoTo),
-        zeroRuns: zeroRuns.partial(final),
+        zeroRuns: zeroRuns.partial(atEnd),
         clipRanges: clipRanges.partial(),
       };
       return done;

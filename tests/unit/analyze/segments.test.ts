@@ -159,3 +159,16 @@ describe('segmented analysis', () => {
     expectClose(whole, parts, 'm');
   });
 });
+
+describe('segmented analysis at the end of the file', () => {
+  it('a zero run owned by the first segment that ends 5 ms before the end of the file is reported as in one pass', () => {
+    const sr = 16000;
+    const x = speechLike(sr, 64, 9);
+    const specs = planSegments(sr, x.length, 2);
+    expect(specs).toHaveLength(2);
+    x.fill(0, (specs[1].start as number) - 800, x.length - 80); // from before the seam to 5 ms before the end
+    const whole = analyzePcm({ sampleRateHz: sr, channels: [x] });
+    expect(whole.diagnostics.zeroRuns.totalRuns).toBeGreaterThanOrEqual(1);
+    expectClose(whole, analyzeInSegments(sr, [x], specs), 'm');
+  });
+});

@@ -68,6 +68,22 @@ export interface ZeroRunsAnalysis extends Accumulator<ZeroRunsResult> {
   partial(final: boolean): ZeroRunsPartial;
 }
 
+/** The loop of `push` below for two channels, written out and alone (it ran 5× slower in general form). */
+function mixStereo(x0: Float32Array, x1: Float32Array, out: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    let a = x0[i];
+    let b = x1[i];
+    let m = (a + b) / 2;
+    // Finite and non-zero (the common case) it is already the value below.
+    if (m === 0 || m - m !== 0) {
+      if (a - a !== 0) a = 0;
+      if (b - b !== 0) b = 0;
+      m = a === 0 && b === 0 ? 0 : (a + b) / 2 || Number.MIN_VALUE;
+    }
+    out[i] = m;
+  }
+}
+
 export function createZeroRuns(sampleRateHz: number, channelCount: number, segment?: ZeroRunsSegment): ZeroRunsAnalysis {
   const minRun = Math.max(2, Math.round(MIN_RUN_SEC * sampleRateHz));
   const context = zeroRunsContextSamples(sampleRateHz);
@@ -134,18 +150,8 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
       else {
         if (mixBuffer.data.length < n) mixBuffer.data = new Float32Array(n);
         mixArr = mixBuffer.data;
-        if (channelCount === 2) {
-          // The loop below for two channels, written out (it ran 5× slower in general form).
-          const x0 = channels[0];
-          const x1 = channels[1];
-          for (let i = 0; i < n; i++) {
-            let a = x0[i];
-            let b = x1[i];
-            if (a - a !== 0) a = 0;
-            if (b - b !== 0) b = 0;
-            mixArr[i] = a === 0 && b === 0 ? 0 : (a + b) / 2 || Number.MIN_VALUE;
-          }
-        } else for (let i = 0; i < n; i++) {
+        if (channelCount === 2) mixStereo(channels[0], channels[1], mixArr, n);
+        else for (let i = 0; i < n; i++) {
           let mix = 0;
           let allZero = true;
           for (let c = 0; c < channelCount; c++) {

@@ -5,8 +5,14 @@
  * the edges), its power spectrum in dB relative to a full-scale sine, max-pooled into at most
  * `maxBins` equal-width bins from 0 Hz to Nyquist, then mapped to 0..255 over `rangeDb` below the
  * loudest bin of the file. Display only: never part of the summary.
+ *
+ * Segments: frames sit on the file's hop grid, and a segment owns the frames whose slot starts in
+ * it (reading past its end for their windows, while `needsMore()`); its partial keeps the frames
+ * in dB, and the 0..255 quantisation relative to the file's loudest bin happens after the merge
+ * (`finishSpectrogram`), so segmented bytes equal one pass.
  */
 import type { Accumulator } from '../types';
+import type { DisplaySegment } from './segment';
 import { createPowerSpectrum } from '../dsp/fft';
 import { hannWindow, nextPowerOfTwo } from '../dsp/window';
 
@@ -33,6 +39,29 @@ export interface Spectrogram {
   rangeDb: number;
 }
 
+/** The dB frames a segment owns, as plain data: frames [firstFrame, firstFrame + frameCount). */
+export interface SpectrogramPartial {
+  sampleRateHz: number;
+  fftSize: number;
+  hopSamples: number;
+  binCount: number;
+  binHz: number;
+  rangeDb: number;
+  firstFrame: number;
+  frameCount: number;
+  /** Per channel, frame-major, dB re a full-scale sine (−Infinity for a silent bin). */
+  db: Float32Array[];
+}
+
+export interface SpectrogramSegmentAccumulator {
+  /** Planar chunks in order from `segment.firstPushed`. */
+  push(channels: readonly Float32Array[]): void;
+  /** True until the windows of every frame the segment owns are complete (always for the last segment). */
+  needsMore(): boolean;
+  /** When the audio ended first, the missing samples are zeros, as at the end of the file. */
+  partial(): SpectrogramPartial;
+}
+
 export interface PlanOptions {
   /** Upper bound on frames for the whole file (the hop grows for long files). Default 2400. */
   maxFrames?: number;
@@ -53,11 +82,12 @@ export function planSpectrogram(sampleRateHz: number, expectedFrames: number, op
   };
 }
 
-export function createSpectrogramAccumulator(
+export function createSpectrogramSegment(
   sampleRateHz: number,
   channelCount: number,
   plan: SpectrogramPlan,
-): Accumulator<Spectrogram> {
+  segment: DisplaySegment,
+): SpectrogramSegmentAccumulator {
   const { fftSize, hopSamples: hop, rangeDb } = plan;
   if (!Number.isInteger(hop) || hop < 1) throw new RangeError(`hop must be a positive integer, got ${hop}`);
   const spectrum = createPowerSpectrum(fftSize);
@@ -72,20 +102,27 @@ export function createSpectrogramAccumulator(
   const power = new Float64Array(fftSize / 2 + 1);
   const frameInput = spectrum.input;
 
+  // Frames owned: those whose slot [k·hop, (k+1)·hop) starts in [start, end).
+  const firstFrame = Math.ceil(segment.start / hop);
+  const endFrame = segment.end === null ? Infinity : Math.ceil(segment.end / hop);
+  const offsetToWindow = Math.floor(hop / 2) - fftSize / 2;
+
   // Pending samples: absolute index of buffer[0] is bufferStart; buffer holds `length` samples and
   // always ends at the last sample pushed (when non-empty).
   let capacity = Math.max(2 * fftSize, 4096);
   let buffers = Array.from({ length: channelCount }, () => new Float32Array(capacity));
-  let bufferStart = 0;
+  let bufferStart = segment.firstPushed;
   let length = 0;
-  let pos = 0;
+  let pos = segment.firstPushed;
   // Window start of the next frame; may be negative (the first window reaches before the file).
-  let nextStart = Math.floor(hop / 2) - fftSize / 2;
+  let nextStart = firstFrame * hop + offsetToWindow;
   let frames = 0;
-  if (nextStart < 0) {
+  if (nextStart < segment.firstPushed) {
+    if (segment.firstPushed > 0) throw new RangeError(`a spectrogram segment needs samples from ${nextStart}, pushed from ${segment.firstPushed}`);
     bufferStart = nextStart;
     length = -nextStart; // zeros
   }
+  const owned = (): boolean => firstFrame + frames < endFrame;
 
   let dbCapacity = 256 * binCount;
   let db = Array.from({ length: channelCount }, () => new Float32Array(dbCapacity));
@@ -101,7 +138,7 @@ export function createSpectrogramAccumulator(
   };
 
   const emitFrames = (): void => {
-    while (bufferStart + length >= nextStart + fftSize) {
+    while (owned() && bufferStart + length >= nextStart + fftSize) {
       const offset = nextStart - bufferStart;
       if ((frames + 1) * binCount > dbCapacity) {
         dbCapacity *= 2;
@@ -137,9 +174,12 @@ export function createSpectrogramAccumulator(
   };
 
   const append = (channels: readonly (Float32Array | null)[], n: number): void => {
-    // Skip what lies before the next window entirely (long hops on long files).
+    // Skip what lies before the next window entirely (long hops on long files), and everything
+    // once the segment's frames are done.
     let from = 0;
-    if (length === 0) {
+    if (!owned()) {
+      from = n;
+    } else if (length === 0) {
       from = Math.min(n, Math.max(0, nextStart - pos));
       bufferStart = pos + from;
     }
@@ -164,6 +204,7 @@ export function createSpectrogramAccumulator(
     emitFrames();
   };
 
+  let done: SpectrogramPartial | null = null;
   return {
     push(channels) {
       const n = channels[0]?.length ?? 0;
@@ -174,37 +215,93 @@ export function createSpectrogramAccumulator(
         append(channels.map((x) => x.subarray(i, end)), end - i);
       }
     },
-    finish() {
-      const total = pos;
-      const wanted = Math.ceil(total / hop);
+    needsMore() {
+      return owned();
+    },
+    partial() {
+      if (done) return done;
+      // The audio ended at `pos`: the frames whose slot starts before it, windows zero-padded.
+      const wanted = Math.min(endFrame, Math.ceil(pos / hop));
       const zeros = Array.from({ length: channelCount }, (): Float32Array | null => null);
-      while (frames < wanted) append(zeros, Math.max(1, nextStart + fftSize - pos));
-      let top = -Infinity;
-      for (let c = 0; c < channelCount; c++) {
-        const d = db[c];
-        for (let i = 0; i < frames * binCount; i++) if (d[i] > top) top = d[i];
-      }
-      const topDb = Number.isFinite(top) ? top : null;
-      const channelsOut = db.map((d) => {
-        const q = new Uint8Array(frames * binCount);
-        if (topDb === null) return q;
-        for (let i = 0; i < q.length; i++) {
-          const v = ((d[i] - (topDb - rangeDb)) / rangeDb) * 255;
-          q[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-        }
-        return q;
-      });
-      return {
+      while (firstFrame + frames < wanted) append(zeros, Math.max(1, nextStart + fftSize - pos));
+      done = {
         sampleRateHz,
         fftSize,
         hopSamples: hop,
-        frameCount: frames,
         binCount,
         binHz: (pool * sampleRateHz) / fftSize,
-        channels: channelsOut,
-        topDb,
         rangeDb,
+        firstFrame,
+        frameCount: frames,
+        db: db.map((d) => d.slice(0, frames * binCount)),
       };
+      return done;
+    },
+  };
+}
+
+/** The frames of segment `a` followed by those of the adjacent segment `b`. */
+export function mergeSpectrograms(a: SpectrogramPartial, b: SpectrogramPartial): SpectrogramPartial {
+  if (a.hopSamples !== b.hopSamples || a.binCount !== b.binCount || a.db.length !== b.db.length) {
+    throw new RangeError('spectrograms of different plans');
+  }
+  if (a.firstFrame + a.frameCount !== b.firstFrame) {
+    throw new RangeError(`spectrogram segments not adjacent: frame ${a.firstFrame + a.frameCount} ≠ ${b.firstFrame}`);
+  }
+  const db = a.db.map((x, c) => {
+    const out = new Float32Array(x.length + b.db[c].length);
+    out.set(x);
+    out.set(b.db[c], x.length);
+    return out;
+  });
+  return { ...a, frameCount: a.frameCount + b.frameCount, db };
+}
+
+/** The whole file's spectrogram from its segments' partials in order: 0..255 below the loudest bin. */
+export function finishSpectrogram(partials: readonly SpectrogramPartial[]): Spectrogram {
+  if (partials.length === 0) throw new RangeError('no segments');
+  const p = partials.slice(1).reduce(mergeSpectrograms, partials[0]);
+  const { rangeDb, frameCount: frames, binCount } = p;
+  let top = -Infinity;
+  for (const d of p.db) {
+    for (let i = 0; i < frames * binCount; i++) if (d[i] > top) top = d[i];
+  }
+  const topDb = Number.isFinite(top) ? top : null;
+  const channels = p.db.map((d) => {
+    const q = new Uint8Array(frames * binCount);
+    if (topDb === null) return q;
+    for (let i = 0; i < q.length; i++) {
+      const v = ((d[i] - (topDb - rangeDb)) / rangeDb) * 255;
+      q[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+    }
+    return q;
+  });
+  return {
+    sampleRateHz: p.sampleRateHz,
+    fftSize: p.fftSize,
+    hopSamples: p.hopSamples,
+    frameCount: frames,
+    binCount,
+    binHz: p.binHz,
+    channels,
+    topDb,
+    rangeDb,
+  };
+}
+
+/** One pass over the whole file. */
+export function createSpectrogramAccumulator(
+  sampleRateHz: number,
+  channelCount: number,
+  plan: SpectrogramPlan,
+): Accumulator<Spectrogram> {
+  const segment = createSpectrogramSegment(sampleRateHz, channelCount, plan, { start: 0, end: null, firstPushed: 0 });
+  return {
+    push(channels) {
+      segment.push(channels);
+    },
+    finish() {
+      return finishSpectrogram([segment.partial()]);
     },
   };
 }

@@ -11,16 +11,21 @@
  *   the codec; the client then falls back to:
  * - `analyzeDecoded`: decoded on the page's main thread (the only place `decodeAudioData`
  *   exists) at the declared rate, channels transferred in.
+ * A long WAV is split across several of these workers instead (src/client/analysis-client.ts):
+ * `planSplit` cuts it, `analyzeSegment` runs one segment (workers/segments.ts) and `hashFile`
+ * hashes the file alongside, and `finishSplit` merges the segments' partials and builds the report.
  */
-import { createAnalyzer, type AnalyzeOptions } from '../src/core/analyze';
-import { choosePeaksBucket, createPeaksAccumulator } from '../src/core/display/peaks';
-import { createSpectrogramAccumulator, planSpectrogram } from '../src/core/display/spectrogram';
+import { createAnalyzer, finishAnalysis, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
+import { createDisplaySegment, finishDisplay, planDisplay, type Display } from '../src/core/display/display';
 import { DETECTORS } from '../src/core/findings/registry';
 import { summarize } from '../src/core/summary/build';
 import type { Summary } from '../src/core/summary/types';
 import { validateSummary } from '../src/core/summary/validate';
-import { AudioPathError, fail, ok, type Accumulator, type ContainerProbe, type Result } from '../src/core/types';
+import { transferablesOf } from '../src/core/transferables';
+import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../src/core/types';
+import { transfer } from 'comlink';
 import { hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
+import { analyzeWavSegment, expectedFrames, planWavSplit, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
 
@@ -71,11 +76,7 @@ export interface FileReport {
   elapsedMs: number;
 }
 
-/** Channels shown in the spectrogram (more would be too tall to read). */
-const SPECTROGRAM_CHANNELS = 2;
 const PROGRESS_INTERVAL_MS = 100;
-/** Enough waveform detail for the widest zoom the page allows (30 000 px), and no more. */
-const PEAK_BUCKETS = 30_000;
 
 function toResult<T>(error: unknown): Result<T> {
   if (error instanceof AudioPathError) return fail(error.code, error.message);
@@ -96,29 +97,34 @@ function throttle(onProgress: ProgressCallback | undefined, started: number): Pr
   };
 }
 
-/** Fans every chunk out to the analyser and the display accumulators. */
-function createPipeline(sampleRateHz: number, channelCount: number, expectedFrames: number, options: AnalyzeOptions) {
+/** The page's display data from the core's (peaks + spectrogram JSON for wavesurfer.js). */
+function displayData(measurements: Measurements, display: Display): DisplayData {
+  const { peaks, spectrogram: s } = display;
+  return {
+    durationSec: measurements.durationSec,
+    sampleRateHz: measurements.sampleRateHz,
+    peaks: peaks.channels,
+    spectrogram: { json: spectrogramJson(s), channels: s.channels.length, frameCount: s.frameCount, binCount: s.binCount },
+  };
+}
+
+interface Finished {
+  measurements: Measurements;
+  display: DisplayData;
+}
+
+/** Fans every chunk out to the analyser and the display accumulators (one segment: the whole file). */
+function createPipeline(sampleRateHz: number, channelCount: number, expectedFrameCount: number, options: AnalyzeOptions) {
   const analyzer = createAnalyzer(sampleRateHz, channelCount, options);
-  const peaks = createPeaksAccumulator(sampleRateHz, channelCount, choosePeaksBucket(expectedFrames, PEAK_BUCKETS));
-  const shown = Math.min(channelCount, SPECTROGRAM_CHANNELS);
-  const spectrogram = createSpectrogramAccumulator(sampleRateHz, shown, planSpectrogram(sampleRateHz, expectedFrames));
-  const sinks: Accumulator<unknown>[] = [analyzer, peaks];
+  const display = createDisplaySegment(planDisplay(sampleRateHz, channelCount, expectedFrameCount), { start: 0, end: null, firstPushed: 0 });
   return {
     push(chunk: readonly Float32Array[]) {
-      for (const s of sinks) s.push(chunk);
-      spectrogram.push(chunk.length > shown ? chunk.slice(0, shown) : chunk);
+      analyzer.push(chunk);
+      display.push(chunk);
     },
-    finish() {
+    finish(): Finished {
       const measurements = analyzer.finish();
-      const p = peaks.finish();
-      const s = spectrogram.finish();
-      const display: DisplayData = {
-        durationSec: measurements.durationSec,
-        sampleRateHz,
-        peaks: p.channels,
-        spectrogram: { json: spectrogramJson(s), channels: s.channels.length, frameCount: s.frameCount, binCount: s.binCount },
-      };
-      return { measurements, display };
+      return { measurements, display: displayData(measurements, finishDisplay([display.partial()])) };
     },
   };
 }
@@ -127,7 +133,7 @@ function report(
   probe: ProbeWithWarnings,
   request: AnalyzeRequest,
   started: number,
-  finished: ReturnType<ReturnType<typeof createPipeline>['finish']>,
+  finished: Finished,
   contentHash: string,
 ): FileReport {
   // The same call, with the same inputs, as the CLI (src/cli/analyze-file.ts): one document.
@@ -175,8 +181,7 @@ export const api = {
     try {
       const opened = await readWav(file);
       if (!opened.ok) return opened;
-      const expected = probe.durationSec !== null ? Math.round(probe.durationSec * probe.decodedSampleRateHz) : 0;
-      const pipeline = createPipeline(probe.decodedSampleRateHz, probe.channels, expected, request.options);
+      const pipeline = createPipeline(probe.decodedSampleRateHz, probe.channels, expectedFrames(probe), request.options);
       const rate = probe.decodedSampleRateHz;
       let frames = 0;
       for await (const { channels, bytesRead } of opened.value.chunks) {
@@ -274,6 +279,67 @@ export const api = {
       const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: 0.9 + 0.08 * f }));
       progress({ stage: 'finishing', fraction: 0.98 });
       return ok(report(probe, request, started, pipeline.finish(), contentHash));
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /** A long WAV: its segments (null when too short to split; the one-pass `analyzeFile` takes it). */
+  async planSplit(file: Blob, probe: ContainerProbe, segmentCount: number): Promise<Result<SplitPlan | null>> {
+    try {
+      return await planWavSplit(file, probe, segmentCount);
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /** One segment of a split WAV; the partials' buffers are transferred to the caller. */
+  async analyzeSegment(file: Blob, job: SegmentJob, onProgress?: (framesDone: number) => void): Promise<Result<SegmentResult>> {
+    try {
+      const result = await analyzeWavSegment(file, job, onProgress);
+      return transfer(ok(result), transferablesOf(result));
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /** The content hash of the whole file (sequential: one worker reads it alongside the segments). */
+  async hashFile(file: Blob, onProgress?: (fraction: number) => void): Promise<Result<string>> {
+    try {
+      let last = 0;
+      return ok(
+        await hashBlob(file, (f) => {
+          const now = performance.now();
+          if (now - last >= PROGRESS_INTERVAL_MS || f >= 1) {
+            last = now;
+            onProgress?.(f);
+          }
+        }),
+      );
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /**
+   * A split WAV's report: the segments' partials (in file order) merged and finished here, off
+   * the page's main thread. `elapsedMs`: the job's time so far, for the report's timing.
+   */
+  async finishSplit(
+    probe: ContainerProbe,
+    request: AnalyzeRequest,
+    segments: SegmentResult[],
+    contentHash: string,
+    elapsedMs: number,
+  ): Promise<Result<FileReport>> {
+    const started = performance.now() - elapsedMs;
+    try {
+      const measurements = finishAnalysis(
+        segments.map((s) => s.analysis),
+        request.options,
+      );
+      const display = displayData(measurements, finishDisplay(segments.map((s) => s.display)));
+      return ok(report(probe, request, started, { measurements, display }, contentHash));
     } catch (error) {
       return toResult(error);
     }

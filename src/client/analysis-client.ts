@@ -1,15 +1,24 @@
 /**
  * The one place that creates analysis workers and wraps them with comlink.
  *
- * Each call leases a worker (reusing an idle one, else starting one), and takes an AbortSignal:
- * aborting terminates that worker at once, whatever it is doing, and the call resolves with an
- * `aborted` error. Up to PARALLEL_JOBS workers start with the page and stay warm, so it keeps
- * working offline once loaded (their script is already fetched); any extra idle worker is
- * terminated after IDLE_MS. A worker that crashes (e.g. runs out of memory) resolves its
- * call with an error instead of leaving it hanging.
+ * The workers form one pool of POOL_SIZE (one per core, at least PARALLEL_JOBS, at most
+ * MAX_POOL). Each call leases a worker (an idle one, else a new one while the pool is not full,
+ * else it waits its turn: leases are granted first come, first served), and takes an
+ * AbortSignal: aborting terminates the job's workers at once, whatever they are doing, and the
+ * call resolves with an `aborted` error. PARALLEL_JOBS workers start with the page and stay warm,
+ * so it keeps working offline once loaded (their script is already fetched); any extra idle
+ * worker is terminated after IDLE_MS. A worker that crashes (e.g. runs out of memory) resolves
+ * its call with an error instead of leaving it hanging.
+ *
+ * A long WAV is split: its segments go to as many workers as the pool gives it, one segment per
+ * lease (so files opened at the same time get workers between two segments, and nobody starves),
+ * while the job's first worker hashes the file alongside and, at the end, merges the partials.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { AnalysisApi, AnalyzeRequest, FileReport, ProgressCallback } from '../../workers/analysis.api';
+import type { SegmentResult, SplitPlan } from '../../workers/segments';
+import { MIN_SEGMENT_SEC } from '../core/analyze';
+import { transferablesOf } from '../core/transferables';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { decodeInPage } from './decode-in-page';
 
@@ -19,6 +28,17 @@ const IDLE_MS = 10_000;
 
 /** Analyses to run at once: leave a core for the page itself on small machines. */
 export const PARALLEL_JOBS = Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1));
+
+/** Beyond 8 workers a split file gains little (the hash is sequential) and each holds a heap. */
+const MAX_POOL = 8;
+/** Workers in all, shared by every job. */
+export const POOL_SIZE = Math.max(PARALLEL_JOBS, Math.min(MAX_POOL, navigator.hardwareConcurrency || 2));
+/**
+ * Segments per worker of a split file, taken from one queue: the worker that also hashes takes
+ * fewer, and a worker that joins late (another file held the pool) still gets a share.
+ */
+const SEGMENTS_PER_WORKER = 3;
+const PROGRESS_INTERVAL_MS = 100;
 
 let alive = 0;
 
@@ -31,6 +51,8 @@ interface Lease {
 }
 
 const idle: Lease[] = [];
+/** Calls waiting for a worker, first come first served. */
+const waiting: Array<(lease: Lease) => void> = [];
 
 function startWorker(): Lease {
   const worker = new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
@@ -45,22 +67,48 @@ function startWorker(): Lease {
 
 function terminate(lease: Lease): void {
   if (lease.idleTimer !== null) clearTimeout(lease.idleTimer);
+  lease.onCrash = null;
   const i = idle.indexOf(lease);
   if (i >= 0) idle.splice(i, 1);
   lease.api[releaseProxy]();
   lease.worker.terminate();
   alive--;
+  // Its place in the pool goes to the next call waiting, with a fresh worker.
+  const next = waiting.shift();
+  if (next) next(startWorker());
 }
 
-function acquire(): Lease {
-  const lease = idle.pop() ?? startWorker();
-  if (lease.idleTimer !== null) clearTimeout(lease.idleTimer);
-  lease.idleTimer = null;
-  return lease;
+/** A worker for one call, or null when `signal` aborts first. */
+function acquire(signal: AbortSignal): Promise<Lease | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  const ready = idle.pop() ?? (alive < POOL_SIZE ? startWorker() : null);
+  if (ready) {
+    if (ready.idleTimer !== null) clearTimeout(ready.idleTimer);
+    ready.idleTimer = null;
+    return Promise.resolve(ready);
+  }
+  return new Promise((resolve) => {
+    const grant = (lease: Lease): void => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(lease);
+    };
+    const onAbort = (): void => {
+      const i = waiting.indexOf(grant);
+      if (i >= 0) waiting.splice(i, 1);
+      resolve(null);
+    };
+    waiting.push(grant);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function release(lease: Lease): void {
   lease.onCrash = null;
+  const next = waiting.shift();
+  if (next) {
+    next(lease);
+    return;
+  }
   idle.push(lease);
   if (alive > PARALLEL_JOBS) lease.idleTimer = setTimeout(() => terminate(lease), IDLE_MS);
 }
@@ -71,11 +119,13 @@ export function prewarm(): void {
 }
 
 const abortedResult = <T>(): Result<T> => fail('aborted', 'Cancelled.');
+const crashed = <T>(message: string): Result<T> => fail('decode-failed', `The analysis stopped: ${message}`);
+const rejected = <T>(error: unknown): Result<T> => fail('decode-failed', error instanceof Error ? error.message : String(error));
 
 /** Run one call on a leased worker, honouring `signal`. */
-function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>) => Promise<Result<T>>): Promise<Result<T>> {
-  if (signal.aborted) return Promise.resolve(abortedResult<T>());
-  const lease = acquire();
+async function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>) => Promise<Result<T>>): Promise<Result<T>> {
+  const lease = await acquire(signal);
+  if (!lease) return abortedResult<T>();
   return new Promise<Result<T>>((resolve) => {
     let settled = false;
     const settle = (result: Result<T>, keepWorker: boolean): void => {
@@ -88,11 +138,133 @@ function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>) => P
     };
     const onAbort = (): void => settle(abortedResult<T>(), false);
     signal.addEventListener('abort', onAbort, { once: true });
-    lease.onCrash = (message) => settle(fail('decode-failed', `The analysis stopped: ${message}`), false);
+    lease.onCrash = (message) => settle(crashed<T>(message), false);
     run(lease.api).then(
       (result) => settle(result, true),
-      (error: unknown) => settle(fail('decode-failed', error instanceof Error ? error.message : String(error)), false),
+      (error: unknown) => settle(rejected<T>(error), false),
     );
+  });
+}
+
+/**
+ * A split WAV: segments spread over the pool, the hash alongside on the job's first worker,
+ * which then merges. Progress: audio analysed across all segments; the fraction is the lesser of
+ * the audio and the hash (both must finish), so rate and time left stay honest.
+ */
+function analyzeSplit(
+  file: Blob,
+  probe: ContainerProbe,
+  plan: SplitPlan,
+  request: AnalyzeRequest,
+  signal: AbortSignal,
+  onProgress: ProgressCallback,
+  started: number,
+): Promise<Result<FileReport>> {
+  return new Promise((resolve) => {
+    const held = new Set<Lease>();
+    // Stops this job's own waits for workers when it ends early.
+    const stop = new AbortController();
+    let settled = false;
+    const settle = (result: Result<FileReport>, keepWorkers: boolean): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      stop.abort();
+      for (const lease of held) {
+        if (keepWorkers) release(lease);
+        else terminate(lease);
+      }
+      held.clear();
+      resolve(result);
+    };
+    // Cancel, a failed segment or a crash: the job's other workers are busy on it, so they go too.
+    const onAbort = (): void => settle(abortedResult(), false);
+    const failWith = (result: Result<never>): void => settle(result, false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) return onAbort();
+
+    const hold = (lease: Lease): void => {
+      held.add(lease);
+      lease.onCrash = (message) => failWith(crashed(message));
+    };
+    const letGo = (lease: Lease): void => {
+      held.delete(lease);
+      release(lease);
+    };
+
+    const { specs, layout, totalFrames } = plan;
+    const rate = layout.sampleRateHz;
+    const framesDone = specs.map(() => 0);
+    let hashed = 0;
+    let lastReport = 0;
+    const report = (): void => {
+      const now = performance.now();
+      if (settled || now - lastReport < PROGRESS_INTERVAL_MS) return;
+      lastReport = now;
+      const done = framesDone.reduce((a, b) => a + b, 0);
+      onProgress({
+        stage: 'analysing',
+        fraction: 0.97 * Math.min(done / Math.max(1, totalFrames), hashed),
+        audioSecDone: done / rate,
+        audioSecTotal: totalFrames / rate,
+        elapsedMs: now - started,
+      });
+    };
+
+    const results: SegmentResult[] = [];
+    let next = 0;
+    const runSegment = async (lease: Lease, k: number): Promise<void> => {
+      const job = { layout, spec: specs[k], display: plan.display };
+      const r = await lease.api.analyzeSegment(
+        file,
+        job,
+        proxy((frames: number) => {
+          framesDone[k] = frames;
+          report();
+        }),
+      );
+      if (settled) return;
+      if (!r.ok) return failWith(r);
+      results[k] = r.value;
+    };
+    // The job's first worker takes segments until none are left (between them, it hashes).
+    const onLead = async (lead: Lease): Promise<void> => {
+      while (!settled && next < specs.length) await runSegment(lead, next++);
+    };
+    // Every other worker: one segment per lease, then back to the pool.
+    const onOthers = async (): Promise<void> => {
+      while (!settled && next < specs.length) {
+        const lease = await acquire(stop.signal);
+        if (!lease) return;
+        if (settled || next >= specs.length) return release(lease);
+        hold(lease);
+        await runSegment(lease, next++);
+        if (settled) return;
+        letGo(lease);
+      }
+    };
+
+    void (async () => {
+      const lead = await acquire(stop.signal);
+      if (!lead) return;
+      if (settled) return release(lead);
+      hold(lead);
+      const hashing = lead.api.hashFile(
+        file,
+        proxy((fraction: number) => {
+          hashed = fraction;
+          report();
+        }),
+      );
+      const others = Array.from({ length: Math.min(POOL_SIZE, specs.length) - 1 }, onOthers);
+      const [hash] = await Promise.all([hashing, onLead(lead), ...others]);
+      if (settled) return;
+      if (!hash.ok) return failWith(hash);
+      onProgress({ stage: 'finishing', fraction: 0.98, audioSecDone: totalFrames / rate, audioSecTotal: totalFrames / rate, elapsedMs: performance.now() - started });
+      // The partials' buffers move to the merging worker; nothing stays on the main thread.
+      const finished = await lead.api.finishSplit(probe, request, transfer(results, transferablesOf(results)), hash.value, performance.now() - started);
+      settle(finished, true);
+    })().catch((error: unknown) => failWith(rejected(error)));
   });
 }
 
@@ -105,7 +277,7 @@ export const decodesInWorker = (probe: ContainerProbe): boolean => probe.contain
 
 /**
  * Probe, decode at the native rate and analyse one file. WAV is decoded in the worker straight
- * from the File; other formats by WebCodecs in the worker, or, where WebCodecs lacks the codec,
+ * from the File (a long one split across several workers); other formats by WebCodecs in the worker, or, where WebCodecs lacks the codec,
  * by the page's `decodeAudioData` at the declared rate.
  */
 export async function analyzeFile(
@@ -114,6 +286,7 @@ export async function analyzeFile(
   signal: AbortSignal,
   onProgress: ProgressCallback,
 ): Promise<Result<FileReport>> {
+  const started = performance.now();
   onProgress({ stage: 'probing', fraction: 0 });
   const probed = await probeFile(file, signal);
   if (!probed.ok) return probed;
@@ -121,6 +294,12 @@ export async function analyzeFile(
   // Progress callbacks cross the boundary as a comlink proxy; it is released with the worker's port.
   const progress = proxy(onProgress);
   if (decodesInWorker(probe)) {
+    // Long enough for two segments: split across the pool (planSplit says whether it is).
+    if (POOL_SIZE > 1 && (probe.durationSec ?? 0) >= 2 * MIN_SEGMENT_SEC) {
+      const plan = await withWorker(signal, (api) => api.planSplit(file, probe, SEGMENTS_PER_WORKER * POOL_SIZE));
+      if (!plan.ok) return plan;
+      if (plan.value !== null) return analyzeSplit(file, probe, plan.value, request, signal, onProgress, started);
+    }
     return withWorker(signal, (api) => api.analyzeFile(file, probe, request, progress));
   }
   // Compressed formats: WebCodecs in the worker, so the page never blocks on decoding.

@@ -1,0 +1,148 @@
+/**
+ * A long WAV split across the page's worker pool (src/client/analysis-client.ts): the exported
+ * summary equals the CLI's single pass (`--threads 1`), the segments really ran on several
+ * workers, and Cancel terminates every worker of the job. The page is told it has 4 cores, so
+ * the pool (and the split) is the same on any machine.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page, Worker } from 'playwright-core';
+import { planSegments } from '../../src/core/analyze';
+import { launchChromium, ROOT, wavBytes } from './harness';
+
+const run = promisify(execFile);
+const baseUrl = inject('baseUrl');
+const origin = new URL(baseUrl).origin;
+const CORES = 4;
+
+let browser: Browser;
+let context: BrowserContext;
+let dir: string;
+const requests: string[] = [];
+
+/** Speech-like bursts in light noise, stereo (right 6 dB down), with a clipped stretch and a dropout. */
+function longSpeechLike(sr: number, seconds: number): Float32Array[] {
+  const n = Math.round(seconds * sr);
+  const left = new Float32Array(n);
+  const right = new Float32Array(n);
+  let seed = 4321;
+  const noise = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff - 0.5;
+  };
+  for (let i = 0; i < n; i++) {
+    const t = i / sr;
+    const phase = t % 1.7;
+    const env = phase < 1.1 ? Math.sin((Math.PI * phase) / 1.1) : 0;
+    const gain = t > 61 && t < 62 ? 4 : 1; // clipped for a second
+    const v = gain * env * (0.3 * Math.sin(2 * Math.PI * 150 * t) + 0.15 * Math.sin(2 * Math.PI * 700 * t) + 0.08 * Math.sin(2 * Math.PI * 2200 * t));
+    const dropout = t >= 95 && t < 95.05;
+    const bg = 0.002 * noise();
+    left[i] = dropout ? 0 : Math.max(-1, Math.min(1, v + bg));
+    right[i] = dropout ? 0 : Math.max(-1, Math.min(1, 0.5 * v + bg));
+  }
+  return [left, right];
+}
+
+async function newPage(): Promise<{ page: Page; workers: Worker[]; closed: Worker[] }> {
+  const page = await context.newPage();
+  const workers: Worker[] = [];
+  const closed: Worker[] = [];
+  page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
+  page.on('worker', (w) => {
+    workers.push(w);
+    w.on('close', () => closed.push(w));
+  });
+  await page.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${CORES} });`);
+  await page.goto(baseUrl);
+  return { page, workers, closed };
+}
+
+/** Segments each live worker analysed (workers/segments.ts leaves a `segment …` measure per segment). */
+async function segmentsPerWorker(workers: Worker[]): Promise<number[]> {
+  return Promise.all(
+    workers.map((w) =>
+      w.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('segment')).length).catch(() => 0),
+    ),
+  );
+}
+
+async function cliSummary(file: string, flags: string[]): Promise<unknown> {
+  const { stdout } = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), 'analyze', file, '--json', ...flags], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n')[0]) as unknown;
+}
+
+function withoutGenerator(doc: unknown): unknown {
+  const { generator: _generator, ...rest } = doc as Record<string, unknown>;
+  return rest;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'apl-e2e-split-'));
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  context.on('request', (r) => requests.push(r.url()));
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a long WAV split across workers', () => {
+  it('gives the summary of the CLI single pass, from segments on several workers', async () => {
+    const file = join(dir, 'three-minutes-44k.wav');
+    writeFileSync(file, wavBytes(44100, longSpeechLike(44100, 180)));
+    const { page, workers } = await newPage();
+    await page.getByLabel(/audio file/i).setInputFiles(file);
+    // Progress counts audio across all segments.
+    const detail = page.getByTestId('file-item').getByTestId('progress-detail');
+    await expect.poll(async () => (await detail.allInnerTexts()).join(''), { timeout: 30_000 }).toMatch(/of 3:00 audio/);
+    await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
+    const perWorker = await segmentsPerWorker(workers);
+    // 180 s in segments of at least 30 s on the 8.8 s grid of 44.1 kHz: 5, spread over the 4 workers.
+    expect(planSegments(44100, 180 * 44100, 3 * CORES).length).toBe(5);
+    expect(perWorker.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(perWorker.filter((k) => k > 0).length).toBeGreaterThan(1);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export summary' }).click()]);
+    const doc = JSON.parse(readFileSync(await download.path(), 'utf8')) as unknown;
+    const cli = await cliSummary(file, ['--threads', '1']);
+    expect(withoutGenerator(doc)).toEqual(withoutGenerator(cli));
+    await page.close();
+  });
+
+  it('Cancel terminates every worker of the job, and the next file still runs', async () => {
+    const file = join(dir, 'twenty-minutes-16k.wav');
+    writeFileSync(file, wavBytes(16000, [longSpeechLike(16000, 1200)[0]]));
+    const { page, workers, closed } = await newPage();
+    await page.getByLabel(/audio file/i).setInputFiles(file);
+    const item = page.getByTestId('file-item');
+    await expect.poll(async () => (await item.getByTestId('progress-detail').allInnerTexts()).join(''), { timeout: 30_000 }).toMatch(/of 20:00 audio/);
+    // The pool is full: the job holds every worker.
+    await expect.poll(() => workers.length - closed.length, { timeout: 10_000 }).toBe(CORES);
+    const before = workers.length;
+    await item.getByRole('button', { name: /^Cancel/ }).click();
+    await expect.poll(() => item.getAttribute('data-status')).toBe('cancelled');
+    await expect.poll(() => closed.length, { timeout: 10_000 }).toBe(CORES);
+    expect(workers.length).toBe(before);
+    // A short file afterwards gets a fresh worker and its report.
+    await page.getByLabel('Sample recordings').selectOption('speech/asterisk/vm-leavemsg.wav');
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
+    await page.close();
+  });
+
+  it('sent no request outside the origin', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  });
+});

@@ -1,11 +1,14 @@
 import { basename } from 'node:path';
-import { createAnalyzer, type AnalyzeOptions } from '../core/analyze';
+import { createAnalyzer, finishAnalysis, type AnalyzeOptions, type Measurements } from '../core/analyze';
 import { summarize } from '../core/summary/build';
 import type { FindingThresholds } from '../core/findings/thresholds';
 import type { Summary } from '../core/summary/types';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
 import { openAudioFile } from '../node/decode';
-import { analyzeWavInParallel, defaultThreads } from './parallel';
+import { analyzeWavInParallel, createThreadedStream, defaultThreads } from './parallel';
+
+/** Compressed files from this size on (about a minute of MP3) are analysed on a second thread. */
+const THREADED_STREAM_BYTES = 1 << 20;
 
 export interface AnalyzeFileOptions extends AnalyzeOptions {
   keepName?: boolean;
@@ -16,7 +19,8 @@ export interface AnalyzeFileOptions extends AnalyzeOptions {
 
 /**
  * Analyse one file from disk, streaming: memory is bounded by the chunk size, not the file.
- * A long WAV file is cut into segments analysed on worker threads (parallel.ts), with the same result.
+ * A long WAV file is cut into segments analysed on worker threads (parallel.ts); a long compressed
+ * file is decoded here and analysed on a worker thread. Either way the result is one pass's.
  * The CLI, the eval and the benchmarks call this; the page runs the same core in a worker.
  */
 export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}): Promise<Result<Summary>> {
@@ -39,10 +43,23 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
   const opened = await openAudioFile(path);
   if (!opened.ok) return opened;
   const audio = opened.value;
+  // A long compressed file: decoded here, analysed on a worker thread.
+  const threaded =
+    (options.threads ?? defaultThreads()) > 1 && audio.probe.container !== 'wav' && audio.bytes >= THREADED_STREAM_BYTES
+      ? await createThreadedStream(audio.probe.decodedSampleRateHz, audio.probe.channels)
+      : null;
   try {
-    const analyzer = createAnalyzer(audio.probe.decodedSampleRateHz, audio.probe.channels, options);
-    for await (const chunk of audio.chunks()) analyzer.push(chunk);
-    const measurements = analyzer.finish();
+    let measurements: Measurements;
+    if (threaded) {
+      for await (const chunk of audio.chunks()) await threaded.push(chunk);
+      const partial = await threaded.finish();
+      if (!partial.ok) return partial;
+      measurements = finishAnalysis([partial.value], options);
+    } else {
+      const analyzer = createAnalyzer(audio.probe.decodedSampleRateHz, audio.probe.channels, options);
+      for await (const chunk of audio.chunks()) analyzer.push(chunk);
+      measurements = analyzer.finish();
+    }
     const summary = summarize({
       probe: audio.probe,
       measurements,
@@ -56,5 +73,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
   } catch (error) {
     if (error instanceof AudioPathError) return fail(error.code, error.message);
     return fail('decode-failed', `Could not read the audio: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await threaded?.close();
   }
 }

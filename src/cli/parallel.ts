@@ -19,7 +19,7 @@ import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions
 import { readWavHeader } from '../core/format/wav';
 import { sniffContainer } from '../core/format/sniff';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
-import { analyzeSegmentOfWav, segmentFailure, type SegmentJob } from './segment-worker';
+import { analyzeSegmentOfWav, segmentFailure, type SegmentJob, type StreamMessage } from './segment-worker';
 
 export const defaultThreads = (): number => availableParallelism();
 
@@ -199,4 +199,64 @@ export async function analyzeWavInParallel(path: string, threads: number, option
   } finally {
     await handle.close();
   }
+}
+
+/** Chunks posted to the analysis thread and not yet taken in: the decoder waits beyond this. */
+const MAX_IN_FLIGHT = 4;
+
+export interface ThreadedStream {
+  /** Resolves when the chunk may be reused… it is transferred: do not touch it after. */
+  push(channels: Float32Array[]): Promise<void>;
+  finish(): Promise<Result<AnalysisPartial>>;
+  /** Stop the thread (after finish, or on an error). */
+  close(): Promise<void>;
+}
+
+/**
+ * One pass over a stream decoded on this thread (compressed formats, which cannot be cut at a
+ * byte offset), analysed on a worker thread: decoding and hashing here, analysis there, so both
+ * CPUs work. At most MAX_IN_FLIGHT chunks wait, so memory stays bounded however fast the decoder.
+ */
+export async function createThreadedStream(sampleRateHz: number, channelCount: number): Promise<ThreadedStream> {
+  const code = await workerEntry();
+  const worker = typeof code === 'string' ? new Worker(code, { eval: true }) : new Worker(code);
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  let result: ((r: Result<AnalysisPartial>) => void) | null = null;
+  let failed: Result<AnalysisPartial> | null = null;
+  worker.on('message', (m: { kind: 'ack' } | Result<AnalysisPartial>) => {
+    if ('kind' in m) {
+      inFlight--;
+      wake?.();
+      wake = null;
+      return;
+    }
+    if (!m.ok) failed = m;
+    result?.(m);
+  });
+  worker.on('error', (e: Error) => {
+    failed = fail('decode-failed', `Analysis thread failed: ${e.message}`);
+    wake?.();
+    result?.(failed);
+  });
+  const send = (m: StreamMessage, transfer: ArrayBuffer[] = []): void => worker.postMessage(m, transfer);
+  send({ kind: 'stream-start', sampleRateHz, channelCount });
+  return {
+    async push(channels) {
+      if (failed) return;
+      inFlight++;
+      send({ kind: 'stream-chunk', channels }, [...new Set(channels.map((c) => c.buffer as ArrayBuffer))]);
+      while (inFlight > MAX_IN_FLIGHT && !failed) await new Promise<void>((r) => (wake = r));
+    },
+    finish() {
+      if (failed) return Promise.resolve(failed);
+      return new Promise((r) => {
+        result = r;
+        send({ kind: 'stream-end' });
+      });
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
 }

@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import { createSegmentAnalyzer } from '../core/analyze';
 import { createWavDecoder, type WavLayout } from '../core/format/wav';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
-import type { AnalysisPartial, SegmentSpec } from '../core/analyze';
+import type { AnalysisPartial, SegmentAnalyzer, SegmentSpec } from '../core/analyze';
 
 export interface SegmentJob {
   path: string;
@@ -59,8 +59,33 @@ export function segmentFailure(error: unknown): Result<never> {
     : fail('decode-failed', `Could not read the audio: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-parentPort?.on('message', (job: SegmentJob) => {
-  analyzeSegmentOfWav(job).then(
+/** A stream of chunks decoded elsewhere (the main thread), analysed here as one segment. */
+export type StreamMessage =
+  | { kind: 'stream-start'; sampleRateHz: number; channelCount: number }
+  | { kind: 'stream-chunk'; channels: Float32Array[] }
+  | { kind: 'stream-end' };
+
+let stream: SegmentAnalyzer | null = null;
+
+parentPort?.on('message', (message: SegmentJob | StreamMessage) => {
+  if ('kind' in message) {
+    try {
+      if (message.kind === 'stream-start') stream = createSegmentAnalyzer(message.sampleRateHz, message.channelCount, { start: 0, end: null });
+      else if (message.kind === 'stream-chunk') {
+        stream?.push(message.channels);
+        parentPort?.postMessage({ kind: 'ack' });
+      } else {
+        const partial = stream?.partial();
+        stream = null;
+        parentPort?.postMessage(partial ? ok(partial) : fail('decode-failed', 'The analysis stream was not started.'));
+      }
+    } catch (error) {
+      stream = null;
+      parentPort?.postMessage(segmentFailure(error));
+    }
+    return;
+  }
+  analyzeSegmentOfWav(message).then(
     (partial) => parentPort?.postMessage(ok(partial)),
     (error: unknown) => parentPort?.postMessage(segmentFailure(error)),
   );

@@ -3,7 +3,8 @@
  * gives the same summary as one pass, through the real files and worker threads.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFile } from '../../../src/cli/analyze-file';
@@ -50,5 +51,19 @@ describe('analyzeFile on threads', () => {
       expect(two).toEqual(one);
       expect(three).toEqual(one);
     }
+  });
+
+  const ffmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+  it.skipIf(!ffmpeg)('a compressed file decoded here and analysed on a worker thread equals one pass', { timeout: 60000 }, async () => {
+    const sr = 16000;
+    const wav = join(dir, 'long.wav');
+    writeFileSync(wav, encodeWav([speechLike(sr, 70 * sr, 8)], sr, 'pcm16'));
+    const mp3 = join(dir, 'long.mp3');
+    spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '128k', mp3]);
+    expect(statSync(mp3).size).toBeGreaterThan(1 << 20); // the threaded path's threshold
+    const one = await analyzeFile(mp3, { threads: 1 });
+    const two = await analyzeFile(mp3, { threads: 2 });
+    expect(one.ok).toBe(true);
+    expect(two).toEqual(one);
   });
 });

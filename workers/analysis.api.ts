@@ -306,16 +306,17 @@ export const api = {
   /** The content hash of the whole file (sequential: one worker reads it alongside the segments). */
   async hashFile(file: Blob, onProgress?: (fraction: number) => void): Promise<Result<string>> {
     try {
+      const t0 = performance.now();
       let last = 0;
-      return ok(
-        await hashBlob(file, (f) => {
-          const now = performance.now();
-          if (now - last >= PROGRESS_INTERVAL_MS || f >= 1) {
-            last = now;
-            onProgress?.(f);
-          }
-        }),
-      );
+      const hash = await hashBlob(file, (f) => {
+        const now = performance.now();
+        if (now - last >= PROGRESS_INTERVAL_MS || f >= 1) {
+          last = now;
+          onProgress?.(f);
+        }
+      });
+      performance.measure('hash', { start: t0 });
+      return ok(hash);
     } catch (error) {
       return toResult(error);
     }
@@ -339,7 +340,9 @@ export const api = {
         request.options,
       );
       const display = displayData(measurements, finishDisplay(segments.map((s) => s.display)));
-      return ok(report(probe, request, started, { measurements, display }, contentHash));
+      const result = report(probe, request, started, { measurements, display }, contentHash);
+      performance.measure('merge', { start: started + elapsedMs });
+      return ok(result);
     } catch (error) {
       return toResult(error);
     }

@@ -74,12 +74,18 @@ export async function readWav(file: Blob): Promise<Result<WavRead>> {
   });
 }
 
-/** Content hash of a whole Blob, read in 1 MiB pieces (for audio the page decoded itself). */
+/**
+ * Content hash of a whole Blob, read in 1 MiB pieces (for audio the page decoded itself, and
+ * alongside the segments of a split WAV): the next piece loads while this one is hashed.
+ */
 export async function hashBlob(file: Blob, onProgress?: (fraction: number) => void): Promise<string> {
   const source = blobSource(file);
   const hasher = createContentHasher();
+  let next = source.read(0, READ_BYTES);
   for (let pos = 0; pos < source.size; pos += READ_BYTES) {
-    hasher.update(await source.read(pos, READ_BYTES));
+    const piece = await next;
+    if (pos + READ_BYTES < source.size) next = source.read(pos + READ_BYTES, READ_BYTES);
+    hasher.update(piece);
     onProgress?.(Math.min(1, (pos + READ_BYTES) / Math.max(1, source.size)));
   }
   return hasher.digestHex16();

@@ -35,9 +35,10 @@ const MAX_POOL = 8;
 export const POOL_SIZE = Math.max(PARALLEL_JOBS, Math.min(MAX_POOL, navigator.hardwareConcurrency || 2));
 /**
  * Segments per worker of a split file, taken from one queue: the worker that also hashes takes
- * fewer, and a worker that joins late (another file held the pool) still gets a share.
+ * fewer, a worker that joins late (another file held the pool) still gets a share, and the
+ * last segments, being short, end close together.
  */
-const SEGMENTS_PER_WORKER = 3;
+const SEGMENTS_PER_WORKER = 4;
 const PROGRESS_INTERVAL_MS = 100;
 
 let alive = 0;
@@ -227,7 +228,8 @@ function analyzeSplit(
       if (!r.ok) return failWith(r);
       results[k] = r.value;
     };
-    // The job's first worker takes segments until none are left (between them, it hashes).
+    // The job's first worker hashes first (SHA-256 is sequential: with a few cores it is the
+    // longest single task), then takes segments until none are left.
     const onLead = async (lead: Lease): Promise<void> => {
       while (!settled && next < specs.length) await runSegment(lead, next++);
     };
@@ -257,7 +259,7 @@ function analyzeSplit(
         }),
       );
       const others = Array.from({ length: Math.min(POOL_SIZE, specs.length) - 1 }, onOthers);
-      const [hash] = await Promise.all([hashing, onLead(lead), ...others]);
+      const [hash] = await Promise.all([hashing.then(async (h) => (h.ok ? (await onLead(lead), h) : h)), ...others]);
       if (settled) return;
       if (!hash.ok) return failWith(hash);
       onProgress({ stage: 'finishing', fraction: 0.98, audioSecDone: totalFrames / rate, audioSecTotal: totalFrames / rate, elapsedMs: performance.now() - started });

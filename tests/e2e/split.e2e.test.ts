@@ -109,7 +109,7 @@ describe('a long WAV split across workers', () => {
     await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
     const perWorker = await segmentsPerWorker(workers);
     // 180 s in segments of at least 30 s on the 8.8 s grid of 44.1 kHz: 5, spread over the 4 workers.
-    expect(planSegments(44100, 180 * 44100, 3 * CORES).length).toBe(5);
+    expect(planSegments(44100, 180 * 44100, 4 * CORES).length).toBe(5);
     expect(perWorker.reduce((a, b) => a + b, 0)).toBe(5);
     expect(perWorker.filter((k) => k > 0).length).toBeGreaterThan(1);
 

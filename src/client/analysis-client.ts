@@ -12,7 +12,8 @@
  *
  * A long WAV is split: its segments go to as many workers as the pool gives it, one segment per
  * lease (so files opened at the same time get workers between two segments, and nobody starves),
- * while the job's first worker hashes the file alongside and, at the end, merges the partials.
+ * while the job's first worker hashes the file (then joins the segments) and, at the end, merges
+ * the partials. Short WAV files and compressed formats take one worker, as before.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { AnalysisApi, AnalyzeRequest, FileReport, ProgressCallback } from '../../workers/analysis.api';
@@ -279,8 +280,8 @@ export const decodesInWorker = (probe: ContainerProbe): boolean => probe.contain
 
 /**
  * Probe, decode at the native rate and analyse one file. WAV is decoded in the worker straight
- * from the File (a long one split across several workers); other formats by WebCodecs in the worker, or, where WebCodecs lacks the codec,
- * by the page's `decodeAudioData` at the declared rate.
+ * from the File (a long one split across several workers); other formats by WebCodecs in the
+ * worker, or, where WebCodecs lacks the codec, by the page's `decodeAudioData` at the declared rate.
  */
 export async function analyzeFile(
   file: Blob,

@@ -48,18 +48,20 @@ function longSpeechLike(sr: number, seconds: number): Float32Array[] {
   return [left, right];
 }
 
-async function newPage(): Promise<{ page: Page; workers: Worker[]; closed: Worker[] }> {
+async function newPage(): Promise<{ page: Page; workers: Worker[]; closed: Worker[]; peak: { alive: number } }> {
   const page = await context.newPage();
   const workers: Worker[] = [];
   const closed: Worker[] = [];
+  const peak = { alive: 0 };
   page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
   page.on('worker', (w) => {
     workers.push(w);
+    peak.alive = Math.max(peak.alive, workers.length - closed.length);
     w.on('close', () => closed.push(w));
   });
   await page.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${CORES} });`);
   await page.goto(baseUrl);
-  return { page, workers, closed };
+  return { page, workers, closed, peak };
 }
 
 /** Segments each live worker analysed (workers/segments.ts leaves a `segment …` measure per segment). */
@@ -138,6 +140,26 @@ describe('a long WAV split across workers', () => {
     await page.getByLabel('Sample recordings').selectOption('speech/asterisk/vm-leavemsg.wav');
     await page.getByRole('button', { name: 'Load sample' }).click();
     await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
+    await page.close();
+  });
+
+  it('shares the pool: two long files and a short one opened together all finish', async () => {
+    const a = join(dir, 'two-minutes-16k.wav');
+    const b = join(dir, 'three-minutes-8k.wav');
+    writeFileSync(a, wavBytes(16000, [longSpeechLike(16000, 120)[0]]));
+    writeFileSync(b, wavBytes(8000, longSpeechLike(8000, 180)));
+    const short = join(ROOT, 'fixtures/speech/asterisk/vm-leavemsg.wav');
+    const { page, workers, peak } = await newPage();
+    await page.getByLabel(/audio file/i).setInputFiles([a, b, short]);
+    const items = page.getByTestId('file-item');
+    await expect.poll(() => items.count()).toBe(3);
+    await expect
+      .poll(async () => Promise.all([0, 1, 2].map((i) => items.nth(i).getAttribute('data-status'))), { timeout: 60_000 })
+      .toEqual(['done', 'done', 'done']);
+    // Never more workers alive than the pool holds.
+    expect(peak.alive).toBeLessThanOrEqual(CORES);
+    const perWorker = await segmentsPerWorker(workers);
+    expect(perWorker.reduce((x, y) => x + y, 0)).toBe(planSegments(16000, 120 * 16000, 4 * CORES).length + planSegments(8000, 180 * 8000, 4 * CORES).length);
     await page.close();
   });
 

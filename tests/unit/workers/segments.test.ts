@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer, finishAnalysis, type Measurements } from '../../../src/core/analyze';
+import { createDisplaySegment, finishDisplay, planDisplay } from '../../../src/core/display/display';
+import { encodeWav } from '../../../src/core/format/wav-encode';
+import { mulberry32 as rng } from '../../../src/core/dsp/rng';
+import { transferablesOf } from '../../../src/core/transferables';
+import { probeBlob, readWav } from '../../../workers/core-io';
+import { analyzeWavSegment, expectedFrames, planWavSplit } from '../../../workers/segments';
+
+/** Bursts of tone in noise, a clipped second and 40 ms of digital zeros. */
+function speechLike(sr: number, seconds: number, channels: number): Float32Array[] {
+  const r = rng(5);
+  const n = Math.round(seconds * sr);
+  return Array.from({ length: channels }, (_, c) =>
+    Float32Array.from({ length: n }, (_, i) => {
+      const t = i / sr;
+      if (t >= 47 && t < 47.04) return 0;
+      const phase = t % 1.7;
+      const env = phase < 1.1 ? Math.sin((Math.PI * phase) / 1.1) : 0;
+      const gain = t > 33 && t < 34 ? 5 : 1;
+      const v = gain * env * (0.3 / (c + 1)) * Math.sin(2 * Math.PI * 180 * t) + 0.003 * (r() - 0.5);
+      return Math.max(-1, Math.min(1, v));
+    }),
+  );
+}
+
+/** Equal, numbers within 1e-9 relative (the merged sums round differently), typed arrays bit for bit. */
+function expectClose(a: unknown, b: unknown, path: string): void {
+  if (typeof a === 'number') {
+    if (!Number.isFinite(a)) return void expect(b, path).toBe(a);
+    return void expect(Math.abs(a - (b as number)), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
+  }
+  if (ArrayBuffer.isView(a)) {
+    const bytes = (v: ArrayBufferView): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    return void expect(Buffer.compare(bytes(a), bytes(b as ArrayBufferView)), path).toBe(0);
+  }
+  if (Array.isArray(a)) {
+    expect((b as unknown[]).length, path).toBe(a.length);
+    return a.forEach((v, i) => expectClose(v, (b as unknown[])[i], `${path}[${i}]`));
+  }
+  if (a !== null && typeof a === 'object') {
+    for (const k of Object.keys(a)) expectClose((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    return;
+  }
+  expect(b, path).toEqual(a);
+}
+
+/** The page's one-pass reader (readWav) into the analyser and the display, as analysis.api.ts does. */
+async function onePass(blob: Blob): Promise<{ m: Measurements; display: ReturnType<typeof finishDisplay> }> {
+  const probed = await probeBlob(blob);
+  if (!probed.ok) throw new Error(probed.error.message);
+  const probe = probed.value;
+  const opened = await readWav(blob);
+  if (!opened.ok) throw new Error(opened.error.message);
+  const analyzer = createAnalyzer(probe.decodedSampleRateHz, probe.channels);
+  const display = createDisplaySegment(planDisplay(probe.decodedSampleRateHz, probe.channels, expectedFrames(probe)), { start: 0, end: null, firstPushed: 0 });
+  for await (const { channels } of opened.value.chunks) {
+    analyzer.push(channels);
+    display.push(channels);
+  }
+  return { m: analyzer.finish(), display: finishDisplay([display.partial()]) };
+}
+
+describe('a WAV Blob analysed in segments by the page worker code', () => {
+  for (const [sr, channels, seconds, count] of [
+    [16000, 1, 100, 3],
+    [44100, 2, 75, 4],
+  ] as const) {
+    it(`${sr} Hz × ${channels}, ${seconds} s: each segment reads its own byte range; the merge equals one pass`, async () => {
+      const blob = new Blob([encodeWav(speechLike(sr, seconds, channels), sr, 'pcm16')]);
+      const probed = await probeBlob(blob);
+      if (!probed.ok) throw new Error(probed.error.message);
+      const plan = await planWavSplit(blob, probed.value, count);
+      if (!plan.ok || plan.value === null) throw new Error('expected a split');
+      const { specs, layout, display, totalFrames } = plan.value;
+      expect(specs.length).toBeGreaterThanOrEqual(2);
+      const progress: number[][] = specs.map(() => []);
+      // Out of order, as workers finish.
+      const results = await Promise.all(specs.map((spec, k) => analyzeWavSegment(blob, { layout, spec, display }, (f) => progress[k].push(f))));
+      specs.forEach((spec, k) => expect(progress[k].at(-1)).toBe((spec.end ?? totalFrames) - spec.start));
+      expect(transferablesOf(results).length).toBeGreaterThan(10);
+      const split = {
+        m: finishAnalysis(results.map((r) => r.analysis)),
+        display: finishDisplay(results.map((r) => r.display)),
+      };
+      const whole = await onePass(blob);
+      expectClose(whole.display, split.display, 'display');
+      expectClose(whole.m, split.m, 'm');
+      expect(split.m.clipping.runs).toBeGreaterThan(0);
+    });
+  }
+
+  it('is not split when too short (the one-pass path takes it)', async () => {
+    const blob = new Blob([encodeWav(speechLike(16000, 50, 1), 16000, 'pcm16')]);
+    const probed = await probeBlob(blob);
+    if (!probed.ok) throw new Error(probed.error.message);
+    const plan = await planWavSplit(blob, probed.value, 4);
+    expect(plan.ok && plan.value).toBe(null);
+  });
+});
+
+describe('transferablesOf', () => {
+  it('finds each buffer under nested typed arrays once', () => {
+    const shared = new ArrayBuffer(64);
+    const value = { a: new Float32Array(shared, 0, 4), b: [new Uint8Array(shared, 32, 8), { c: new Float64Array(3) }], n: 1, s: 'x', z: null };
+    const found = transferablesOf(value);
+    expect(found).toHaveLength(2);
+    expect(found).toContain(shared);
+  });
+});

@@ -2,7 +2,8 @@
  * npm run bench — the CLI side by side with ffmpeg and SoX on one hour of generated speech-like
  * audio (issues 2 and 6): 16 kHz mono WAV, 48 kHz stereo WAV, and MP3 and Opus made from the
  * latter by ffmpeg. For each file, in one run:
- *   - our CLI (`analyze --json`, every analysis), wall time and peak RSS, on all threads and on one;
+ *   - our CLI (`analyze --json`, every analysis), wall time and peak RSS, on all threads and on one
+ *     (`--threads 1`);
  *   - `ffmpeg -af astats,silencedetect,ebur128 -f null -` (levels, silence, loudness) and
  *     `sox <f> -n stats` (levels), wall time;
  *   - on the WAVs, our peak/RMS (±0.01 dB) and DC offset (±1e-5, SoX's printed precision) against
@@ -171,7 +172,7 @@ function run(): void {
       const mb = statSync(f.path).size / 1e6;
       const ours = timed(process.execPath, ['--import', 'tsx', cli, 'analyze', '--json', f.path]);
       if (ours.status !== 0) throw new Error(`our CLI failed on ${f.label}: ${ours.stderr}`);
-      const one = f.wav ? timed(process.execPath, ['--import', 'tsx', cli, 'analyze', '--json', '--threads', '1', f.path]) : null;
+      const one = timed(process.execPath, ['--import', 'tsx', cli, 'analyze', '--json', '--threads', '1', f.path]);
       const ff = ffmpeg ? timed('ffmpeg', ['-hide_banner', '-nostats', '-i', f.path, '-af', 'astats,silencedetect,ebur128', '-f', 'null', '-']) : null;
       // SoX has no Opus reader in Debian's build.
       const sx = sox && !f.path.endsWith('.opus') ? timed('sox', [f.path, '-n', 'stats']) : null;
@@ -211,8 +212,9 @@ function run(): void {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     console.log(rows.map((r) => r.map((v, c) => (c === 0 || c === r.length - 1 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')).join('\n'));
     console.log(
-      `\nours = npm run cli -- analyze --json <file>: every analysis, long WAV files on ${availableParallelism()} threads (the CPUs available),` +
-        `\ncompressed files in one pass; "1 thread" adds --threads 1. ffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +
+      `\nours = npm run cli -- analyze --json <file>: every analysis; WAV cut into segments on ${availableParallelism()} threads (the CPUs` +
+        `\navailable), compressed files decoded on one thread and analysed on another; "1 thread" adds --threads 1.` +
+        `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +
         `\nsox = sox <file> -n stats (no Opus reader). Load average at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs.`,
     );
     if (!agreementOk) process.exitCode = 1;

@@ -1,6 +1,7 @@
 /**
  * The list of opened files and their analyses. Jobs run in the workers through the one client
- * module, a few at a time; each has its own AbortController (Cancel terminates its worker only).
+ * module, a few at a time; each has its own AbortController (Cancel terminates the workers of that
+ * job only: one, or all of a long WAV's segment workers).
  */
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { analyzeFile, PARALLEL_JOBS, type FileReport, type ProgressUpdate } from '../../client/analysis-client';

@@ -309,17 +309,17 @@ describe('the lab page', () => {
     await player.focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => page.locator('.clock').innerText()).toMatch(/^0:02\.0/);
+    await expect.poll(() => page.locator('.clock').innerText(), { timeout: 10_000 }).toMatch(/^0:02\.0/);
     await page.keyboard.press('Shift+ArrowLeft');
-    await expect.poll(() => page.locator('.clock').innerText()).toMatch(/^0:00\.0/);
+    await expect.poll(() => page.locator('.clock').innerText(), { timeout: 10_000 }).toMatch(/^0:00\.0/);
     await page.keyboard.press('+');
-    await expect.poll(() => page.getByLabel('Zoom', { exact: true }).inputValue()).toBe('1');
+    await expect.poll(() => page.getByLabel('Zoom', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('1');
     await page.keyboard.press('0');
-    await expect.poll(() => page.getByLabel('Zoom', { exact: true }).inputValue()).toBe('0');
+    await expect.poll(() => page.getByLabel('Zoom', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('0');
     await page.keyboard.press(' ');
     await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count(), { timeout: 10_000 }).toBe(1);
     await page.keyboard.press(' ');
-    await expect.poll(() => page.getByRole('button', { name: 'Play' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Play' }).count(), { timeout: 10_000 }).toBe(1);
     await page.close();
   });
 

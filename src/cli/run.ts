@@ -41,7 +41,12 @@ const USAGE = `usage: npm run cli -- analyze <file…> [options]
 Exit status: 0 when every file was analysed (and, with --fail-on, nothing reached LEVEL);
 otherwise the code of the first unreadable file (10 empty, 11 not audio, 12 truncated,
 13 unsupported codec, 14 absurd header, 15 too many channels, 16 too long, 17 decode failed,
-18 i/o error), else 3 when --fail-on tripped; 2 usage.`;
+18 i/o error), else 3 when --fail-on tripped; 2 usage.
+
+Other commands (each prints its own usage with --help):
+  npm run cli -- impair <in.wav> --recipe <json|file> -o <out.wav>     apply an impairment recipe
+  npm run cli -- fixtures --recipe <json|file> -o <dir|pack.zip>       build a quiet-speaker fixture pack
+  npm run cli -- vad-check <pack.zip|dir> [--threshold X] …            replay a pack; exit 1 on first-word loss`;
 
 function numberOption(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;

@@ -4,6 +4,7 @@
  * (PerformanceObserver 'longtask', installed before the page loads) while analysing and while
  * drawing the report. Options: --minutes N, --format wav|flac|mp3|opus (compressed formats are
  * made with ffmpeg and decoded by the page's decodeAudioData), --no-build, --keep.
+ * For compressed formats it also times Chromium's own decodeAudioData on the same file (the floor).
  * Peak renderer memory: the largest resident set of a Chromium renderer process (the page and its
  * workers share one), sampled from /proc every 50 ms.
  */
@@ -148,6 +149,23 @@ try {
   console.log(`peak renderer memory:         ${peakRssMb.toFixed(0)} MB (resident, page + workers)`);
   console.log(`real-time factor:             ${((minutes * 60) / ((reportAt - openedAt) / 1000)).toFixed(0)}×`);
   await page.close();
+  if (format !== 'wav') {
+    // The floor for compressed files: Chromium's own decoder on the same bytes, in a blank page
+    // (decodeAudioData at the file's rate, everything in memory at once, nothing else done).
+    const blank = await browser.newPage();
+    await blank.setContent('<input type="file">');
+    await blank.locator('input').setInputFiles(file);
+    const decodeMs = (await blank.evaluate(`(async () => {
+      const f = document.querySelector('input').files[0];
+      const t0 = performance.now();
+      const bytes = await f.arrayBuffer();
+      await new OfflineAudioContext(${channels}, 1, ${sampleRateHz}).decodeAudioData(bytes);
+      return performance.now() - t0;
+    })()`)) as number;
+    const oursMs = reportAt - openedAt;
+    console.log(`browser decodeAudioData alone: ${(decodeMs / 1000).toFixed(2)} s → ours / decoder = ${(oursMs / decodeMs).toFixed(2)}× (issue 6 asks ≤ 1.5×)`);
+    await blank.close();
+  }
 } finally {
   await browser.close();
   await served.close();

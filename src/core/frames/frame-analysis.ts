@@ -7,8 +7,9 @@
  * same window of samples, so results are bit-identical however the audio was cut into chunks.
  */
 import type { Accumulator } from '../types';
-import { createPowerSpectrum, isPowerOfTwo } from '../dsp/fft';
-import { hannWindow, nextPowerOfTwo } from '../dsp/window';
+import { isPowerOfTwo } from '../dsp/fft';
+import { nextPowerOfTwo } from '../dsp/window';
+import { createStaging, kernels, owned } from '../kernels/runtime';
 import { DEFAULT_FRAME_SETTINGS, type FrameAnalysisSettings, type FrameTable, type SpectrumBucket } from './types';
 
 /**
@@ -205,6 +206,9 @@ export function hopSamplesFor(sampleRateHz: number, hopSec: number): number {
   return Math.max(1, Math.round(sampleRateHz * hopSec));
 }
 
+/** Level buckets the kernel sums itself; a frame of a further level is summed here (rare). */
+const BUCKET_SLOTS = 96;
+
 export function createFrameAnalysis(
   sampleRateHz: number,
   channelCount: number,
@@ -221,207 +225,122 @@ export function createFrameAnalysis(
   if (segment.start % hop !== 0 || (segment.end !== null && segment.end % hop !== 0) || segment.firstPushed > segment.start) {
     throw new RangeError('a frame segment starts and ends on the hop grid, and is pushed from its start or before');
   }
-  const segStart = segment.start;
   const segEnd = segment.end ?? Infinity;
-  const frame0 = segStart / hop;
-  const window = hannWindow(fftSize);
-  let windowPower = 0;
-  for (let n = 0; n < fftSize; n++) windowPower += window[n] * window[n];
-  // |X_k|² · binScale = mean-square power in bin k (one-sided): white noise σ² sums to σ² over 0..N/2.
-  const binScale = 2 / (fftSize * windowPower);
   const binHz = sampleRateHz / fftSize;
-  const spectrum = createPowerSpectrum(fftSize);
 
   const edges = effectiveBandEdges(cfg.bandEdgesHz, sampleRateHz);
   const bandCount = Math.max(0, edges.length - 1);
-  // Band b holds bins k with edges[b] ≤ k·binHz < edges[b+1] (the Nyquist bin joins the top band).
-  const bandStartBin = new Int32Array(bandCount);
-  const bandEndBin = new Int32Array(bandCount);
-  for (let b = 0; b < bandCount; b++) {
-    bandStartBin[b] = Math.ceil(edges[b] / binHz - 1e-9);
-    const top = Math.ceil(edges[b + 1] / binHz - 1e-9);
-    bandEndBin[b] = b === bandCount - 1 && edges[b + 1] >= sampleRateHz / 2 ? half + 1 : Math.min(top, half + 1);
-  }
-
+  if (bandCount > 32) throw new RangeError('at most 32 sub-bands');
   const C = channelCount;
-  const stereo = C === 2;
-  const invC = 1 / C;
+
+  // The per-sample pass and the FFTs run in the kernels (src/core/kernels/c/frames.c): each call
+  // closes hops and analyses frames into fixed buffers, drained into the columns here.
+  const k = kernels();
+  const staging = createStaging(C);
+  const state = k.exports.frames_new(
+    C,
+    hop,
+    fftSize,
+    Math.floor(hop / 2) - half, // window start of frame i = i·hop + offset
+    segment.start / hop,
+    segment.start,
+    segment.end ?? -1,
+    segment.firstPushed,
+    bandCount,
+    staging.maxFrames,
+    BUCKET_SLOTS,
+  );
+  if (state === 0) throw new RangeError('the analysis kernels ran out of memory');
+  const infoPtr = k.alloc(8 * 17);
+  // Band b holds bins k with edges[b] ≤ k·binHz < edges[b+1] (the Nyquist bin joins the top band).
+  const bands = k.i32(k.exports.frames_bands(state), 3 * 32);
+  for (let b = 0; b < bandCount; b++) {
+    bands[b] = Math.ceil(edges[b] / binHz - 1e-9);
+    const top = Math.ceil(edges[b + 1] / binHz - 1e-9);
+    bands[32 + b] = b === bandCount - 1 && edges[b + 1] >= sampleRateHz / 2 ? half + 1 : Math.min(top, half + 1);
+    bands[64 + b] = edges[b + 1] <= 4000 ? 1 : 0;
+  }
 
   // Per-frame columns.
   const chanPower = Array.from({ length: C }, () => new Column());
+  const chanMean = Array.from({ length: C }, () => new Column());
   const silenceCol = new Column();
   const downmixCol = new Column();
+  const downmixMean = new Column();
   const hasPair = C >= 2;
   const pairXY = hasPair ? new Column() : null;
   const pairX = hasPair ? new Column() : null;
   const pairY = hasPair ? new Column() : null;
   const bandCols = Array.from({ length: bandCount }, () => new Column());
-  const buckets = new Map<number, SpectrumBucket>();
+  /** Buckets of levels the kernel had no slot for, in order of first appearance. */
+  const extraBuckets = new Map<number, SpectrumBucket>();
 
-  // Running sums of the current hop.
-  const ss = new Float64Array(C);
-  const sLin = new Float64Array(C); // Σx per channel: the hop's mean, to take the file's DC out at the end
-  let sDown = 0; // Σ of the downmix for C > 2
-  const chanMean = Array.from({ length: C }, () => new Column());
-  const downmixMean = new Column();
-  let sxy = 0;
-  let sx = 0;
-  let sy = 0;
-  let ssMid = 0;
-  let ssDown = 0; // downmix sum of squares for C > 2
-  let inHop = 0; // samples of the current hop seen so far
+  let written = segment.firstPushed;
   let hopsDone = 0;
+  let fftDone = 0;
+  let slotsUsed = 0;
+  const stride = 2 * C + 6;
 
-  // Ring buffers of the analysis signals (mid, and side for stereo), indexed by absolute sample.
-  const ringSize = nextPowerOfTwo(fftSize + 2 * hop);
-  const mask = ringSize - 1;
-  const ringMid = new Float64Array(ringSize);
-  const ringSide = stereo ? new Float64Array(ringSize) : null;
-  let written = segment.firstPushed; // absolute position of the next sample pushed
-  let fftDone = 0; // frames whose FFT has been taken
-  const framePower = new Float64Array(half + 1);
-  const offset = Math.floor(hop / 2) - half; // window start of frame i = i·hop + offset
-
-  function closeHop(): void {
-    if (stereo) {
-      sLin[0] = sx;
-      sLin[1] = sy;
-    }
-    for (let c = 0; c < C; c++) {
-      chanPower[c].push(ss[c] / inHop);
-      chanMean[c].push(sLin[c] / inHop);
-    }
-    downmixMean.push((C === 1 ? sLin[0] : stereo ? 0.5 * (sx + sy) : sDown) / inHop);
-    // Σx² > 0 exactly when some sample is non-zero (a float32 sample squared never underflows a double).
-    let nonZero = false;
-    for (let c = 0; c < C; c++) if (ss[c] > 0) nonZero = true;
-    silenceCol.push(nonZero ? 0 : 1);
-    downmixCol.push((C === 1 ? ss[0] : stereo ? ssMid : ssDown) / inHop);
-    if (pairXY && pairX && pairY) {
-      pairXY.push(sxy);
-      pairX.push(sx);
-      pairY.push(sy);
-    }
-    ss.fill(0);
-    sLin.fill(0);
-    sxy = sx = sy = ssMid = ssDown = sDown = 0;
-    inHop = 0;
-    hopsDone++;
-  }
-
-  /** FFT of frame i; samples at or past `end` (absolute) read as 0. */
-  function analyseFrame(i: number, end: number): void {
-    const start = (frame0 + i) * hop + offset;
-    // Valid absolute range [lo, hi) of the window; the rest is zero padding.
-    const lo = Math.max(start, 0);
-    const hi = Math.min(start + fftSize, end);
-    let ring = ringMid;
-    if (ringSide) {
-      // Stereo: analyse whichever of mid and side carries more (windowed) energy in this window.
-      let eMid = 0;
-      let eSide = 0;
-      for (let idx = lo; idx < hi; idx++) {
-        const w = window[idx - start];
-        const m = ringMid[idx & mask] * w;
-        const d = ringSide[idx & mask] * w;
-        eMid += m * m;
-        eSide += d * d;
+  /** Move what the last kernel call produced into the columns. */
+  function drain(): void {
+    const info = k.f64(infoPtr, 17);
+    k.exports.frames_info(state, infoPtr);
+    const [hopsOut, framesOut, overflowOut, firstFrame] = info;
+    hopsDone = info[4];
+    fftDone = info[5];
+    written = info[6];
+    slotsUsed = info[7];
+    const rows = k.f32(info[8], hopsOut * stride);
+    for (let h = 0, o = 0; h < hopsOut; h++, o += stride) {
+      for (let c = 0; c < C; c++) {
+        chanPower[c].push(rows[o + c]);
+        chanMean[c].push(rows[o + C + c]);
       }
-      if (eSide > eMid) ring = ringSide;
-    }
-    const input = spectrum.input;
-    // The frame's own mean (over the samples present) comes out first, as speech front ends do:
-    // a DC offset would otherwise become a step at the file's edges, where the window is zero-padded,
-    // and read as broadband energy (speech) in the first and last frames.
-    let frameSum = 0;
-    for (let idx = lo; idx < hi; idx++) frameSum += ring[idx & mask];
-    const frameMean = hi > lo ? frameSum / (hi - lo) : 0;
-    let energy = 0;
-    for (let n = 0; n < lo - start; n++) input[n] = 0;
-    let idx = lo;
-    while (idx < hi) {
-      // Copy in linear runs of the ring (at most two).
-      const r0 = idx & mask;
-      const run = Math.min(hi - idx, ringSize - r0);
-      const n0 = idx - start;
-      for (let q = 0; q < run; q++) {
-        const v = ring[r0 + q];
-        energy += v * v;
-        input[n0 + q] = (v - frameMean) * window[n0 + q];
+      downmixCol.push(rows[o + 2 * C]);
+      downmixMean.push(rows[o + 2 * C + 1]);
+      silenceCol.push(rows[o + 2 * C + 2]);
+      if (pairXY && pairX && pairY) {
+        pairXY.push(rows[o + 2 * C + 3]);
+        pairX.push(rows[o + 2 * C + 4]);
+        pairY.push(rows[o + 2 * C + 5]);
       }
-      idx += run;
     }
-    for (let n = Math.max(hi - start, 0); n < fftSize; n++) input[n] = 0;
-    if (energy === 0) {
-      for (let b = 0; b < bandCount; b++) bandCols[b].set(i, 0);
-      return;
-    }
-    spectrum.power(input, framePower);
-    let speechBand = 0;
-    for (let b = 0; b < bandCount; b++) {
-      let acc = 0;
-      for (let k = bandStartBin[b]; k < bandEndBin[b]; k++) acc += framePower[k];
-      acc *= binScale;
-      bandCols[b].set(i, acc);
-      if (edges[b + 1] <= 4000) speechBand += acc;
-    }
-    if (speechBand > 0) {
-      const key = Math.floor(10 * Math.log10(speechBand));
-      let bucket = buckets.get(key);
-      if (!bucket) {
-        bucket = { frames: 0, powerSum: new Float64Array(half + 1) };
-        buckets.set(key, bucket);
-      }
-      bucket.frames++;
-      const sum = bucket.powerSum;
-      for (let k = 0; k <= half; k++) sum[k] += framePower[k] * binScale;
-    }
-  }
-
-  /** Take the FFT of every frame whose window is complete (its hop is then closed too). */
-  function drainFrames(): void {
-    while (fftDone < hopsDone && (frame0 + fftDone) * hop + offset + fftSize <= written) {
-      analyseFrame(fftDone, written);
-      fftDone++;
-    }
-  }
-
-  /** Samples outside the stretch: the analysis signal goes into the ring, nothing is summed. */
-  function toRing(channels: readonly Float32Array[], from: number, to: number): void {
-    let w = written;
-    for (let t = from; t < to; t++) {
-      if (stereo) {
-        let a = channels[0][t];
-        let b = channels[1][t];
-        if (a - a !== 0) a = 0;
-        if (b - b !== 0) b = 0;
-        ringMid[w & mask] = 0.5 * (a + b);
-        (ringSide as Float64Array)[w & mask] = 0.5 * (a - b);
-      } else if (C === 1) {
-        const a = channels[0][t];
-        ringMid[w & mask] = a - a === 0 ? a : 0;
-      } else {
-        let m = 0;
-        for (let c = 0; c < C; c++) {
-          const v = channels[c][t];
-          if (v - v === 0) m += v;
+    const bandRows = k.f32(info[9], framesOut * bandCount);
+    for (let f = 0; f < framesOut; f++) for (let b = 0; b < bandCount; b++) bandCols[b].set(firstFrame + f, bandRows[f * bandCount + b]);
+    if (overflowOut > 0) {
+      const keys = k.i32(info[10], overflowOut);
+      const spectra = k.f64(info[11], overflowOut * (half + 1));
+      for (let f = 0; f < overflowOut; f++) {
+        let bucket = extraBuckets.get(keys[f]);
+        if (!bucket) {
+          bucket = { frames: 0, powerSum: new Float64Array(half + 1) };
+          extraBuckets.set(keys[f], bucket);
         }
-        ringMid[w & mask] = m * invC;
+        bucket.frames++;
+        const sum = bucket.powerSum;
+        for (let j = 0, o = f * (half + 1); j <= half; j++, o++) sum[j] += spectra[o];
       }
-      w++;
     }
-    written = w;
   }
 
   let finished: FrameTablePartial | null = null;
   function partial(): FrameTablePartial {
     if (finished) return finished;
-    if (inHop > 0) closeHop();
+    k.exports.frames_finish(state);
+    drain();
+    const frame0 = segment.start / hop;
     const lastFrameSamples = hopsDone > 0 ? Math.min(hop, written - (frame0 + hopsDone - 1) * hop) : 0;
-    while (fftDone < hopsDone) {
-      analyseFrame(fftDone, written);
-      fftDone++;
+    const info = k.f64(infoPtr, 17);
+    k.exports.frames_info(state, infoPtr);
+    const slotKeys = k.i32(info[12], slotsUsed);
+    const slotFrames = k.i32(info[13], slotsUsed);
+    const slotSums = k.f64(info[14], slotsUsed * (half + 1));
+    const buckets: FrameTablePartial['buckets'] = [];
+    for (let s = 0; s < slotsUsed; s++) {
+      buckets.push({ key: slotKeys[s], frames: slotFrames[s], powerSum: slotSums.slice(s * (half + 1), (s + 1) * (half + 1)) });
     }
+    for (const [key, b] of extraBuckets) buckets.push({ key, frames: b.frames, powerSum: b.powerSum });
+    releaseKernel();
     const n = hopsDone;
     finished = {
       sampleRateHz,
@@ -441,128 +360,23 @@ export function createFrameAnalysis(
       bandPower: bandCols.map((col) => col.toArray(n)),
       binHz,
       binCount: half + 1,
-      buckets: [...buckets].map(([key, b]) => ({ key, frames: b.frames, powerSum: b.powerSum })),
+      buckets,
     };
     return finished;
   }
 
-  return {
+  const analysis: FrameAnalysis = {
     push(channels) {
+      if (finished) throw new RangeError('the frame analysis has finished');
       if (channels.length !== C) throw new RangeError(`expected ${C} channels, got ${channels.length}`);
       const len = channels[0].length;
       for (let c = 1; c < C; c++) {
         if (channels[c].length !== len) throw new RangeError('channels of one chunk differ in length');
       }
-      let j = 0;
-      // Before the stretch: only the ring (the first frames' windows reach back).
-      if (written < segStart) {
-        j = Math.min(len, segStart - written);
-        toRing(channels, 0, j);
-      }
-      // Past the stretch: only the ring, and only as far as its last frames' windows reach.
-      const own = Math.min(len, j + Math.max(0, segEnd - written));
-      while (j < own) {
-        const n = Math.min(hop - inHop, own - j);
-        const end = j + n;
-        if (stereo) {
-          // One fused pass: channel powers, pair sums, downmix power and the mid/side rings.
-          const x0 = channels[0];
-          const x1 = channels[1];
-          const side = ringSide as Float64Array;
-          let s0 = ss[0], s1 = ss[1], axy = sxy, ax = sx, ay = sy, am = ssMid;
-          let w = written;
-          for (let t = j; t < end; t++) {
-            let a = x0[t];
-            let b = x1[t];
-            if (a - a !== 0) a = 0;
-            if (b - b !== 0) b = 0;
-            s0 += a * a;
-            s1 += b * b;
-            axy += a * b;
-            ax += a;
-            ay += b;
-            const m = 0.5 * (a + b);
-            const d = 0.5 * (a - b);
-            am += m * m;
-            ringMid[w & mask] = m;
-            side[w & mask] = d;
-            w++;
-          }
-          ss[0] = s0; ss[1] = s1;
-          sxy = axy; sx = ax; sy = ay; ssMid = am;
-        } else if (C === 1) {
-          const x0 = channels[0];
-          let s0 = ss[0];
-          let l0 = sLin[0];
-          let w = written;
-          for (let t = j; t < end; t++) {
-            let a = x0[t];
-            if (a - a !== 0) a = 0;
-            s0 += a * a;
-            l0 += a;
-            ringMid[w & mask] = a;
-            w++;
-          }
-          ss[0] = s0;
-          sLin[0] = l0;
-        } else {
-          for (let c = 0; c < C; c++) {
-            const x = channels[c];
-            let acc = ss[c];
-            let lin = sLin[c];
-            for (let t = j; t < end; t++) {
-              const v = x[t];
-              if (v - v === 0) {
-                acc += v * v;
-                lin += v;
-              }
-            }
-            ss[c] = acc;
-            sLin[c] = lin;
-          }
-          const x0 = channels[0];
-          const x1 = channels[1];
-          let axy = sxy, ax = sx, ay = sy;
-          for (let t = j; t < end; t++) {
-            let a = x0[t];
-            let b = x1[t];
-            if (a - a !== 0) a = 0;
-            if (b - b !== 0) b = 0;
-            axy += a * b;
-            ax += a;
-            ay += b;
-          }
-          sxy = axy; sx = ax; sy = ay;
-          let w = written;
-          let ad = ssDown;
-          let ld = sDown;
-          for (let t = j; t < end; t++) {
-            let m = 0;
-            for (let c = 0; c < C; c++) {
-              const v = channels[c][t];
-              if (v - v === 0) m += v;
-            }
-            m *= invC;
-            ad += m * m;
-            ld += m;
-            ringMid[w & mask] = m;
-            w++;
-          }
-          ssDown = ad;
-          sDown = ld;
-        }
-        written += n;
-        inHop += n;
-        j = end;
-        if (inHop === hop) closeHop();
-        drainFrames();
-      }
-      while (j < len && fftDone < hopsDone) {
-        const need = (frame0 + fftDone) * hop + offset + fftSize - written;
-        const n = Math.min(len - j, Math.max(1, need));
-        toRing(channels, j, j + n);
-        j += n;
-        drainFrames();
+      for (let from = 0; from < len; from += staging.maxFrames) {
+        const n = Math.min(staging.maxFrames, len - from);
+        k.exports.frames_push(state, staging.stage(channels, from, n), n);
+        drain();
       }
     },
     needsMore() {
@@ -573,4 +387,10 @@ export function createFrameAnalysis(
       return finishFrameTable(partial());
     },
   };
+  const releaseKernel = owned(analysis, () => {
+    k.exports.frames_free(state);
+    k.exports.free(infoPtr);
+    staging.release();
+  });
+  return analysis;
 }

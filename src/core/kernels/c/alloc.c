@@ -1,0 +1,94 @@
+/*
+ * malloc/free for the kernels' memory: first fit over an address-ordered free list, blocks
+ * coalesced on free, 16-byte aligned, memory grown by whole pages when no block fits. The
+ * TypeScript side allocates a state or buffer when an accumulator is created and frees it when
+ * the accumulator is done, so the list stays short.
+ */
+#include "kernels.h"
+
+typedef struct Block {
+  size_t size; /* bytes including this header; multiple of 16 */
+  struct Block *next; /* next free block (free blocks only) */
+} Block;
+
+#define HEADER 16
+#define PAGE 65536
+
+extern unsigned char __heap_base;
+static Block *free_list = 0;
+static uintptr_t heap_end = 0;
+
+static void add_free(Block *b) {
+  Block **at = &free_list;
+  while (*at && *at < b) at = &(*at)->next;
+  b->next = *at;
+  *at = b;
+  /* Coalesce with the following block, then with the preceding one. */
+  if (b->next && (uintptr_t)b + b->size == (uintptr_t)b->next) {
+    b->size += b->next->size;
+    b->next = b->next->next;
+  }
+  if (at != &free_list) {
+    Block *prev = (Block *)((uintptr_t)at - offsetof(Block, next));
+    if ((uintptr_t)prev + prev->size == (uintptr_t)b) {
+      prev->size += b->size;
+      prev->next = b->next;
+    }
+  }
+}
+
+static int grow(size_t bytes) {
+  if (heap_end == 0) heap_end = ((uintptr_t)&__heap_base + 15) & ~(uintptr_t)15;
+  uintptr_t limit = __builtin_wasm_memory_size(0) * PAGE;
+  if (heap_end + bytes > limit) {
+    size_t pages = (heap_end + bytes - limit + PAGE - 1) / PAGE;
+    if (__builtin_wasm_memory_grow(0, pages) == (size_t)-1) return 0;
+    limit += pages * PAGE;
+  }
+  Block *b = (Block *)heap_end;
+  b->size = limit - heap_end;
+  heap_end = limit;
+  add_free(b);
+  return 1;
+}
+
+EXPORT(malloc) void *apl_malloc(size_t bytes) {
+  size_t need = (bytes + HEADER + 15) & ~(size_t)15;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    for (Block **at = &free_list; *at; at = &(*at)->next) {
+      Block *b = *at;
+      if (b->size < need) continue;
+      if (b->size - need >= 64) {
+        Block *rest = (Block *)((uintptr_t)b + need);
+        rest->size = b->size - need;
+        rest->next = b->next;
+        *at = rest;
+        b->size = need;
+      } else {
+        *at = b->next;
+      }
+      return (void *)((uintptr_t)b + HEADER);
+    }
+    if (!grow(need)) return 0;
+  }
+  return 0;
+}
+
+EXPORT(free) void apl_free(void *ptr) {
+  if (!ptr) return;
+  add_free((Block *)((uintptr_t)ptr - HEADER));
+}
+
+/* clang may lower loops and struct copies to these. */
+void *memcpy(void *dst, const void *src, size_t n) {
+  __builtin_memcpy(dst, src, n);
+  return dst;
+}
+void *memset(void *dst, int c, size_t n) {
+  __builtin_memset(dst, c, n);
+  return dst;
+}
+void *memmove(void *dst, const void *src, size_t n) {
+  __builtin_memmove(dst, src, n);
+  return dst;
+}

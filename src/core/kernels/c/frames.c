@@ -1,0 +1,430 @@
+/*
+ * The frame table's streaming pass (src/core/frames/frame-analysis.ts owns the definitions and
+ * the partial/merge logic; this is its per-sample part): per 10 ms hop, channel powers and means,
+ * the downmix's, digital silence and channel-pair sums; per frame, the mid (or side) signal's
+ * Hann-windowed power spectrum → sub-band powers and the level-bucketed long-term spectra.
+ * Operation for operation the TypeScript formulation it replaced, so the table is bit-identical.
+ *
+ * Outputs of one `frames_push` call go to fixed buffers the caller drains after the call:
+ * one row per closed hop (HOP_STRIDE floats), one row of band powers per analysed frame, and the
+ * spectra of frames whose level bucket found no free slot (the caller sums those itself).
+ */
+#include "kernels.h"
+#include "fft.h"
+
+#define KEY_OFFSET 4096
+#define KEY_RANGE 8192
+#define MAX_BANDS 32
+
+typedef struct Frames {
+  /* configuration */
+  int C, hop, fft_size, half, offset, band_count, max_piece;
+  int64_t frame0, seg_start, seg_end; /* seg_end: INT64_MAX for "to the end" */
+  double bin_scale;
+  int32_t band_start[MAX_BANDS], band_end[MAX_BANDS], band_speech[MAX_BANDS];
+  double *window;
+  FftPlan *fft;
+  /* running sums of the current hop */
+  double *ss, *slin;
+  double sxy, sx, sy, ss_mid, ss_down, s_down;
+  int in_hop;
+  int64_t hops_done, fft_done, written;
+  /* rings of the analysis signals, indexed by absolute sample & mask */
+  int ring_size, mask;
+  double *ring_mid, *ring_side;
+  double *input, *frame_power;
+  /* level buckets: key → slot (−1 none yet, −2 overflow), slot sums */
+  int16_t *slot_of_key;
+  int slot_count, slots_used;
+  int32_t *slot_key, *slot_frames;
+  double *slot_sums;
+  /* outputs of the last call */
+  int hops_out, frames_out, overflow_out, max_hops_out, max_frames_out;
+  int64_t first_frame_out;
+  float *hop_out;       /* hops_out × hop_stride */
+  float *band_out;      /* frames_out × band_count */
+  int32_t *overflow_key;
+  double *overflow_sum; /* overflow_out × (half + 1) */
+} Frames;
+
+static int hop_stride(const Frames *f) { return 2 * f->C + 6; }
+
+EXPORT(frames_new)
+Frames *frames_new(int C, int hop, int fft_size, int offset, double frame0, double seg_start, double seg_end, double first_pushed,
+                   int band_count, int max_piece, int slot_count) {
+  Frames *f = apl_malloc(sizeof(Frames));
+  if (!f || band_count > MAX_BANDS) return 0;
+  __builtin_memset(f, 0, sizeof(Frames));
+  f->C = C;
+  f->hop = hop;
+  f->fft_size = fft_size;
+  f->half = fft_size / 2;
+  f->offset = offset;
+  f->band_count = band_count;
+  f->max_piece = max_piece;
+  f->frame0 = (int64_t)frame0;
+  f->seg_start = (int64_t)seg_start;
+  f->seg_end = seg_end < 0 ? INT64_MAX : (int64_t)seg_end;
+  f->written = (int64_t)first_pushed;
+  f->window = apl_malloc(sizeof(double) * fft_size);
+  double window_power = 0;
+  for (int n = 0; n < fft_size; n++) {
+    f->window[n] = 0.5 - 0.5 * js_cos((2 * PI * n) / fft_size);
+    window_power += f->window[n] * f->window[n];
+  }
+  f->bin_scale = 2 / (fft_size * window_power);
+  f->fft = fft_plan_new(fft_size);
+  f->ss = apl_malloc(sizeof(double) * C);
+  f->slin = apl_malloc(sizeof(double) * C);
+  for (int c = 0; c < C; c++) f->ss[c] = f->slin[c] = 0;
+  int ring = 1;
+  while (ring < fft_size + 2 * hop) ring *= 2;
+  f->ring_size = ring;
+  f->mask = ring - 1;
+  f->ring_mid = apl_malloc(sizeof(double) * ring);
+  f->ring_side = apl_malloc(sizeof(double) * ring);
+  for (int i = 0; i < ring; i++) f->ring_mid[i] = f->ring_side[i] = 0;
+  f->input = f->fft->input;
+  f->frame_power = f->fft->out;
+  f->slot_of_key = apl_malloc(sizeof(int16_t) * KEY_RANGE);
+  for (int k = 0; k < KEY_RANGE; k++) f->slot_of_key[k] = -1;
+  f->slot_count = slot_count;
+  f->slot_key = apl_malloc(sizeof(int32_t) * slot_count);
+  f->slot_frames = apl_malloc(sizeof(int32_t) * slot_count);
+  f->slot_sums = apl_malloc(sizeof(double) * slot_count * (f->half + 1));
+  f->max_hops_out = max_piece / hop + 2;
+  f->max_frames_out = f->max_hops_out + fft_size / hop + 4;
+  f->hop_out = apl_malloc(sizeof(float) * f->max_hops_out * hop_stride(f));
+  f->band_out = apl_malloc(sizeof(float) * f->max_frames_out * (band_count > 0 ? band_count : 1));
+  f->overflow_key = apl_malloc(sizeof(int32_t) * f->max_frames_out);
+  f->overflow_sum = apl_malloc(sizeof(double) * f->max_frames_out * (f->half + 1));
+  if (!f->window || !f->fft || !f->ss || !f->slin || !f->ring_mid || !f->ring_side || !f->slot_of_key || !f->slot_key ||
+      !f->slot_frames || !f->slot_sums || !f->hop_out || !f->band_out || !f->overflow_key || !f->overflow_sum)
+    return 0;
+  return f;
+}
+
+EXPORT(frames_free) void frames_free(Frames *f) {
+  if (!f) return;
+  apl_free(f->window);
+  fft_plan_free(f->fft);
+  apl_free(f->ss);
+  apl_free(f->slin);
+  apl_free(f->ring_mid);
+  apl_free(f->ring_side);
+  apl_free(f->slot_of_key);
+  apl_free(f->slot_key);
+  apl_free(f->slot_frames);
+  apl_free(f->slot_sums);
+  apl_free(f->hop_out);
+  apl_free(f->band_out);
+  apl_free(f->overflow_key);
+  apl_free(f->overflow_sum);
+  apl_free(f);
+}
+
+/* The caller writes band_start, band_end, band_speech (band_count each) here before pushing. */
+EXPORT(frames_bands) int32_t *frames_bands(Frames *f) { return f->band_start; }
+
+static void close_hop(Frames *f) {
+  const int C = f->C;
+  const int stereo = C == 2;
+  if (stereo) {
+    f->slin[0] = f->sx;
+    f->slin[1] = f->sy;
+  }
+  float *row = f->hop_out + f->hops_out * hop_stride(f);
+  const double n = f->in_hop;
+  for (int c = 0; c < C; c++) {
+    row[c] = (float)(f->ss[c] / n);
+    row[C + c] = (float)(f->slin[c] / n);
+  }
+  row[2 * C] = (float)((C == 1 ? f->ss[0] : stereo ? f->ss_mid : f->ss_down) / n);
+  row[2 * C + 1] = (float)((C == 1 ? f->slin[0] : stereo ? 0.5 * (f->sx + f->sy) : f->s_down) / n);
+  int non_zero = 0;
+  for (int c = 0; c < C; c++)
+    if (f->ss[c] > 0) non_zero = 1;
+  row[2 * C + 2] = non_zero ? 0 : 1;
+  row[2 * C + 3] = (float)f->sxy;
+  row[2 * C + 4] = (float)f->sx;
+  row[2 * C + 5] = (float)f->sy;
+  f->hops_out++;
+  for (int c = 0; c < C; c++) f->ss[c] = f->slin[c] = 0;
+  f->sxy = f->sx = f->sy = f->ss_mid = f->ss_down = f->s_down = 0;
+  f->in_hop = 0;
+  f->hops_done++;
+}
+
+/* FFT of frame i; samples at or past `end` (absolute) read as 0. */
+static void analyse_frame(Frames *f, int64_t i, int64_t end) {
+  const int N = f->fft_size;
+  const int half = f->half;
+  const int mask = f->mask;
+  const double *window = f->window;
+  const int64_t start = (f->frame0 + i) * f->hop + f->offset;
+  const int64_t lo = start > 0 ? start : 0;
+  const int64_t hi = start + N < end ? start + N : end;
+  const double *ring = f->ring_mid;
+  if (f->C == 2) {
+    double e_mid = 0, e_side = 0;
+    for (int64_t idx = lo; idx < hi; idx++) {
+      const double w = window[idx - start];
+      const double m = f->ring_mid[idx & mask] * w;
+      const double d = f->ring_side[idx & mask] * w;
+      e_mid += m * m;
+      e_side += d * d;
+    }
+    if (e_side > e_mid) ring = f->ring_side;
+  }
+  double *input = f->input;
+  double frame_sum = 0;
+  for (int64_t idx = lo; idx < hi; idx++) frame_sum += ring[idx & mask];
+  const double frame_mean = hi > lo ? frame_sum / (double)(hi - lo) : 0;
+  double energy = 0;
+  for (int64_t n = 0; n < lo - start; n++) input[n] = 0;
+  for (int64_t idx = lo; idx < hi; idx++) {
+    const double v = ring[idx & mask];
+    const int64_t n = idx - start;
+    energy += v * v;
+    input[n] = (v - frame_mean) * window[n];
+  }
+  for (int64_t n = hi - start > 0 ? hi - start : 0; n < N; n++) input[n] = 0;
+  float *bands = f->band_out + f->frames_out * f->band_count;
+  f->frames_out++;
+  if (energy == 0) {
+    for (int b = 0; b < f->band_count; b++) bands[b] = 0;
+    return;
+  }
+  double *power = f->frame_power;
+  fft_power(f->fft, input, power);
+  const double scale = f->bin_scale;
+  double speech_band = 0;
+  for (int b = 0; b < f->band_count; b++) {
+    double acc = 0;
+    for (int k = f->band_start[b]; k < f->band_end[b]; k++) acc += power[k];
+    acc *= scale;
+    bands[b] = (float)acc;
+    if (f->band_speech[b]) speech_band += acc;
+  }
+  if (speech_band > 0) {
+    const int key = (int)__builtin_floor(10 * js_log10(speech_band));
+    const int at = key + KEY_OFFSET;
+    int slot = at >= 0 && at < KEY_RANGE ? f->slot_of_key[at] : -2;
+    if (slot == -1) {
+      if (f->slots_used < f->slot_count) {
+        slot = f->slots_used++;
+        f->slot_key[slot] = key;
+        f->slot_frames[slot] = 0;
+        double *s = f->slot_sums + (size_t)slot * (half + 1);
+        for (int k = 0; k <= half; k++) s[k] = 0;
+      } else {
+        slot = -2;
+      }
+      if (at >= 0 && at < KEY_RANGE) f->slot_of_key[at] = (int16_t)slot;
+    }
+    if (slot >= 0) {
+      f->slot_frames[slot]++;
+      double *s = f->slot_sums + (size_t)slot * (half + 1);
+      for (int k = 0; k <= half; k++) s[k] += power[k] * scale;
+    } else {
+      /* No slot: hand the spectrum to the caller, which sums it in order. */
+      f->overflow_key[f->overflow_out] = key;
+      double *s = f->overflow_sum + (size_t)f->overflow_out * (half + 1);
+      for (int k = 0; k <= half; k++) s[k] = power[k] * scale;
+      f->overflow_out++;
+    }
+  }
+}
+
+static void drain_frames(Frames *f) {
+  while (f->fft_done < f->hops_done && (f->frame0 + f->fft_done) * f->hop + f->offset + f->fft_size <= f->written) {
+    analyse_frame(f, f->fft_done, f->written);
+    f->fft_done++;
+  }
+}
+
+/* Samples outside the stretch: the analysis signal goes into the ring, nothing is summed. */
+static void to_ring(Frames *f, const float *const *x, int from, int to) {
+  const int C = f->C;
+  const int mask = f->mask;
+  int64_t w = f->written;
+  for (int t = from; t < to; t++) {
+    if (C == 2) {
+      double a = x[0][t], b = x[1][t];
+      if (a - a != 0) a = 0;
+      if (b - b != 0) b = 0;
+      f->ring_mid[w & mask] = 0.5 * (a + b);
+      f->ring_side[w & mask] = 0.5 * (a - b);
+    } else if (C == 1) {
+      const double a = x[0][t];
+      f->ring_mid[w & mask] = a - a == 0 ? a : 0;
+    } else {
+      double m = 0;
+      for (int c = 0; c < C; c++) {
+        const double v = x[c][t];
+        if (v - v == 0) m += v;
+      }
+      f->ring_mid[w & mask] = m * (1.0 / C);
+    }
+    w++;
+  }
+  f->written = w;
+}
+
+static void begin_outputs(Frames *f) {
+  f->hops_out = 0;
+  f->frames_out = 0;
+  f->overflow_out = 0;
+  f->first_frame_out = f->fft_done;
+}
+
+/* x: C pointers to len ≤ max_piece samples each. */
+EXPORT(frames_push) void frames_push(Frames *f, const float *const *x, int len) {
+  begin_outputs(f);
+  const int C = f->C;
+  const int hop = f->hop;
+  const int mask = f->mask;
+  int j = 0;
+  if (f->written < f->seg_start) {
+    int64_t before = f->seg_start - f->written;
+    j = before < len ? (int)before : len;
+    to_ring(f, x, 0, j);
+  }
+  int64_t left = f->seg_end - f->written;
+  if (left < 0) left = 0;
+  if (left > len) left = len;
+  const int own = j + left < len ? j + (int)left : len;
+  while (j < own) {
+    const int n = hop - f->in_hop < own - j ? hop - f->in_hop : own - j;
+    const int end = j + n;
+    int64_t w = f->written;
+    if (C == 2) {
+      const float *x0 = x[0], *x1 = x[1];
+      double *mid = f->ring_mid, *side = f->ring_side;
+      double s0 = f->ss[0], s1 = f->ss[1], axy = f->sxy, ax = f->sx, ay = f->sy, am = f->ss_mid;
+      for (int t = j; t < end; t++) {
+        double a = x0[t], b = x1[t];
+        if (a - a != 0) a = 0;
+        if (b - b != 0) b = 0;
+        s0 += a * a;
+        s1 += b * b;
+        axy += a * b;
+        ax += a;
+        ay += b;
+        const double m = 0.5 * (a + b);
+        const double d = 0.5 * (a - b);
+        am += m * m;
+        mid[w & mask] = m;
+        side[w & mask] = d;
+        w++;
+      }
+      f->ss[0] = s0;
+      f->ss[1] = s1;
+      f->sxy = axy;
+      f->sx = ax;
+      f->sy = ay;
+      f->ss_mid = am;
+    } else if (C == 1) {
+      const float *x0 = x[0];
+      double *mid = f->ring_mid;
+      double s0 = f->ss[0], l0 = f->slin[0];
+      for (int t = j; t < end; t++) {
+        double a = x0[t];
+        if (a - a != 0) a = 0;
+        s0 += a * a;
+        l0 += a;
+        mid[w & mask] = a;
+        w++;
+      }
+      f->ss[0] = s0;
+      f->slin[0] = l0;
+    } else {
+      for (int c = 0; c < C; c++) {
+        const float *xc = x[c];
+        double acc = f->ss[c], lin = f->slin[c];
+        for (int t = j; t < end; t++) {
+          const double v = xc[t];
+          if (v - v == 0) {
+            acc += v * v;
+            lin += v;
+          }
+        }
+        f->ss[c] = acc;
+        f->slin[c] = lin;
+      }
+      const float *x0 = x[0], *x1 = x[1];
+      double axy = f->sxy, ax = f->sx, ay = f->sy;
+      for (int t = j; t < end; t++) {
+        double a = x0[t], b = x1[t];
+        if (a - a != 0) a = 0;
+        if (b - b != 0) b = 0;
+        axy += a * b;
+        ax += a;
+        ay += b;
+      }
+      f->sxy = axy;
+      f->sx = ax;
+      f->sy = ay;
+      double ad = f->ss_down, ld = f->s_down;
+      const double inv_c = 1.0 / C;
+      for (int t = j; t < end; t++) {
+        double m = 0;
+        for (int c = 0; c < C; c++) {
+          const double v = x[c][t];
+          if (v - v == 0) m += v;
+        }
+        m *= inv_c;
+        ad += m * m;
+        ld += m;
+        f->ring_mid[w & mask] = m;
+        w++;
+      }
+      f->ss_down = ad;
+      f->s_down = ld;
+    }
+    f->written += n;
+    f->in_hop += n;
+    j = end;
+    if (f->in_hop == hop) close_hop(f);
+    drain_frames(f);
+  }
+  while (j < len && f->fft_done < f->hops_done) {
+    const int64_t need = (f->frame0 + f->fft_done) * hop + f->offset + f->fft_size - f->written;
+    const int64_t want = need > 1 ? need : 1;
+    const int n = len - j < want ? len - j : (int)want;
+    to_ring(f, x, j, j + n);
+    j += n;
+    drain_frames(f);
+  }
+}
+
+/* The stretch ended: close the open hop and analyse every frame left (zero-padded past the end). */
+EXPORT(frames_finish) void frames_finish(Frames *f) {
+  begin_outputs(f);
+  if (f->in_hop > 0) close_hop(f);
+  while (f->fft_done < f->hops_done) {
+    analyse_frame(f, f->fft_done, f->written);
+    f->fft_done++;
+  }
+}
+
+/* Counters and pointers for the caller, as doubles: see FRAMES_INFO in frame-analysis.ts. */
+EXPORT(frames_info) void frames_info(const Frames *f, double *out) {
+  out[0] = f->hops_out;
+  out[1] = f->frames_out;
+  out[2] = f->overflow_out;
+  out[3] = (double)f->first_frame_out;
+  out[4] = (double)f->hops_done;
+  out[5] = (double)f->fft_done;
+  out[6] = (double)f->written;
+  out[7] = f->slots_used;
+  out[8] = (double)(uintptr_t)f->hop_out;
+  out[9] = (double)(uintptr_t)f->band_out;
+  out[10] = (double)(uintptr_t)f->overflow_key;
+  out[11] = (double)(uintptr_t)f->overflow_sum;
+  out[12] = (double)(uintptr_t)f->slot_key;
+  out[13] = (double)(uintptr_t)f->slot_frames;
+  out[14] = (double)(uintptr_t)f->slot_sums;
+  out[15] = f->in_hop;
+  out[16] = f->bin_scale;
+}

@@ -1,0 +1,160 @@
+/**
+ * The analysis kernels: one WebAssembly module built from src/core/kernels/c (see
+ * scripts/build-kernels.ts), instantiated once per JavaScript realm (the CLI's threads, each
+ * worker) on first use, synchronously — it is a few KB, and Node and workers allow that.
+ *
+ * Memory rules, because growing a WebAssembly memory detaches every view of it:
+ *   - kernels allocate (malloc) only when an accumulator or plan is created, never while audio is
+ *     pushed; views (`f32`, `f64` …) are made right before use and never kept across a call that
+ *     may allocate;
+ *   - whatever a TypeScript object allocates it frees when it is done (`release`), and a
+ *     FinalizationRegistry frees what an abandoned one still holds (a cancelled analysis).
+ * The module imports JavaScript's Math.log/log10/exp/cos/sin, so kernels that repeat a
+ * TypeScript computation operation for operation give the same bits.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels.wasm';
+
+/** The module's exports, by the C names (src/core/kernels/c). Pointers are byte offsets. */
+export interface KernelExports {
+  memory: { readonly buffer: ArrayBuffer };
+  malloc(bytes: number): number;
+  free(ptr: number): void;
+  fft_plan_new(size: number): number;
+  fft_plan_free(plan: number): void;
+  fft_plan_input(plan: number): number;
+  fft_plan_output(plan: number): number;
+  fft_power(plan: number, x: number, out: number): void;
+  frames_new(
+    channels: number,
+    hop: number,
+    fftSize: number,
+    offset: number,
+    frame0: number,
+    segStart: number,
+    segEnd: number,
+    firstPushed: number,
+    bandCount: number,
+    maxPiece: number,
+    slotCount: number,
+  ): number;
+  frames_free(state: number): void;
+  frames_bands(state: number): number;
+  frames_push(state: number, channels: number, frames: number): void;
+  frames_finish(state: number): void;
+  frames_info(state: number, out: number): void;
+}
+
+export interface Kernels {
+  readonly exports: KernelExports;
+  /** malloc that throws instead of returning 0. */
+  alloc(bytes: number): number;
+  f32(ptr: number, length: number): Float32Array;
+  f64(ptr: number, length: number): Float64Array;
+  i32(ptr: number, length: number): Int32Array;
+  u8(ptr: number, length: number): Uint8Array;
+  /** True when `a` is a view of the kernels' memory (its byteOffset is then a pointer). */
+  holds(a: ArrayBufferView): boolean;
+}
+
+let instance: Kernels | null = null;
+
+/** The part of the WebAssembly JS API used here (typed locally: src/core compiles without DOM types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+function decodeBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+export function kernels(): Kernels {
+  if (instance) return instance;
+  const api = wasmApi();
+  const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
+  const env = { log: Math.log, log10: Math.log10, exp: Math.exp, cos: Math.cos, sin: Math.sin };
+  const exports = new api.Instance(module, { env }).exports as KernelExports;
+  const memory = exports.memory;
+  instance = {
+    exports,
+    alloc(bytes) {
+      const ptr = exports.malloc(bytes);
+      if (ptr === 0) throw new RangeError(`the analysis kernels ran out of memory (asked for ${bytes} bytes)`);
+      return ptr;
+    },
+    f32: (ptr, length) => new Float32Array(memory.buffer, ptr, length),
+    f64: (ptr, length) => new Float64Array(memory.buffer, ptr, length),
+    i32: (ptr, length) => new Int32Array(memory.buffer, ptr, length),
+    u8: (ptr, length) => new Uint8Array(memory.buffer, ptr, length),
+    holds: (a) => a.buffer === memory.buffer,
+  };
+  return instance;
+}
+
+const registry = new FinalizationRegistry<() => void>((release) => release());
+
+/**
+ * Ties kernel memory to a TypeScript object: `release` frees it now (idempotent); if the object
+ * is garbage-collected first, it is freed then.
+ */
+export function owned(target: object, free: () => void): () => void {
+  let done = false;
+  const token = {};
+  const release = (): void => {
+    if (done) return;
+    done = true;
+    registry.unregister(token);
+    free();
+  };
+  registry.register(target, release, token);
+  return release;
+}
+
+/** Planar chunks handed to a kernel: pointers to each channel's samples in kernel memory. */
+export interface Staging {
+  /** Most frames one `stage` call takes. */
+  readonly maxFrames: number;
+  /**
+   * A pointer to `channelCount` pointers to frames [from, from + n) of `channels` (n ≤ maxFrames):
+   * the arrays themselves when they live in kernel memory, else a copy.
+   */
+  stage(channels: readonly Float32Array[], from: number, n: number): number;
+  release(): void;
+}
+
+/** About 1 MiB of float samples per staging area, whatever the channel count. */
+const STAGING_SAMPLES = 1 << 18;
+
+export function createStaging(channelCount: number): Staging {
+  const k = kernels();
+  const maxFrames = Math.max(1024, Math.floor(STAGING_SAMPLES / channelCount));
+  const table = k.alloc(4 * channelCount);
+  const data = k.alloc(4 * channelCount * maxFrames);
+  const staging: Staging = {
+    maxFrames,
+    stage(channels: readonly Float32Array[], from: number, n: number): number {
+      if (n > maxFrames) throw new RangeError(`at most ${maxFrames} frames per stage`);
+      const ptrs = k.i32(table, channelCount);
+      for (let c = 0; c < channelCount; c++) {
+        const x = channels[c];
+        if (k.holds(x)) ptrs[c] = x.byteOffset + 4 * from;
+        else {
+          const at = data + 4 * c * maxFrames;
+          k.f32(at, n).set(from === 0 && x.length === n ? x : x.subarray(from, from + n));
+          ptrs[c] = at;
+        }
+      }
+      return table;
+    },
+    release: (): void => undefined,
+  };
+  staging.release = owned(staging, () => {
+    k.exports.free(table);
+    k.exports.free(data);
+  });
+  return staging;
+}

@@ -109,6 +109,11 @@ export function createClipRanges(
   return {
     push(channels) {
       const n = channels[0]?.length ?? 0;
+      // With several channels, the runs that end in this chunk are merged in order of their end
+      // (then channel), as they would be one sample at a time: how the audio was cut into chunks
+      // must not change the ranges.
+      const ended: number[] = [];
+      const addOrDefer = channelCount === 1 ? addRun : (start: number, end: number): void => void ended.push(start, end);
       for (let c = 0; c < channelCount; c++) {
         const x = channels[c];
         const bits = new Int32Array(x.buffer, x.byteOffset, x.length);
@@ -126,12 +131,18 @@ export function createClipRanges(
             const v = x[i];
             if (v >= CLIP_LEVEL || v <= -CLIP_LEVEL) run++;
             else {
-              if (run >= CLIP_RUN_MIN) addRun(position + i - run, position + i);
+              if (run >= CLIP_RUN_MIN) addOrDefer(position + i - run, position + i);
               run = 0;
             }
           }
         }
         runLength[c] = run;
+      }
+      if (ended.length > 0) {
+        const order = Array.from({ length: ended.length / 2 }, (_, r) => r);
+        // Stable sort by end: runs of one channel keep their order, lower channels first on a tie.
+        order.sort((a, b) => ended[2 * a + 1] - ended[2 * b + 1]);
+        for (const r of order) addRun(ended[2 * r], ended[2 * r + 1]);
       }
       position += n;
     },

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSampleStats } from '../../../src/core/levels/sample-stats';
+import { createClipRanges } from '../../../src/core/levels/clip-ranges';
 import {
   FIXTURES,
   alawRoundTrip,
@@ -144,5 +145,25 @@ describe('flat tops below full scale', () => {
     expect(stats([noise], 48000).clipping.flatTop.detected).toBe(false);
     const dc = new Float32Array(48000).fill(0.2, 0, 24000);
     expect(stats([dc], 48000).clipping.flatTop.detected).toBe(false);
+  });
+});
+
+describe('clip ranges', () => {
+  it('are the same however a stereo file is cut into chunks (runs of both channels interleave)', () => {
+    // Two channels clipping at staggered times: left runs every 30 ms, right runs 20 ms after
+    // each left one, some long enough to cross any chunk boundary.
+    const rate = 16000;
+    const left = new Float32Array(rate * 4);
+    const right = new Float32Array(rate * 4);
+    const r = rng(7);
+    for (let t = 800; t < left.length - 2000; t += 480 + Math.floor(r() * 3000)) {
+      left.fill(1, t, t + 3 + Math.floor(r() * 40));
+      right.fill(-1, t + 320, t + 323 + Math.floor(r() * 400));
+    }
+    const ranges = (sizes: number[]) => runChunked(createClipRanges(rate, 2), [left, right], sizes);
+    const whole = ranges([left.length]);
+    expect(whole.length).toBeGreaterThan(10);
+    for (let seed = 1; seed <= 5; seed++) expect(ranges(randomSizes(seed, 40, 5000))).toEqual(whole);
+    expect(ranges([1])).toEqual(whole);
   });
 });

@@ -41,6 +41,7 @@ import { WADA_GROUP, createWadaSnr, finishWada, mergeWada, type WadaPartial } fr
 import { createHumAnalysis, humBlockSamples, mergeHum, type HumPartial } from './hum/hum';
 import { createEchoAnalysis, echoBlockSamples, mergeEcho, type EchoPartial } from './echo/cepstrum-echo';
 import { createZeroRuns, finishZeroRuns, mergeZeroRuns, zeroRunsContextSamples, type ZeroRunsPartial } from './dropouts/zero-runs';
+import { createStaging } from './kernels/runtime';
 import { createClipRanges, finishClipRanges, mergeClipRanges, type ClipRangesPartial } from './levels/clip-ranges';
 
 export interface AnalyzeOptions {
@@ -180,6 +181,27 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
   const clipRanges = createClipRanges(sampleRateHz, channelCount, { start, end: spec.end, firstPushed: firstSample });
   let position = firstSample;
   let done: AnalysisPartial | null = null;
+  // Each chunk is copied into kernel memory once, here, and every accumulator reads it there.
+  const staging = createStaging(channelCount);
+  function pushStaged(channels: readonly Float32Array[]): void {
+    const n = channels[0].length;
+    const at = position;
+    position += n;
+    if (at < end) {
+      const own = upTo(channels, at, end);
+      levels.push(own);
+      if (position > start) wada.push(from(own, at, start));
+    }
+    const range = (lo: number, hi: number): readonly Float32Array[] | null =>
+      position > lo && at < hi ? from(upTo(channels, at, hi), at, lo) : null;
+    const forHum = range(humFrom, humTo);
+    if (forHum) hum.push(forHum);
+    const forEcho = range(echoFrom, echoTo);
+    if (forEcho) echo.push(forEcho);
+    if (frames.needsMore()) frames.push(channels);
+    if (position > zeroFrom && (at < end || !zeroRuns.settled())) zeroRuns.push(from(channels, at, zeroFrom));
+    if (clipRanges.needsMore()) clipRanges.push(channels);
+  }
   return {
     firstSample,
     push(channels) {
@@ -189,22 +211,9 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
       const n = channels[0]?.length ?? 0;
       if (n === 0) return;
       for (const c of channels) if (c.length !== n) throw new RangeError('channels of one chunk differ in length');
-      const at = position;
-      position += n;
-      if (at < end) {
-        const own = upTo(channels, at, end);
-        levels.push(own);
-        if (position > start) wada.push(from(own, at, start));
+      for (let from = 0; from < n; from += staging.maxFrames) {
+        pushStaged(staging.views(channels, from, Math.min(staging.maxFrames, n - from)));
       }
-      const range = (lo: number, hi: number): readonly Float32Array[] | null =>
-        position > lo && at < hi ? from(upTo(channels, at, hi), at, lo) : null;
-      const forHum = range(humFrom, humTo);
-      if (forHum) hum.push(forHum);
-      const forEcho = range(echoFrom, echoTo);
-      if (forEcho) echo.push(forEcho);
-      if (frames.needsMore()) frames.push(channels);
-      if (position > zeroFrom && (at < end || !zeroRuns.settled())) zeroRuns.push(from(channels, at, zeroFrom));
-      if (clipRanges.needsMore()) clipRanges.push(channels);
     },
     needsMore() {
       return position < Math.max(end, humTo, echoTo) || frames.needsMore() || !zeroRuns.settled() || clipRanges.needsMore();
@@ -227,6 +236,7 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
         zeroRuns: zeroRuns.partial(atEnd),
         clipRanges: clipRanges.partial(),
       };
+      staging.release();
       return done;
     },
   };

@@ -42,6 +42,8 @@ export interface KernelExports {
   frames_push(state: number, channels: number, frames: number): void;
   frames_finish(state: number): void;
   frames_info(state: number, out: number): void;
+  p56_push(state: number, x: number, frames: number): void;
+  p56_push2(state: number, state2: number, x: number, y: number, frames: number): void;
 }
 
 export interface Kernels {
@@ -123,6 +125,8 @@ export interface Staging {
    * the arrays themselves when they live in kernel memory, else a copy.
    */
   stage(channels: readonly Float32Array[], from: number, n: number): number;
+  /** The same as views of kernel memory, for handing one staged chunk to several accumulators. */
+  views(channels: readonly Float32Array[], from: number, n: number): Float32Array[];
   release(): void;
 }
 
@@ -149,6 +153,10 @@ export function createStaging(channelCount: number): Staging {
         }
       }
       return table;
+    },
+    views(channels: readonly Float32Array[], from: number, n: number): Float32Array[] {
+      const ptrs = k.i32(staging.stage(channels, from, n), channelCount);
+      return Array.from(ptrs, (ptr) => k.f32(ptr, n));
     },
     release: (): void => undefined,
   };

@@ -16,13 +16,15 @@
  * Per sample the reference loops over all 15 thresholds; here we track only the index k of the
  * highest threshold the envelope is at or above (it moves rarely: q is smooth) and settle each
  * threshold's count when it is crossed, so the work per sample is constant. Counts are exact
- * integers, so the result equals the reference loop's for any chunking.
+ * integers, so the result equals the reference loop's for any chunking. The per-sample loop runs
+ * in the analysis kernels (src/core/kernels/c/p56.c).
  *
  * Every channel is measured; the summary reports the loudest one (highest active level; the
  * lowest index on a tie), which is what a speech engineer levelling a recording looks at.
  * NaN/±Infinity samples are taken as 0.
  */
 import type { Accumulator } from '../types';
+import { createStaging, kernels, owned } from '../kernels/runtime';
 
 const T_SEC = 0.03;
 const HANGOVER_SEC = 0.2;
@@ -44,70 +46,37 @@ export interface P56Result extends P56ChannelResult {
   channels: P56ChannelResult[];
 }
 
+/** Doubles of one channel's state in kernel memory (src/core/kernels/c/p56.c lays them out). */
+const P = { p: 0, q: 1, k: 2, n: 3, sq: 4, g: 5, h: 6, hangover: 7, counts: 8 };
+const STATE_DOUBLES = P.counts + 5 * THRESHOLDS;
+const ABOVE_SINCE = P.counts + THRESHOLDS;
+const LAST_ABOVE = P.counts + 2 * THRESHOLDS;
+const EVER_ABOVE = P.counts + 3 * THRESHOLDS;
+const THRESH = P.counts + 4 * THRESHOLDS;
+
+/**
+ * One channel: the per-sample envelope and threshold crossings run in the kernels (p56_push);
+ * the state (envelopes, position, per-threshold counts, when each threshold was last crossed)
+ * lives in kernel memory at `ptr` and is read here for the counts.
+ */
 class P56Channel {
-  private p = 0;
-  private q = 0;
-  private k = 0; // thresholds 0..k−1 are currently at or below the envelope
-  private n = 0;
-  private sq = 0;
-  private readonly counts = new Float64Array(THRESHOLDS);
-  private readonly aboveSince = new Float64Array(THRESHOLDS);
-  private readonly lastAbove = new Float64Array(THRESHOLDS).fill(-1);
-  private readonly everAbove = new Uint8Array(THRESHOLDS);
-
   constructor(
-    private readonly g: number,
-    private readonly hangover: number,
-    private readonly c: Float64Array,
-  ) {}
-
-  push(x: Float32Array): void {
-    const g = this.g;
-    const h = 1 - g;
-    let p = this.p;
-    let q = this.q;
-    let sq = this.sq;
-    // The envelope moves between thresholds rarely: test it against the two around it only.
-    let lo = this.k > 0 ? this.c[this.k - 1] : -Infinity;
-    let hi = this.k < THRESHOLDS ? this.c[this.k] : Infinity;
-    const base = this.n;
-    const len = x.length;
-    for (let i = 0; i < len; i++) {
-      let v = x[i];
-      if (v - v !== 0) v = 0;
-      sq += v * v;
-      p = g * p + h * Math.abs(v);
-      q = g * q + h * p;
-      if (q >= hi || q < lo) {
-        this.cross(q, base + i);
-        lo = this.k > 0 ? this.c[this.k - 1] : -Infinity;
-        hi = this.k < THRESHOLDS ? this.c[this.k] : Infinity;
-      }
-    }
-    this.p = p;
-    this.q = q;
-    this.sq = sq;
-    this.n = base + len;
+    readonly ptr: number,
+    g: number,
+    hangover: number,
+    c: Float64Array,
+  ) {
+    const s = this.state();
+    s.fill(0);
+    s[P.g] = g;
+    s[P.h] = 1 - g;
+    s[P.hangover] = hangover;
+    s.fill(-1, LAST_ABOVE, LAST_ABOVE + THRESHOLDS);
+    s.set(c, THRESH);
   }
 
-  /** The envelope q crossed one or more thresholds at sample t: settle their counts. */
-  private cross(q: number, t: number): void {
-    const c = this.c;
-    let k = this.k;
-    while (k < THRESHOLDS && q >= c[k]) {
-      // Threshold k becomes active: count its hangover since it last fell (none before the first).
-      if (this.everAbove[k] === 1) this.counts[k] += Math.min(t - this.lastAbove[k] - 1, this.hangover);
-      this.aboveSince[k] = t;
-      k++;
-    }
-    while (k > 0 && q < c[k - 1]) {
-      // Threshold k−1 falls: count its active stretch.
-      k--;
-      this.counts[k] += t - this.aboveSince[k];
-      this.lastAbove[k] = t - 1;
-      this.everAbove[k] = 1;
-    }
-    this.k = k;
+  state(): Float64Array {
+    return kernels().f64(this.ptr, STATE_DOUBLES);
   }
 
   /**
@@ -116,25 +85,30 @@ class P56Channel {
    * or within the hangover after it), so the counts of a stretch are a difference of two of these.
    */
   activity(): Float64Array {
-    const n = this.n;
-    const a = new Float64Array(this.counts);
+    const s = this.state();
+    const n = s[P.n];
+    const k = s[P.k];
+    const hangover = s[P.hangover];
+    const a = s.slice(P.counts, P.counts + THRESHOLDS);
     for (let j = 0; j < THRESHOLDS; j++) {
-      if (j < this.k) a[j] += n - this.aboveSince[j];
-      else if (this.everAbove[j] === 1) a[j] += Math.min(n - 1 - this.lastAbove[j], this.hangover);
+      if (j < k) a[j] += n - s[ABOVE_SINCE + j];
+      else if (s[EVER_ABOVE + j] === 1) a[j] += Math.min(n - 1 - s[LAST_ABOVE + j], hangover);
     }
     return a;
   }
 
   /** The envelope has warmed up: from here on count only what follows. */
   startCounting(): { activity: Float64Array; n: number } {
-    this.sq = 0;
-    return { activity: this.activity(), n: this.n };
+    const s = this.state();
+    s[P.sq] = 0;
+    return { activity: this.activity(), n: s[P.n] };
   }
 
   partial(from: { activity: Float64Array; n: number }): P56ChannelPartial {
     const a = this.activity();
     for (let j = 0; j < THRESHOLDS; j++) a[j] -= from.activity[j];
-    return { activity: Array.from(a), sumSquares: this.sq, samples: this.n - from.n };
+    const s = this.state();
+    return { activity: Array.from(a), sumSquares: s[P.sq], samples: s[P.n] - from.n };
   }
 }
 
@@ -202,30 +176,48 @@ export function createP56(sampleRateHz: number, channelCount: number, warmupSamp
   const g = Math.exp(-1 / (sampleRateHz * T_SEC));
   const hangover = Math.floor(HANGOVER_SEC * sampleRateHz + 0.5);
   const c = p56Thresholds();
-  const states = Array.from({ length: channelCount }, () => new P56Channel(g, hangover, c));
+  const k = kernels();
+  const block = k.alloc(8 * STATE_DOUBLES * channelCount);
+  const states = Array.from({ length: channelCount }, (_, ch) => new P56Channel(block + 8 * STATE_DOUBLES * ch, g, hangover, c));
+  const staging = createStaging(channelCount);
+  /** Channels from `at` for `n` samples through the kernel, two at a time. */
+  const run = (channels: readonly Float32Array[], at: number, n: number): void => {
+    for (let from = at; from < at + n; from += staging.maxFrames) {
+      const len = Math.min(staging.maxFrames, at + n - from);
+      const ptrs = k.i32(staging.stage(channels, from, len), channelCount);
+      let ch = 0;
+      for (; ch + 1 < channelCount; ch += 2) k.exports.p56_push2(states[ch].ptr, states[ch + 1].ptr, ptrs[ch], ptrs[ch + 1], len);
+      if (ch < channelCount) k.exports.p56_push(states[ch].ptr, ptrs[ch], len);
+    }
+  };
   let warm = warmupSamples;
   let from = warm === 0 ? states.map((s) => s.startCounting()) : null;
   const partial = (): P56Partial => {
     const start = from ?? states.map((s) => s.startCounting());
     return { channels: states.map((s, ch) => s.partial(start[ch])) };
   };
-  return {
+  const accumulator: P56Accumulator = {
     push(channels) {
       const n = channels[0]?.length ?? 0;
       let i = 0;
       if (warm > 0) {
         i = Math.min(n, warm);
-        for (let ch = 0; ch < channelCount; ch++) states[ch].push(channels[ch].subarray(0, i));
+        run(channels, 0, i);
         warm -= i;
         if (warm === 0) from = states.map((s) => s.startCounting());
       }
-      if (i < n) for (let ch = 0; ch < channelCount; ch++) states[ch].push(i === 0 ? channels[ch] : channels[ch].subarray(i));
+      if (i < n) run(channels, i, n - i);
     },
     partial,
     finish() {
       return finishP56(partial());
     },
   };
+  owned(accumulator, () => {
+    k.exports.free(block);
+    staging.release();
+  });
+  return accumulator;
 }
 
 function p56Thresholds(): Float64Array {

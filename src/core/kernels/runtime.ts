@@ -44,6 +44,9 @@ export interface KernelExports {
   frames_info(state: number, out: number): void;
   p56_push(state: number, x: number, frames: number): void;
   p56_push2(state: number, state2: number, x: number, y: number, frames: number): void;
+  stats_layout(out: number): void;
+  stats_init(state: number, subLen: number, clipBits: number): void;
+  stats_push(state: number, x: number, frames: number, clean: number): void;
 }
 
 export interface Kernels {

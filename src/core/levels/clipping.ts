@@ -63,7 +63,10 @@ export interface FlatTopResult {
 /**
  * The largest distinct values of one polarity (fed v > 0, i.e. x for the positive side and −x
  * for the negative side), with counts and runs. Only values ≥ `threshold` may be fed; the caller
- * keeps that test in its hot loop, so almost every sample costs one comparison.
+ * keeps that test in its hot loop, so almost every sample costs one comparison. The table is
+ * filled by the sample-statistics kernel (top_observe in src/core/kernels/c/stats.c: a value
+ * equal to one tracked adds to it, a larger one is inserted in descending order and the smallest
+ * dropped; a run of PLATEAU_RUN_MIN identical consecutive values adds a run); this class reads it.
  */
 export class TopLevels {
   readonly values = new Float64Array(TOP_LEVELS);
@@ -78,46 +81,6 @@ export class TopLevels {
   /** Samples observed from local position 0 on with one identical value (for exact segment merges). */
   headLength = 0;
   headValue = 0;
-
-  /** Record value v (≥ threshold) seen at per-channel sample index `pos`. */
-  observe(v: number, pos: number): void {
-    const values = this.values;
-    let idx = -1;
-    let j = 0;
-    for (; j < this.size; j++) {
-      const w = values[j];
-      if (w === v) {
-        idx = j;
-        break;
-      }
-      if (w < v) break;
-    }
-    if (idx < 0) {
-      // Insert at j (keeping descending order), dropping the smallest when full.
-      const last = Math.min(this.size, TOP_LEVELS - 1);
-      for (let k = last; k > j; k--) {
-        values[k] = values[k - 1];
-        this.counts[k] = this.counts[k - 1];
-        this.runs[k] = this.runs[k - 1];
-      }
-      values[j] = v;
-      this.counts[j] = 0;
-      this.runs[j] = 0;
-      if (this.size < TOP_LEVELS) this.size++;
-      if (this.size === TOP_LEVELS) this.threshold = values[TOP_LEVELS - 1];
-      idx = j;
-    }
-    this.counts[idx]++;
-    if (pos === this.headLength && (pos === 0 || v === this.headValue)) {
-      this.headValue = v;
-      this.headLength++;
-    }
-    if (pos === this.lastPos + 1 && v === this.lastValue) this.runLength++;
-    else this.runLength = 1;
-    if (this.runLength === PLATEAU_RUN_MIN) this.runs[idx]++;
-    this.lastPos = pos;
-    this.lastValue = v;
-  }
 
   /** The state as plain data; `n` is the samples seen (positions are 0..n−1). */
   toPartial(n: number): TopLevelsPartial {

@@ -23,10 +23,15 @@
  * NaN and ±Infinity count as 0 in every figure (including digital silence) and are counted.
  * Sums are float64, accumulated in fixed 65,536-sample blocks (by sample position, so the result
  * is bit-identical for any chunking) and the block sums are added with Neumaier compensation.
+ * The per-sample pass runs in the analysis kernels (src/core/kernels/c/stats.c): per 1 ms piece
+ * one integer max of |x|'s float bits and the min/max order keys (vectorised); a piece is looked
+ * at sample by sample only when it reaches the running min or max (SoX peak counts) or holds a
+ * sample large enough to be clipped or among the top values tracked for flat tops.
  */
 import type { Accumulator } from '../types';
 import type { ChannelSummary, ClippingSummary } from '../summary/types';
 import { CLIP_LEVEL, CLIP_RUN_MIN, TopLevels, combineFlatTops, mergeTopLevels, type FlatTopResult, type TopLevelsPartial } from './clipping';
+import { createStaging, kernels, owned } from '../kernels/runtime';
 
 /** Noise-floor windows: 50 sub-blocks of round(f/1000) samples (50 ms; 49.9 ms at 44.1 kHz), hop 1 sub-block. */
 export const NOISE_FLOOR_SUBBLOCKS = 50;
@@ -79,281 +84,55 @@ export interface SampleStats {
   clipping: ClippingSummary;
 }
 
-// Float32 bit patterns (see ChannelState.scan).
-const scratchF = new Float32Array(1);
-const scratchI = new Int32Array(scratchF.buffer);
-const bitsToFloat = (bits: number): number => {
-  scratchI[0] = bits;
-  return scratchF[0];
-};
-const floatBits = (v: number): number => {
-  scratchF[0] = v;
-  return scratchI[0];
-};
-/** Bits of the smallest float32 ≥ CLIP_LEVEL. */
-const CLIP_BITS = Math.fround(CLIP_LEVEL) >= CLIP_LEVEL ? floatBits(CLIP_LEVEL) : floatBits(CLIP_LEVEL) + 1;
-/** Signed order key of a float32 (as in ChannelState.scan); ±Infinity map beyond every finite value. */
-const orderKey = (v: number): number => {
-  const b = floatBits(v);
-  return b ^ ((b >> 31) & 0x7fffffff);
-};
-/** A flat-top threshold (a float32 value, or the initial Number.MIN_VALUE) as |x| bits. */
-const thresholdBits = (t: number): number => (t === Number.MIN_VALUE ? 1 : floatBits(t));
+/** Bits of the smallest float32 ≥ CLIP_LEVEL: |x| ≥ CLIP_LEVEL exactly when (bits & 0x7fffffff) ≥ this. */
+const CLIP_BITS = ((): number => {
+  const f = new Float32Array([CLIP_LEVEL]);
+  const i = new Int32Array(f.buffer);
+  return f[0] >= CLIP_LEVEL ? i[0] : i[0] + 1;
+})();
 
+const bitsToFloat = (bits: number): number => new Float32Array(new Int32Array([bits]).buffer)[0];
 const linToDb = (x: number): number | null => (x > 0 ? 20 * Math.log10(x) : null);
 const powToDb = (p: number): number | null => (p > 0 ? 10 * Math.log10(p) : null);
 
-class ChannelState {
-  count = 0;
-  // Running sums of the current fixed block, and the compensated totals.
-  blockSum = 0;
-  blockSumSq = 0;
-  sum = 0;
-  sumComp = 0;
-  sumSq = 0;
-  sumSqComp = 0;
-  zeros = 0;
-  nonFinite = 0;
-  min = Infinity;
-  max = -Infinity;
-  minCount = 0;
-  maxCount = 0;
-  clipped = 0;
-  clipRun = 0;
-  clipRuns = 0;
-  lastClipPos = -2;
-  /** Clipped samples from position 0 on (for exact segment merges). */
-  headClip = 0;
-  /** The first NOISE_FLOOR_SUBBLOCKS − 1 and the last NOISE_FLOOR_SUBBLOCKS − 1 sub-block maxima. */
-  readonly firstSubs: number[] = [];
-  readonly lastSubs = new Float64Array(NOISE_FLOOR_SUBBLOCKS - 1); // ring, slot = index mod length
-  // Noise floor: max |x| of the current 1 ms sub-block (as float32 bits), and a monotonic deque
-  // (ring of 64) of the last NOISE_FLOOR_SUBBLOCKS sub-block maxima, for each 50 ms window's max.
-  subFill = 0;
-  subMaxBits = 0;
-  subIndex = 0;
-  allMax = 0;
-  floor = Infinity;
-  private readonly dqValue = new Float64Array(64);
-  private readonly dqIndex = new Float64Array(64);
-  private dqHead = 0;
-  private dqTail = 0;
-  readonly pos = new TopLevels();
-  readonly neg = new TopLevels();
-  private cachedPosThr = NaN;
-  private cachedNegThr = NaN;
-  private cachedRareBits = 0;
+/**
+ * Where each field of a channel's state sits (in doubles) in kernel memory, from the kernel
+ * itself (stats_layout in src/core/kernels/c/stats.c), in the order listed here.
+ */
+const FIELDS = [
+  'size', 'count', 'blockSum', 'blockSumSq', 'sum', 'sumComp', 'sumSq', 'sumSqComp', 'zeros', 'nonFinite', 'min', 'max',
+  'minCount', 'maxCount', 'clipped', 'clipRun', 'clipRuns', 'lastClipPos', 'headClip', 'subFill', 'subMaxBits', 'subIndex',
+  'allMax', 'floor', 'firstSubsCount', 'firstSubs', 'lastSubs', 'pos', 'neg', 'topCounts', 'topRuns', 'topSize',
+  'topThreshold', 'topLastPos', 'topLastValue', 'topRunLength', 'topHeadLength', 'topHeadValue',
+] as const;
+type Layout = Record<(typeof FIELDS)[number], number>;
+let layout: Layout | null = null;
+function stateLayout(): Layout {
+  if (layout) return layout;
+  const k = kernels();
+  const ptr = k.alloc(4 * FIELDS.length);
+  k.exports.stats_layout(ptr);
+  const offsets = k.i32(ptr, FIELDS.length);
+  layout = Object.fromEntries(FIELDS.map((f, i) => [f, offsets[i]])) as Layout;
+  k.exports.free(ptr);
+  return layout;
+}
 
-  constructor(readonly subLen: number) {}
-
-  addBlock(): void {
-    // Neumaier summation of the block sums.
-    let t = this.sum + this.blockSum;
-    this.sumComp += Math.abs(this.sum) >= Math.abs(this.blockSum) ? this.sum - t + this.blockSum : this.blockSum - t + this.sum;
-    this.sum = t;
-    t = this.sumSq + this.blockSumSq;
-    this.sumSqComp += this.sumSq >= this.blockSumSq ? this.sumSq - t + this.blockSumSq : this.blockSumSq - t + this.sumSq;
-    this.sumSq = t;
-    this.blockSum = 0;
-    this.blockSumSq = 0;
-  }
-
-  /** A 1 ms sub-block is complete: slide the 50 ms window by one sub-block. */
-  closeSub(maxBits: number): void {
-    const m = bitsToFloat(maxBits);
-    const k = this.subIndex++;
-    if (m > this.allMax) this.allMax = m;
-    if (k < NOISE_FLOOR_SUBBLOCKS - 1) this.firstSubs.push(m);
-    this.lastSubs[k % (NOISE_FLOOR_SUBBLOCKS - 1)] = m;
-    const v = this.dqValue;
-    const idx = this.dqIndex;
-    while (this.dqTail > this.dqHead && v[(this.dqTail - 1) & 63] <= m) this.dqTail--;
-    v[this.dqTail & 63] = m;
-    idx[this.dqTail & 63] = k;
-    this.dqTail++;
-    while (idx[this.dqHead & 63] <= k - NOISE_FLOOR_SUBBLOCKS) this.dqHead++;
-    if (k >= NOISE_FLOOR_SUBBLOCKS - 1) {
-      const windowMax = v[this.dqHead & 63];
-      if (windowMax < this.floor) this.floor = windowMax;
-    }
-  }
-
-  /**
-   * Process x[from, to), all inside one sum block. Several short passes over the (cache-hot)
-   * segment run faster in V8 than one loop doing everything: each stays small enough to keep its
-   * state in registers, and the rare calls (flat-top bookkeeping, window updates) stay out of the
-   * hot loops. Branches are rare or predictable; |x| is taken without a sign branch.
-   */
-  run(x: Float32Array, from: number, to: number): void {
-    let bs = this.blockSum;
-    let bss = this.blockSumSq;
-    let zeros = this.zeros;
-    let nonFinite = 0;
-    for (let i = from; i < to; i++) {
-      const v = x[i];
-      // NaN − NaN and ∞ − ∞ are NaN: one test catches every non-finite value.
-      if (v - v !== 0) nonFinite++;
-      else {
-        bs += v;
-        bss += v * v;
-        if (v === 0) zeros++;
-      }
-    }
-    this.blockSum = bs;
-    this.blockSumSq = bss;
-    this.zeros = zeros;
-    if (nonFinite > 0) {
-      // Rare: continue on a copy with non-finite samples set to 0 (they count as 0 everywhere).
-      this.nonFinite += nonFinite;
-      const clean = new Float32Array(to - from);
-      for (let i = from; i < to; i++) {
-        const v = x[i];
-        clean[i - from] = v - v === 0 ? v : 0;
-      }
-      this.zeros += nonFinite;
-      this.rest(clean, 0, to - from);
-      return;
-    }
-    this.rest(x, from, to);
-  }
-
-  private rest(x: Float32Array, from: number, to: number): void {
-    this.scan(x, new Int32Array(x.buffer, x.byteOffset, x.length), from, to, this.count - from);
-    this.count += to - from;
-  }
-
-  /**
-   * Everything but the sums, on the float32 bit patterns (xi = x's bits, no NaN/∞ here):
-   *   - |x| as `b & 0x7fffffff`, which orders exactly like |x|;
-   *   - a signed order key `b ^ ((b >> 31) & 0x7fffffff)`, which orders like x (−0 just below +0).
-   * Integer max/min compile without data-dependent branches, so the hot loop only takes, per
-   * 1 ms piece, the max |x| and the min/max key. A piece is scanned again, sample by sample,
-   * only when it can matter: when it reaches the running min or max (SoX peak counts), or holds
-   * a sample large enough to be clipped or among the top values tracked for flat tops.
-   */
-  private scan(x: Float32Array, xi: Int32Array, from: number, to: number, base: number): void {
-    const subLen = this.subLen;
-    let subFill = this.subFill;
-    let subMax = this.subMaxBits;
-    let rareBits = this.rareBits();
-    let maxKey = this.max === 0 ? -1 : orderKey(this.max);
-    let minKey = this.min === 0 ? 0 : orderKey(this.min);
-    let i = from;
-    while (i < to) {
-      const start = i;
-      const end = Math.min(to, i + subLen - subFill);
-      let am = 0;
-      let hi = -2147483648;
-      let lo = 2147483647;
-      for (; i < end; i++) {
-        const b = xi[i];
-        am = Math.max(am, b & 0x7fffffff);
-        const key = b ^ ((b >> 31) & 0x7fffffff);
-        hi = Math.max(hi, key);
-        lo = Math.min(lo, key);
-      }
-      if (hi >= maxKey || lo <= minKey) {
-        this.minMax(x, start, end);
-        maxKey = this.max === 0 ? -1 : orderKey(this.max);
-        minKey = this.min === 0 ? 0 : orderKey(this.min);
-      }
-      if (am >= rareBits) {
-        for (let j = start; j < end; j++) {
-          const b = xi[j] & 0x7fffffff;
-          if (b >= rareBits) {
-            this.rare(x[j], b, base + j);
-            rareBits = this.rareBits();
-          }
-        }
-      }
-      subMax = Math.max(subMax, am);
-      subFill += end - start;
-      if (subFill === subLen) {
-        this.closeSub(subMax);
-        subFill = 0;
-        subMax = 0;
-      }
-    }
-    this.subFill = subFill;
-    this.subMaxBits = subMax;
-  }
-
-  /** Running min/max and how many samples equal them (SoX "Pk count"), over x[from, to). */
-  private minMax(x: Float32Array, from: number, to: number): void {
-    let min = this.min;
-    let max = this.max;
-    let minCount = this.minCount;
-    let maxCount = this.maxCount;
-    for (let i = from; i < to; i++) {
-      const v = x[i];
-      if (v >= max) {
-        if (v > max) {
-          max = v;
-          maxCount = 1;
-        } else maxCount++;
-      }
-      if (v <= min) {
-        if (v < min) {
-          min = v;
-          minCount = 1;
-        } else minCount++;
-      }
-    }
-    this.min = min;
-    this.max = max;
-    this.minCount = minCount;
-    this.maxCount = maxCount;
-  }
-
-  /** The smallest |x| bit pattern that needs `rare`. */
-  private rareBits(): number {
-    const p = this.pos.threshold;
-    const n = this.neg.threshold;
-    if (p !== this.cachedPosThr || n !== this.cachedNegThr) {
-      this.cachedPosThr = p;
-      this.cachedNegThr = n;
-      this.cachedRareBits = Math.min(CLIP_BITS, thresholdBits(p), thresholdBits(n));
-    }
-    return this.cachedRareBits;
-  }
-
-  private rare(v: number, bits: number, pos: number): void {
-    if (bits >= CLIP_BITS) {
-      this.clipped++;
-      this.clipRun = pos === this.lastClipPos + 1 ? this.clipRun + 1 : 1;
-      if (pos === this.headClip) this.headClip++;
-      if (this.clipRun === CLIP_RUN_MIN) this.clipRuns++;
-      this.lastClipPos = pos;
-    }
-    if (v >= this.pos.threshold) this.pos.observe(v, pos);
-    else if (-v >= this.neg.threshold) this.neg.observe(-v, pos);
-  }
-
-  push(x: Float32Array): void {
-    let i = 0;
-    const n = x.length;
-    while (i < n) {
-      const room = SUM_BLOCK - (this.count % SUM_BLOCK);
-      const end = Math.min(n, i + room);
-      this.run(x, i, end);
-      i = end;
-      if (this.count % SUM_BLOCK === 0) this.addBlock();
-    }
-  }
-
-  totals(): { sum: number; sumSq: number } {
-    return {
-      sum: this.sum + this.sumComp + this.blockSum,
-      sumSq: this.sumSq + this.sumSqComp + this.blockSumSq,
-    };
-  }
-
-  /** Noise floor as linear max |x|; null for an empty channel. */
-  noiseFloor(): number | null {
-    if (this.count === 0) return null;
-    if (this.floor !== Infinity) return this.floor;
-    return Math.max(this.allMax, bitsToFloat(this.subMaxBits)); // shorter than one window: its max |x|
-  }
+/** One polarity's flat-top table out of a channel's state (`at`: its offset in doubles). */
+function topLevels(s: Float64Array, at: number, l: Layout): TopLevels {
+  const t = new TopLevels();
+  const size = s[at + l.topSize];
+  t.size = size;
+  t.values.set(s.subarray(at, at + size));
+  t.counts.set(s.subarray(at + l.topCounts, at + l.topCounts + size));
+  t.runs.set(s.subarray(at + l.topRuns, at + l.topRuns + size));
+  t.threshold = s[at + l.topThreshold];
+  t.lastPos = s[at + l.topLastPos];
+  t.lastValue = s[at + l.topLastValue];
+  t.runLength = s[at + l.topRunLength];
+  t.headLength = s[at + l.topHeadLength];
+  t.headValue = s[at + l.topHeadValue];
+  return t;
 }
 
 /** One channel's running state as plain data (see `SampleStatsPartial`). */
@@ -403,37 +182,40 @@ export interface SampleStatsPartial {
   channels: ChannelStatsPartial[];
 }
 
-function channelPartial(s: ChannelState): ChannelStatsPartial {
+/** A channel's state (a view of kernel memory) as plain data. */
+function channelPartial(s: Float64Array, l: Layout): ChannelStatsPartial {
   const L = NOISE_FLOOR_SUBBLOCKS - 1;
+  const count = s[l.count];
+  const subIndex = s[l.subIndex];
   const lastSubs: number[] = [];
-  for (let k = Math.max(0, s.subIndex - L); k < s.subIndex; k++) lastSubs.push(s.lastSubs[k % L]);
+  for (let k = Math.max(0, subIndex - L); k < subIndex; k++) lastSubs.push(s[l.lastSubs + (k % L)]);
   return {
-    count: s.count,
-    sum: s.sum,
-    sumComp: s.sumComp,
-    sumSq: s.sumSq,
-    sumSqComp: s.sumSqComp,
-    blockSum: s.blockSum,
-    blockSumSq: s.blockSumSq,
-    zeros: s.zeros,
-    nonFinite: s.nonFinite,
-    min: s.min,
-    max: s.max,
-    minCount: s.minCount,
-    maxCount: s.maxCount,
-    clipped: s.clipped,
-    clipRuns: s.clipRuns,
-    headClip: s.headClip,
-    tailClip: s.lastClipPos === s.count - 1 ? s.clipRun : 0,
-    floor: s.floor,
-    allMax: s.allMax,
-    subIndex: s.subIndex,
-    subFill: s.subFill,
-    subMax: bitsToFloat(s.subMaxBits),
-    firstSubs: s.firstSubs.slice(),
+    count,
+    sum: s[l.sum],
+    sumComp: s[l.sumComp],
+    sumSq: s[l.sumSq],
+    sumSqComp: s[l.sumSqComp],
+    blockSum: s[l.blockSum],
+    blockSumSq: s[l.blockSumSq],
+    zeros: s[l.zeros],
+    nonFinite: s[l.nonFinite],
+    min: s[l.min],
+    max: s[l.max],
+    minCount: s[l.minCount],
+    maxCount: s[l.maxCount],
+    clipped: s[l.clipped],
+    clipRuns: s[l.clipRuns],
+    headClip: s[l.headClip],
+    tailClip: s[l.lastClipPos] === count - 1 ? s[l.clipRun] : 0,
+    floor: s[l.floor],
+    allMax: s[l.allMax],
+    subIndex,
+    subFill: s[l.subFill],
+    subMax: bitsToFloat(s[l.subMaxBits]),
+    firstSubs: Array.from(s.subarray(l.firstSubs, l.firstSubs + s[l.firstSubsCount])),
     lastSubs,
-    pos: s.pos.toPartial(s.count),
-    neg: s.neg.toPartial(s.count),
+    pos: topLevels(s, l.pos, l).toPartial(count),
+    neg: topLevels(s, l.neg, l).toPartial(count),
   };
 }
 
@@ -514,19 +296,45 @@ export interface SampleStatsAccumulator extends Accumulator<SampleStats> {
   partial(): SampleStatsPartial;
 }
 
+/**
+ * The per-sample work runs in the analysis kernels (src/core/kernels/c/stats.c), one state of
+ * doubles per channel in kernel memory; partial() reads them out as plain data.
+ */
 export function createSampleStats(sampleRateHz: number, channelCount: number): SampleStatsAccumulator {
   const subLen = Math.max(1, Math.round(sampleRateHz / 1000));
-  const states = Array.from({ length: channelCount }, () => new ChannelState(subLen));
-  const partial = (): SampleStatsPartial => ({ sampleRateHz, channelCount, channels: states.map(channelPartial) });
-  return {
+  const k = kernels();
+  const l = stateLayout();
+  const bytes = 8 * l.size;
+  const block = k.alloc(bytes * channelCount);
+  const clean = k.alloc(4 * SUM_BLOCK);
+  const staging = createStaging(channelCount);
+  const state = (c: number): number => block + bytes * c;
+  for (let c = 0; c < channelCount; c++) k.exports.stats_init(state(c), subLen, CLIP_BITS);
+  const partial = (): SampleStatsPartial => ({
+    sampleRateHz,
+    channelCount,
+    channels: Array.from({ length: channelCount }, (_, c) => channelPartial(k.f64(state(c), l.size), l)),
+  });
+  const accumulator: SampleStatsAccumulator = {
     push(channels) {
-      for (let c = 0; c < channelCount; c++) states[c].push(channels[c]);
+      const n = channels[0]?.length ?? 0;
+      for (let from = 0; from < n; from += staging.maxFrames) {
+        const len = Math.min(staging.maxFrames, n - from);
+        const ptrs = k.i32(staging.stage(channels, from, len), channelCount);
+        for (let c = 0; c < channelCount; c++) k.exports.stats_push(state(c), ptrs[c], len, clean);
+      }
     },
     partial,
     finish() {
       return finishSampleStats(partial());
     },
   };
+  owned(accumulator, () => {
+    k.exports.free(block);
+    k.exports.free(clean);
+    staging.release();
+  });
+  return accumulator;
 }
 
 export function finishSampleStats(partial: SampleStatsPartial): SampleStats {

@@ -1,0 +1,311 @@
+/*
+ * Sample statistics, the per-sample part (src/core/levels/sample-stats.ts has the definitions,
+ * the partial/merge logic and the finish; src/core/levels/clipping.ts the flat-top tables):
+ * fixed-block sums with Neumaier totals, zeros and non-finite samples, the running min/max and
+ * how many samples equal them, clipped samples and runs, the 16 largest values per polarity with
+ * their counts and plateau runs, and the 1 ms sub-block maxima behind the 50 ms noise floor.
+ * Operation for operation the TypeScript it replaced: the statistics are bit-identical.
+ *
+ * The state is a struct of doubles; `stats_layout` tells the TypeScript where each field is.
+ */
+#include "kernels.h"
+
+#define SUM_BLOCK 65536
+#define NF_SUBBLOCKS 50
+#define L (NF_SUBBLOCKS - 1)
+#define TOP 16
+#define PLATEAU_RUN_MIN 3
+#define CLIP_RUN_MIN 3
+
+typedef struct Top {
+  double values[TOP], counts[TOP], runs[TOP];
+  double size, threshold, last_pos, last_value, run_length, head_length, head_value;
+} Top;
+
+typedef struct Stats {
+  double count, block_sum, block_sum_sq, sum, sum_comp, sum_sq, sum_sq_comp;
+  double zeros, non_finite, min, max, min_count, max_count;
+  double clipped, clip_run, clip_runs, last_clip_pos, head_clip;
+  double sub_fill, sub_max_bits, sub_index, all_max, floor, dq_head, dq_tail, sub_len, first_subs_count;
+  double clip_bits;
+  double dq_value[64], dq_index[64];
+  double first_subs[L], last_subs[L];
+  Top pos, neg;
+} Stats;
+
+#define FIELD(name) (int)(offsetof(Stats, name) / sizeof(double))
+EXPORT(stats_layout) void stats_layout(int32_t *out) {
+  int i = 0;
+  out[i++] = sizeof(Stats) / sizeof(double);
+  out[i++] = FIELD(count);
+  out[i++] = FIELD(block_sum);
+  out[i++] = FIELD(block_sum_sq);
+  out[i++] = FIELD(sum);
+  out[i++] = FIELD(sum_comp);
+  out[i++] = FIELD(sum_sq);
+  out[i++] = FIELD(sum_sq_comp);
+  out[i++] = FIELD(zeros);
+  out[i++] = FIELD(non_finite);
+  out[i++] = FIELD(min);
+  out[i++] = FIELD(max);
+  out[i++] = FIELD(min_count);
+  out[i++] = FIELD(max_count);
+  out[i++] = FIELD(clipped);
+  out[i++] = FIELD(clip_run);
+  out[i++] = FIELD(clip_runs);
+  out[i++] = FIELD(last_clip_pos);
+  out[i++] = FIELD(head_clip);
+  out[i++] = FIELD(sub_fill);
+  out[i++] = FIELD(sub_max_bits);
+  out[i++] = FIELD(sub_index);
+  out[i++] = FIELD(all_max);
+  out[i++] = FIELD(floor);
+  out[i++] = FIELD(first_subs_count);
+  out[i++] = FIELD(first_subs);
+  out[i++] = FIELD(last_subs);
+  out[i++] = FIELD(pos);
+  out[i++] = FIELD(neg);
+  out[i++] = (int)(offsetof(Top, counts) / sizeof(double));
+  out[i++] = (int)(offsetof(Top, runs) / sizeof(double));
+  out[i++] = (int)(offsetof(Top, size) / sizeof(double));
+  out[i++] = (int)(offsetof(Top, threshold) / sizeof(double));
+  out[i++] = (int)(offsetof(Top, last_pos) / sizeof(double));
+  out[i++] = (int)(offsetof(Top, last_value) / sizeof(double));
+  out[i++] = (int)(offsetof(Top, run_length) / sizeof(double));
+  out[i++] = (int)(offsetof(Top, head_length) / sizeof(double));
+  out[i++] = (int)(offsetof(Top, head_value) / sizeof(double));
+}
+
+static inline int32_t float_bits(float v) { return __builtin_bit_cast(int32_t, v); }
+static inline float bits_float(int32_t b) { return __builtin_bit_cast(float, b); }
+/* Signed order key of a float32: orders like the value (−0 just below +0), ±∞ beyond all. */
+static inline int32_t order_key(double v) {
+  int32_t b = float_bits((float)v);
+  return b ^ ((b >> 31) & 0x7fffffff);
+}
+
+static void top_init(Top *t) {
+  __builtin_memset(t, 0, sizeof(Top));
+  t->threshold = __DBL_DENORM_MIN__; /* Number.MIN_VALUE: zeros never enter */
+  t->last_pos = -2;
+}
+
+EXPORT(stats_init) void stats_init(Stats *s, int sub_len, int clip_bits) {
+  __builtin_memset(s, 0, sizeof(Stats));
+  s->min = __builtin_inf();
+  s->max = -__builtin_inf();
+  s->last_clip_pos = -2;
+  s->floor = __builtin_inf();
+  s->sub_len = sub_len;
+  s->clip_bits = clip_bits;
+  top_init(&s->pos);
+  top_init(&s->neg);
+}
+
+/* Record value v (≥ threshold) seen at sample index `pos` (clipping.ts TopLevels.observe). */
+static void top_observe(Top *t, double v, double pos) {
+  double *values = t->values;
+  int size = (int)t->size;
+  int idx = -1;
+  int j = 0;
+  for (; j < size; j++) {
+    const double w = values[j];
+    if (w == v) {
+      idx = j;
+      break;
+    }
+    if (w < v) break;
+  }
+  if (idx < 0) {
+    const int last = size < TOP - 1 ? size : TOP - 1;
+    for (int k = last; k > j; k--) {
+      values[k] = values[k - 1];
+      t->counts[k] = t->counts[k - 1];
+      t->runs[k] = t->runs[k - 1];
+    }
+    values[j] = v;
+    t->counts[j] = 0;
+    t->runs[j] = 0;
+    if (size < TOP) t->size = ++size;
+    if (size == TOP) t->threshold = values[TOP - 1];
+    idx = j;
+  }
+  t->counts[idx]++;
+  if (pos == t->head_length && (pos == 0 || v == t->head_value)) {
+    t->head_value = v;
+    t->head_length++;
+  }
+  if (pos == t->last_pos + 1 && v == t->last_value) t->run_length++;
+  else t->run_length = 1;
+  if (t->run_length == PLATEAU_RUN_MIN) t->runs[idx]++;
+  t->last_pos = pos;
+  t->last_value = v;
+}
+
+static inline int32_t threshold_bits(double t) { return t == __DBL_DENORM_MIN__ ? 1 : float_bits((float)t); }
+
+/* The smallest |x| bit pattern that needs `rare`. */
+static inline int32_t rare_bits(const Stats *s) {
+  return min_i32((int32_t)s->clip_bits, min_i32(threshold_bits(s->pos.threshold), threshold_bits(s->neg.threshold)));
+}
+
+static void rare(Stats *s, double v, int32_t bits, double pos) {
+  if (bits >= (int32_t)s->clip_bits) {
+    s->clipped++;
+    s->clip_run = pos == s->last_clip_pos + 1 ? s->clip_run + 1 : 1;
+    if (pos == s->head_clip) s->head_clip++;
+    if (s->clip_run == CLIP_RUN_MIN) s->clip_runs++;
+    s->last_clip_pos = pos;
+  }
+  if (v >= s->pos.threshold) top_observe(&s->pos, v, pos);
+  else if (-v >= s->neg.threshold) top_observe(&s->neg, -v, pos);
+}
+
+/* A 1 ms sub-block is complete: slide the 50 ms window by one sub-block. */
+static void close_sub(Stats *s, int32_t max_bits) {
+  const double m = bits_float(max_bits);
+  const double k = s->sub_index++;
+  if (m > s->all_max) s->all_max = m;
+  if (k < L) s->first_subs[(int)s->first_subs_count++] = m;
+  s->last_subs[(int64_t)k % L] = m;
+  double *v = s->dq_value, *idx = s->dq_index;
+  int64_t head = (int64_t)s->dq_head, tail = (int64_t)s->dq_tail;
+  while (tail > head && v[(tail - 1) & 63] <= m) tail--;
+  v[tail & 63] = m;
+  idx[tail & 63] = k;
+  tail++;
+  while (idx[head & 63] <= k - NF_SUBBLOCKS) head++;
+  s->dq_head = (double)head;
+  s->dq_tail = (double)tail;
+  if (k >= L) {
+    const double window_max = v[head & 63];
+    if (window_max < s->floor) s->floor = window_max;
+  }
+}
+
+static void min_max(Stats *s, const float *x, int from, int to) {
+  double min = s->min, max = s->max, min_count = s->min_count, max_count = s->max_count;
+  for (int i = from; i < to; i++) {
+    const double v = x[i];
+    if (v >= max) {
+      if (v > max) {
+        max = v;
+        max_count = 1;
+      } else max_count++;
+    }
+    if (v <= min) {
+      if (v < min) {
+        min = v;
+        min_count = 1;
+      } else min_count++;
+    }
+  }
+  s->min = min;
+  s->max = max;
+  s->min_count = min_count;
+  s->max_count = max_count;
+}
+
+/*
+ * Everything but the sums, on the float32 bit patterns (no NaN/∞ here): per 1 ms piece the max
+ * |x| bits and the min/max order keys; a piece is looked at sample by sample only when it can
+ * matter (it reaches the running min or max, or holds a sample big enough for `rare`).
+ */
+static void scan(Stats *s, const float *x, int from, int to, double base) {
+  const int32_t *xi = (const int32_t *)x;
+  const int sub_len = (int)s->sub_len;
+  int sub_fill = (int)s->sub_fill;
+  int32_t sub_max = (int32_t)s->sub_max_bits;
+  int32_t rb = rare_bits(s);
+  int32_t max_key = s->max == 0 ? -1 : order_key(s->max);
+  int32_t min_key = s->min == 0 ? 0 : order_key(s->min);
+  int i = from;
+  while (i < to) {
+    const int start = i;
+    const int end = to < i + sub_len - sub_fill ? to : i + sub_len - sub_fill;
+    int32_t am = 0, hi = INT32_MIN, lo = INT32_MAX;
+    for (; i < end; i++) {
+      const int32_t b = xi[i];
+      am = max_i32(am, b & 0x7fffffff);
+      const int32_t key = b ^ ((b >> 31) & 0x7fffffff);
+      hi = max_i32(hi, key);
+      lo = min_i32(lo, key);
+    }
+    if (hi >= max_key || lo <= min_key) {
+      min_max(s, x, start, end);
+      max_key = s->max == 0 ? -1 : order_key(s->max);
+      min_key = s->min == 0 ? 0 : order_key(s->min);
+    }
+    if (am >= rb) {
+      for (int j = start; j < end; j++) {
+        const int32_t b = xi[j] & 0x7fffffff;
+        if (b >= rb) {
+          rare(s, x[j], b, base + j);
+          rb = rare_bits(s);
+        }
+      }
+    }
+    sub_max = max_i32(sub_max, am);
+    sub_fill += end - start;
+    if (sub_fill == sub_len) {
+      close_sub(s, sub_max);
+      sub_fill = 0;
+      sub_max = 0;
+    }
+  }
+  s->sub_fill = sub_fill;
+  s->sub_max_bits = sub_max;
+}
+
+static void add_block(Stats *s) {
+  double t = s->sum + s->block_sum;
+  s->sum_comp += __builtin_fabs(s->sum) >= __builtin_fabs(s->block_sum) ? s->sum - t + s->block_sum : s->block_sum - t + s->sum;
+  s->sum = t;
+  t = s->sum_sq + s->block_sum_sq;
+  s->sum_sq_comp += s->sum_sq >= s->block_sum_sq ? s->sum_sq - t + s->block_sum_sq : s->block_sum_sq - t + s->sum_sq;
+  s->sum_sq = t;
+  s->block_sum = 0;
+  s->block_sum_sq = 0;
+}
+
+/* x[from, to), inside one sum block; `clean` (to − from floats) takes a copy with non-finite → 0. */
+static void run(Stats *s, const float *x, int from, int to, float *clean) {
+  double bs = s->block_sum, bss = s->block_sum_sq, zeros = s->zeros;
+  int non_finite = 0;
+  for (int i = from; i < to; i++) {
+    const double v = x[i];
+    if (v - v != 0) non_finite++;
+    else {
+      bs += v;
+      bss += v * v;
+      if (v == 0) zeros++;
+    }
+  }
+  s->block_sum = bs;
+  s->block_sum_sq = bss;
+  s->zeros = zeros;
+  if (non_finite > 0) {
+    s->non_finite += non_finite;
+    for (int i = from; i < to; i++) {
+      const double v = x[i];
+      clean[i - from] = v - v == 0 ? x[i] : 0;
+    }
+    s->zeros += non_finite;
+    scan(s, clean, 0, to - from, s->count);
+  } else {
+    scan(s, x, from, to, s->count - from);
+  }
+  s->count += to - from;
+}
+
+/* `clean`: scratch of SUM_BLOCK floats, used only when the chunk holds NaN or ±∞. */
+EXPORT(stats_push) void stats_push(Stats *s, const float *x, int n, float *clean) {
+  int i = 0;
+  while (i < n) {
+    const int room = SUM_BLOCK - (int)((int64_t)s->count % SUM_BLOCK);
+    const int end = n < i + room ? n : i + room;
+    run(s, x, i, end, clean);
+    i = end;
+    if ((int64_t)s->count % SUM_BLOCK == 0) add_block(s);
+  }
+}

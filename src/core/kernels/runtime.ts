@@ -47,6 +47,8 @@ export interface KernelExports {
   stats_layout(out: number): void;
   stats_init(state: number, subLen: number, clipBits: number): void;
   stats_push(state: number, x: number, frames: number, clean: number): void;
+  kweight_sum(coefficients: number, state: number, x: number, from: number, to: number): number;
+  kweight_sum_pair(coefficients: number, state: number, state2: number, x: number, y: number, from: number, to: number, out: number): void;
 }
 
 export interface Kernels {

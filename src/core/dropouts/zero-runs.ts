@@ -6,8 +6,12 @@
  * as large as the local RMS (edge abruptness ≈ 0.6 here). TTS stop closures and µ-law pauses decay
  * into their zeros (≈ 0.1 and 0.0), so edge abruptness separates them where zero counting alone
  * cannot.
+ *
+ * A frame is zero only when every channel is exactly 0 (non-finite samples count as 0): stereo
+ * channels that cancel (a = −b, phase-inverted audio) are signal, not a gap.
  */
 import type { Accumulator } from '../types';
+import { createStaging, kernels, owned } from '../kernels/runtime';
 
 export interface ZeroRun {
   startSec: number;
@@ -68,22 +72,6 @@ export interface ZeroRunsAnalysis extends Accumulator<ZeroRunsResult> {
   partial(final: boolean): ZeroRunsPartial;
 }
 
-/** The loop of `push` below for two channels, written out and alone (it ran 5× slower in general form). */
-function mixStereo(x0: Float32Array, x1: Float32Array, out: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    let a = x0[i];
-    let b = x1[i];
-    let m = (a + b) / 2;
-    // Finite and non-zero (the common case) it is already the value below.
-    if (m === 0 || m - m !== 0) {
-      if (a - a !== 0) a = 0;
-      if (b - b !== 0) b = 0;
-      m = a === 0 && b === 0 ? 0 : (a + b) / 2 || Number.MIN_VALUE;
-    }
-    out[i] = m;
-  }
-}
-
 export function createZeroRuns(sampleRateHz: number, channelCount: number, segment?: ZeroRunsSegment): ZeroRunsAnalysis {
   const minRun = Math.max(2, Math.round(MIN_RUN_SEC * sampleRateHz));
   const context = zeroRunsContextSamples(sampleRateHz);
@@ -98,7 +86,10 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
   const st = { position: Math.max(0, ownStart - context), lastNonZeroAbs: 0, zeroStart: -1, abruptnessBefore: 0, edgeBeforeAbs: 0, totalRuns: 0 };
   // A finished run waits here until `context` samples after it have been seen.
   let pending: { start: number; length: number; before: number; beforeAbs: number; afterAbs: number; afterSumSq: number; afterCount: number } | null = null;
-  const mixBuffer: { data: Float32Array } = { data: new Float32Array(0) };
+  // The frame mix and the scan for zeros run in the kernels (src/core/kernels/c/zero-runs.c).
+  const k = kernels();
+  const staging = createStaging(channelCount);
+  const mixPtr = channelCount === 1 ? 0 : k.alloc(4 * staging.maxFrames);
 
   const finalize = (): void => {
     if (!pending) return;
@@ -142,85 +133,79 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
     return Math.sqrt(sum / n);
   };
 
-  return {
-    push(channels) {
-      const n = channels[0]?.length ?? 0;
-      let mixArr: Float32Array;
-      if (channelCount === 1) mixArr = channels[0];
-      else {
-        if (mixBuffer.data.length < n) mixBuffer.data = new Float32Array(n);
-        mixArr = mixBuffer.data;
-        if (channelCount === 2) mixStereo(channels[0], channels[1], mixArr, n);
-        else for (let i = 0; i < n; i++) {
-          let mix = 0;
-          let allZero = true;
-          for (let c = 0; c < channelCount; c++) {
-            const v = channels[c][i];
-            if (v !== 0 && Number.isFinite(v)) {
-              allZero = false;
-              mix += v;
-            }
-          }
-          // A frame is "zero" only when every channel is; keep a tiny non-zero marker otherwise
-          // (a stereo frame can sum to exactly 0 while its channels are not silent).
-          mixArr[i] = allZero ? 0 : mix / channelCount || Number.MIN_VALUE;
-        }
-      }
-      const chunkStart = st.position;
-      let lastNonZeroAbs = st.lastNonZeroAbs;
-      let zeroStart = st.zeroStart;
-      let i = 0;
-      while (i < n) {
-        if (zeroStart < 0 && pending === null) {
-          // The common case: inside signal, nothing pending. Skip to the next zero.
-          const from = i;
-          for (; i < n; i++) {
-            const v = mixArr[i];
-            if (v === 0 || v - v !== 0) break;
-          }
-          if (i > from) {
-            const v = mixArr[i - 1];
-            lastNonZeroAbs = v < 0 ? -v : v;
-          }
-          if (i === n) break;
-        }
-        let v = mixArr[i];
-        if (!Number.isFinite(v)) v = 0;
-        const position = chunkStart + i;
-        if (v === 0) {
-          if (zeroStart < 0) zeroStart = position;
-          else if (position - zeroStart + 1 === minRun) {
-            // The run now counts: take its "before" context.
-            const rms = contextBeforeRms(mixArr, chunkStart, position, minRun - 1);
-            st.abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
-            st.edgeBeforeAbs = lastNonZeroAbs;
-          }
-        } else {
-          if (zeroStart >= 0) {
-            const length = position - zeroStart;
-            if (length >= minRun) {
-              finalize();
-              pending = { start: zeroStart, length, before: st.abruptnessBefore, beforeAbs: st.edgeBeforeAbs, afterAbs: Math.abs(v), afterSumSq: 0, afterCount: 0 };
-            }
-            zeroStart = -1;
-          }
+  /** One staged piece of n frames (channel pointers at `table`). */
+  const run = (table: number, n: number): void => {
+    let at: number;
+    if (channelCount === 1) at = k.i32(table, 1)[0];
+    else {
+      at = mixPtr;
+      if (channelCount === 2) {
+        const ptrs = k.i32(table, 2);
+        k.exports.zero_mix2(ptrs[0], ptrs[1], mixPtr, n);
+      } else k.exports.zero_mixn(table, channelCount, mixPtr, n);
+    }
+    const mixArr = k.f32(at, n);
+    const chunkStart = st.position;
+    let lastNonZeroAbs = st.lastNonZeroAbs;
+    let zeroStart = st.zeroStart;
+    let i = 0;
+    while (i < n) {
+      if (zeroStart < 0 && pending === null) {
+        // The common case: inside signal, nothing pending. Skip to the next zero.
+        const from = i;
+        i = k.exports.zero_skip(at, i, n);
+        if (i > from) {
+          const v = mixArr[i - 1];
           lastNonZeroAbs = v < 0 ? -v : v;
         }
-        if (pending !== null) {
-          pending.afterSumSq += v * v;
-          if (++pending.afterCount === context) finalize();
+        if (i === n) break;
+      }
+      let v = mixArr[i];
+      if (!Number.isFinite(v)) v = 0;
+      const position = chunkStart + i;
+      if (v === 0) {
+        if (zeroStart < 0) zeroStart = position;
+        else if (position - zeroStart + 1 === minRun) {
+          // The run now counts: take its "before" context.
+          const rms = contextBeforeRms(mixArr, chunkStart, position, minRun - 1);
+          st.abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
+          st.edgeBeforeAbs = lastNonZeroAbs;
         }
-        i++;
+      } else {
+        if (zeroStart >= 0) {
+          const length = position - zeroStart;
+          if (length >= minRun) {
+            finalize();
+            pending = { start: zeroStart, length, before: st.abruptnessBefore, beforeAbs: st.edgeBeforeAbs, afterAbs: Math.abs(v), afterSumSq: 0, afterCount: 0 };
+          }
+          zeroStart = -1;
+        }
+        lastNonZeroAbs = v < 0 ? -v : v;
       }
-      // Keep the chunk's tail for the next chunk's "before" contexts.
-      for (let p = Math.max(chunkStart, chunkStart + n - context); p < chunkStart + n; p++) {
-        let v = mixArr[p - chunkStart];
-        if (v - v !== 0) v = 0;
-        ring[p % context] = v;
+      if (pending !== null) {
+        pending.afterSumSq += v * v;
+        if (++pending.afterCount === context) finalize();
       }
-      st.position = chunkStart + n;
-      st.lastNonZeroAbs = lastNonZeroAbs;
-      st.zeroStart = zeroStart;
+      i++;
+    }
+    // Keep the chunk's tail for the next chunk's "before" contexts.
+    for (let p = Math.max(chunkStart, chunkStart + n - context); p < chunkStart + n; p++) {
+      let v = mixArr[p - chunkStart];
+      if (v - v !== 0) v = 0;
+      ring[p % context] = v;
+    }
+    st.position = chunkStart + n;
+    st.lastNonZeroAbs = lastNonZeroAbs;
+    st.zeroStart = zeroStart;
+  };
+
+  const analysis: ZeroRunsAnalysis = {
+    push(channels) {
+      const n = channels[0]?.length ?? 0;
+      for (let from = 0; from < n; from += staging.maxFrames) {
+        const len = Math.min(staging.maxFrames, n - from);
+        run(staging.stage(channels, from, len), len);
+      }
     },
     settled() {
       if (st.position < ownEnd) return false;
@@ -236,4 +221,9 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
       return finishZeroRuns(sampleRateHz, this.partial(true));
     },
   };
+  owned(analysis, () => {
+    if (mixPtr !== 0) k.exports.free(mixPtr);
+    staging.release();
+  });
+  return analysis;
 }

@@ -48,6 +48,9 @@ export interface KernelExports {
   stats_init(state: number, subLen: number, clipBits: number): void;
   stats_push(state: number, x: number, frames: number, clean: number): void;
   kweight_sum(coefficients: number, state: number, x: number, from: number, to: number): number;
+  zero_mix2(x0: number, x1: number, out: number, frames: number): void;
+  zero_mixn(channels: number, channelCount: number, out: number, frames: number): void;
+  zero_skip(mix: number, from: number, frames: number): number;
   kweight_sum_pair(coefficients: number, state: number, state2: number, x: number, y: number, from: number, to: number, out: number): void;
 }
 

@@ -51,4 +51,20 @@ describe('zero runs', () => {
     const r = run(x, 500);
     expect(r.runs).toHaveLength(0);
   });
+
+  it('counts a frame as zero only when every channel is: cancelling stereo is signal, a hole in both is not', () => {
+    const left = sine(1);
+    const right = left.map((v) => -v); // phase-inverted: the channels sum to exactly 0
+    right.fill(0, 8000, 8320);
+    left.fill(0, 8000, 8320); // and a real 20 ms hole in both
+    for (const channels of [2, 3]) {
+      const acc = createZeroRuns(sr, channels);
+      const planes = channels === 2 ? [left, right] : [left, right, new Float32Array(left.length)];
+      for (let i = 0; i < left.length; i += 4096) acc.push(planes.map((p) => p.subarray(i, i + 4096)));
+      const r = acc.finish();
+      expect(r.runs).toHaveLength(1);
+      expect(r.runs[0].startSec).toBeCloseTo(0.5, 6);
+      expect(r.runs[0].durationSec).toBeCloseTo(0.02, 6);
+    }
+  });
 });

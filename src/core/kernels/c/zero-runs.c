@@ -1,0 +1,85 @@
+/*
+ * Digital-zero runs (src/core/dropouts/zero-runs.ts has the run bookkeeping): the frame mix that
+ * is 0 exactly when every channel is 0 (non-finite samples count as 0), and the scan to the next
+ * such frame. A frame whose channels are not all 0 but cancel (a = −b) or underflow gets the
+ * smallest float32 above 0 instead, so it never reads as a zero.
+ */
+#include "kernels.h"
+
+#define MARKER 0x1p-149f
+
+static inline float mix2(double a, double b) {
+  float m = (float)((a + b) / 2);
+  if (m == 0 || m - m != 0) {
+    if (a - a != 0) a = 0;
+    if (b - b != 0) b = 0;
+    m = a == 0 && b == 0 ? 0 : (float)((a + b) / 2);
+    if (m == 0 && !(a == 0 && b == 0)) m = MARKER;
+  }
+  return m;
+}
+
+EXPORT(zero_mix2) void zero_mix2(const float *x0, const float *x1, float *out, int n) {
+  int i = 0;
+  const v128_t half = wasm_f64x2_splat(0.5), zero = wasm_f32x4_splat(0);
+  /* Four frames at a time, (a + b)/2 in float64 as in mix2; a group holding a non-finite sample
+     is done one frame at a time. */
+  for (; i + 4 <= n; i += 4) {
+    const v128_t a = wasm_v128_load(x0 + i), b = wasm_v128_load(x1 + i);
+    const v128_t lo = wasm_f64x2_mul(wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b)), half);
+    const v128_t hi = wasm_f64x2_mul(
+        wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 0, 1)), wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 0, 1))),
+        half);
+    const v128_t l = wasm_f32x4_demote_f64x2_zero(lo), h = wasm_f32x4_demote_f64x2_zero(hi);
+    v128_t m = wasm_i32x4_shuffle(l, h, 0, 1, 4, 5);
+    const v128_t finite = wasm_v128_and(wasm_f32x4_eq(wasm_f32x4_sub(a, a), zero), wasm_f32x4_eq(wasm_f32x4_sub(b, b), zero));
+    if (!wasm_i32x4_all_true(finite)) {
+      for (int j = i; j < i + 4; j++) out[j] = mix2(x0[j], x1[j]);
+      continue;
+    }
+    /* As mix2 for finite frames: 0 when both channels are 0, the marker when they cancel. */
+    const v128_t both = wasm_v128_and(wasm_f32x4_eq(a, zero), wasm_f32x4_eq(b, zero));
+    m = wasm_v128_bitselect(wasm_f32x4_splat(MARKER), m, wasm_v128_andnot(wasm_f32x4_eq(m, zero), both));
+    m = wasm_v128_andnot(m, both);
+    wasm_v128_store(out + i, m);
+  }
+  for (; i < n; i++) out[i] = mix2(x0[i], x1[i]);
+}
+
+EXPORT(zero_mixn) void zero_mixn(const float *const *x, int C, float *out, int n) {
+  for (int i = 0; i < n; i++) {
+    double mix = 0;
+    int all_zero = 1;
+    for (int c = 0; c < C; c++) {
+      const double v = x[c][i];
+      if (v != 0 && v - v == 0) {
+        all_zero = 0;
+        mix += v;
+      }
+    }
+    float m = all_zero ? 0 : (float)(mix / C);
+    if (!all_zero && m == 0) m = MARKER;
+    out[i] = m;
+  }
+}
+
+/* The first i ≥ from with mix[i] zero or not finite; n when there is none. */
+EXPORT(zero_skip) int zero_skip(const float *mix, int from, int n) {
+  int i = from;
+  for (; i < n && (i & 3); i++) {
+    const float v = mix[i];
+    if (v == 0 || v - v != 0) return i;
+  }
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(mix + i);
+    /* v == 0, or v − v ≠ 0 (NaN, ±∞) */
+    const v128_t hit = wasm_v128_or(wasm_f32x4_eq(v, zero), wasm_f32x4_ne(wasm_f32x4_sub(v, v), zero));
+    if (wasm_v128_any_true(hit)) break;
+  }
+  for (; i < n; i++) {
+    const float v = mix[i];
+    if (v == 0 || v - v != 0) return i;
+  }
+  return n;
+}

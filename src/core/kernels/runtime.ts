@@ -48,6 +48,8 @@ export interface KernelExports {
   stats_init(state: number, subLen: number, clipBits: number): void;
   stats_push(state: number, x: number, frames: number, clean: number): void;
   kweight_sum(coefficients: number, state: number, x: number, from: number, to: number): number;
+  wada_push(state: number, x: number, y: number, w: number, w1: number, frames: number): void;
+  wada_push_n(state: number, channels: number, channelCount: number, frames: number): void;
   zero_mix2(x0: number, x1: number, out: number, frames: number): void;
   zero_mixn(channels: number, channelCount: number, out: number, frames: number): void;
   zero_skip(mix: number, from: number, frames: number): number;

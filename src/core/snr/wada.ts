@@ -13,6 +13,7 @@
  * Input: the mono downmix (mean of channels); non-finite samples count as 0.
  */
 import type { Accumulator } from '../types';
+import { createStaging, kernels, owned } from '../kernels/runtime';
 
 /** SNR grid of the table, dB: −20, −19, …, 100. */
 export const WADA_DB_MIN = -20;
@@ -97,73 +98,36 @@ export function finishWada(p: WadaPartial): WadaResult {
 export const WADA_GROUP = 16;
 
 export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & { partial(): WadaPartial } {
-  let sumAbs = 0;
-  let sumLog = 0;
-  let product = 1;
-  let inBlock = 0;
-  let count = 0;
-  const invC = 1 / channelCount;
-  const BLOCK = WADA_GROUP;
-  const CEIL = 1e10;
-  // The per-sample step is written out in each loop: a shared closure ran 2× slower in Node 20.
-  return {
-    push(channels) {
+  // The per-sample sums run in the kernels (src/core/kernels/c/wada.c); the state is five
+  // doubles in kernel memory: sumAbs, sumLog, product, inBlock, count.
+  const k = kernels();
+  const st = k.alloc(8 * 5);
+  k.f64(st, 5).set([0, 0, 1, 0, 0]);
+  const staging = createStaging(channelCount);
+  const partial = (): WadaPartial => {
+    const [sumAbs, sumLog, product, inBlock, count] = k.f64(st, 5);
+    return { sumAbs, sumLog, product, inBlock, count };
+  };
+  const accumulator = {
+    push(channels: readonly Float32Array[]): void {
       const len = channels[0]?.length ?? 0;
-      let sa = sumAbs;
-      let sl = sumLog;
-      let p = product;
-      let k = inBlock;
-      if (channelCount <= 2) {
-        const x0 = channels[0];
-        const x1 = channelCount === 2 ? channels[1] : channels[0];
-        const w = channelCount === 2 ? 0.5 : 1;
-        const w1 = channelCount === 2 ? 0.5 : 0;
-        for (let t = 0; t < len; t++) {
-          let u = x0[t];
-          let v = x1[t];
-          if (u - u !== 0) u = 0;
-          if (v - v !== 0) v = 0;
-          let a = Math.abs(w * u + w1 * v);
-          if (!(a > AMPLITUDE_FLOOR)) a = AMPLITUDE_FLOOR;
-          else if (a > CEIL) a = CEIL;
-          sa += a;
-          p *= a;
-          if (++k === BLOCK) {
-            sl += Math.log(p);
-            p = 1;
-            k = 0;
-          }
-        }
-      } else {
-        for (let t = 0; t < len; t++) {
-          let m = 0;
-          for (let c = 0; c < channelCount; c++) {
-            const v = channels[c][t];
-            if (v - v === 0) m += v;
-          }
-          let a = Math.abs(m * invC);
-          if (!(a > AMPLITUDE_FLOOR)) a = AMPLITUDE_FLOOR;
-          else if (a > CEIL) a = CEIL;
-          sa += a;
-          p *= a;
-          if (++k === BLOCK) {
-            sl += Math.log(p);
-            p = 1;
-            k = 0;
-          }
-        }
+      for (let from = 0; from < len; from += staging.maxFrames) {
+        const n = Math.min(staging.maxFrames, len - from);
+        const table = staging.stage(channels, from, n);
+        const ptrs = k.i32(table, channelCount);
+        if (channelCount === 1) k.exports.wada_push(st, ptrs[0], ptrs[0], 1, 0, n);
+        else if (channelCount === 2) k.exports.wada_push(st, ptrs[0], ptrs[1], 0.5, 0.5, n);
+        else k.exports.wada_push_n(st, table, channelCount, n);
       }
-      sumAbs = sa;
-      sumLog = sl;
-      product = p;
-      inBlock = k;
-      count += len;
     },
-    partial() {
-      return { sumAbs, sumLog, product, inBlock, count };
-    },
-    finish() {
-      return finishWada({ sumAbs, sumLog, product, inBlock, count });
+    partial,
+    finish(): WadaResult {
+      return finishWada(partial());
     },
   };
+  owned(accumulator, () => {
+    k.exports.free(st);
+    staging.release();
+  });
+  return accumulator;
 }

@@ -1,0 +1,57 @@
+/*
+ * WADA-SNR's sums over the mono downmix (src/core/snr/wada.ts has the definitions): Σ|x| and
+ * Σ ln|x|, the latter as ln of products of 16 consecutive |x| (counted from the first sample),
+ * |x| clamped to [1e-10, 1e10]. State: sumAbs, sumLog, product, inBlock, count (doubles).
+ * Operation for operation the TypeScript formulation (Math.log imported), so the bits agree.
+ */
+#include "kernels.h"
+
+#define FLOOR 1e-10
+#define CEIL 1e10
+#define GROUP 16
+
+/* One or two channels: weights w (first) and w1 (second; 0 for mono, where y = x). */
+EXPORT(wada_push) void wada_push(double *st, const float *x, const float *y, double w, double w1, int len) {
+  double sa = st[0], sl = st[1], p = st[2];
+  int k = (int)st[3];
+  for (int t = 0; t < len; t++) {
+    double u = x[t], v = y[t];
+    if (u - u != 0) u = 0;
+    if (v - v != 0) v = 0;
+    double a = __builtin_fabs(w * u + w1 * v);
+    if (!(a > FLOOR)) a = FLOOR;
+    else if (a > CEIL) a = CEIL;
+    sa += a;
+    p *= a;
+    if (++k == GROUP) {
+      sl += js_log(p);
+      p = 1;
+      k = 0;
+    }
+  }
+  st[0] = sa, st[1] = sl, st[2] = p, st[3] = k, st[4] += len;
+}
+
+EXPORT(wada_push_n) void wada_push_n(double *st, const float *const *x, int C, int len) {
+  double sa = st[0], sl = st[1], p = st[2];
+  int k = (int)st[3];
+  const double inv_c = 1.0 / C;
+  for (int t = 0; t < len; t++) {
+    double m = 0;
+    for (int c = 0; c < C; c++) {
+      const double v = x[c][t];
+      if (v - v == 0) m += v;
+    }
+    double a = __builtin_fabs(m * inv_c);
+    if (!(a > FLOOR)) a = FLOOR;
+    else if (a > CEIL) a = CEIL;
+    sa += a;
+    p *= a;
+    if (++k == GROUP) {
+      sl += js_log(p);
+      p = 1;
+      k = 0;
+    }
+  }
+  st[0] = sa, st[1] = sl, st[2] = p, st[3] = k, st[4] += len;
+}

@@ -3,72 +3,57 @@
  * on multiples of the new rate, so what folds down is attenuated; good enough for the long-window
  * analyses that use it (hum lines, cepstral echo), which compare a feature with its neighbours.
  * A frame whose channel sum is non-finite counts as 0. Chunk-agnostic: state carries across push
- * calls.
+ * calls. The loop runs in the analysis kernels (src/core/kernels/c/decimate.c), in the order of a
+ * plain per-sample loop, so the blocks are bit-identical however the audio is chunked.
  *
- * Speed: the state lives in locals for the duration of a push (a closure variable written in a
- * per-sample loop stays in memory in V8, several times slower), and each group of `factor`
- * samples is summed in a tight inner loop. The additions run in the same order as a plain
- * per-sample loop, so the blocks are bit-identical however the audio is chunked.
+ * `onBlock` gets the block as a view of kernel memory (valid during the call) and its pointer,
+ * for a consumer that runs in the kernels too.
  */
+import { createStaging, kernels, owned } from '../kernels/runtime';
+
+export type OnBlock = (block: Float64Array, filled: number, blockPtr: number) => void;
+
 export function createBlockDecimator(
   channelCount: number,
   factor: number,
   blockLength: number,
-  onBlock: (block: Float64Array, filled: number) => void,
+  onBlock: OnBlock,
 ): { push(channels: readonly Float32Array[]): void; flushPartial(minFill: number): void } {
-  const block = new Float64Array(blockLength);
-  const gain = 1 / (channelCount * factor);
-  const state = { fill: 0, acc: 0, accCount: 0 };
-  return {
-    push(channels) {
+  const k = kernels();
+  const d = k.exports.decim_new(channelCount, factor, blockLength);
+  if (d === 0) throw new RangeError('the analysis kernels ran out of memory');
+  const blockPtr = k.exports.decim_block(d);
+  const staging = createStaging(channelCount);
+  const emit = (filled: number): void => {
+    onBlock(k.f64(blockPtr, blockLength), filled, blockPtr);
+    k.exports.decim_reset(d);
+  };
+  const decimator = {
+    push(channels: readonly Float32Array[]): void {
       const n = channels[0]?.length ?? 0;
-      let fill = state.fill;
-      let acc = state.acc;
-      let accCount = state.accCount;
-      const x0 = channels[0];
-      const x1 = channelCount >= 2 ? channels[1] : x0;
-      let i = 0;
-      while (i < n) {
-        const end = Math.min(n, i + (factor - accCount));
-        accCount += end - i;
-        if (channelCount === 1) {
-          for (; i < end; i++) {
-            const s = x0[i];
-            if (s - s === 0) acc += s;
-          }
-        } else if (channelCount === 2) {
-          for (; i < end; i++) {
-            const s = x0[i] + x1[i];
-            if (s - s === 0) acc += s;
-          }
-        } else {
-          for (; i < end; i++) {
-            let s = 0;
-            for (let c = 0; c < channelCount; c++) s += channels[c][i];
-            if (s - s === 0) acc += s;
-          }
-        }
-        if (accCount === factor) {
-          block[fill++] = acc * gain;
-          acc = 0;
-          accCount = 0;
-          if (fill === blockLength) {
-            onBlock(block, fill);
-            fill = 0;
-          }
+      for (let from = 0; from < n; from += staging.maxFrames) {
+        const len = Math.min(staging.maxFrames, n - from);
+        const table = staging.stage(channels, from, len);
+        let i = 0;
+        while (i < len) {
+          i = k.exports.decim_push(d, table, i, len);
+          if (k.exports.decim_fill(d) === blockLength) emit(blockLength);
         }
       }
-      state.fill = fill;
-      state.acc = acc;
-      state.accCount = accCount;
     },
     /** Emit the last, partial block (zero-padded) when it holds more than `minFill` samples. */
-    flushPartial(minFill) {
-      if (state.fill > minFill) {
-        block.fill(0, state.fill);
-        onBlock(block, state.fill);
+    flushPartial(minFill: number): void {
+      const fill = k.exports.decim_fill(d);
+      if (fill > minFill) {
+        k.f64(blockPtr, blockLength).fill(0, fill);
+        emit(fill);
       }
-      state.fill = 0;
+      k.exports.decim_reset(d);
     },
   };
+  owned(decimator, () => {
+    k.exports.decim_free(d);
+    staging.release();
+  });
+  return decimator;
 }

@@ -9,10 +9,8 @@
  * at the end only buckets within 20 dB of the speech level count, so pauses do not dilute it.
  */
 import type { Accumulator } from '../types';
-import { createPowerSpectrum } from '../dsp/fft';
-import { hannWindow } from '../dsp/window';
-import { powerToDb } from '../dsp/db';
 import { createBlockDecimator } from '../dsp/block-decimator';
+import { kernels, owned } from '../kernels/runtime';
 
 export interface EchoResult {
   /** Quefrency of the strongest peak in 20–450 ms, seconds; null when nothing was measured. */
@@ -64,50 +62,23 @@ export interface EchoAnalysis extends Accumulator<EchoResult> {
 export function createEchoAnalysis(sampleRateHz: number, channelCount: number): EchoAnalysis {
   const decimation = echoDecimation(sampleRateHz);
   const rateHz = sampleRateHz / decimation;
-  const spectrum = createPowerSpectrum(BLOCK);
-  const window = hannWindow(BLOCK);
   const half = BLOCK / 2;
-  const windowed = new Float64Array(BLOCK);
-  const power = new Float64Array(half + 1);
-  const logSym = new Float64Array(BLOCK);
-  const cepPower = new Float64Array(half + 1);
-  const sums = new Float64Array(BUCKETS * (half + 1));
-  const counts = new Uint32Array(BUCKETS);
-  let blocks = 0;
-
-  const flush = (block: Float64Array): void => {
-    let energy = 0;
-    for (let i = 0; i < BLOCK; i++) {
-      windowed[i] = block[i] * window[i];
-      energy += block[i] * block[i];
-    }
-    const levelDb = powerToDb(energy / BLOCK);
-    if (!Number.isFinite(levelDb)) return;
-    spectrum.power(windowed, power);
-    let max = 0;
-    for (let k = 0; k <= half; k++) if (power[k] > max) max = power[k];
-    const floor = max * 1e-8; // −80 dB below the block's peak bin
-    // The real cepstrum of a real signal is the DFT of the (real, even) log spectrum. The adapter
-    // returns |DFT|², so we get (N·c[n])² and take its root: the magnitude |c[n]|, which is all a
-    // peak search needs.
-    for (let k = 0; k <= half; k++) logSym[k] = Math.log(power[k] + floor);
-    for (let k = 1; k < half; k++) logSym[BLOCK - k] = logSym[k];
-    spectrum.power(logSym, cepPower);
-    const bucket = Math.min(BUCKETS - 1, Math.max(0, Math.floor((levelDb + BUCKETS * BUCKET_DB) / BUCKET_DB)));
-    const base = bucket * (half + 1);
-    for (let n = 0; n <= half; n++) sums[base + n] += Math.sqrt(cepPower[n]) / BLOCK;
-    counts[bucket]++;
-    blocks++;
-  };
-
-  const decimator = createBlockDecimator(channelCount, decimation, BLOCK, flush);
-  return {
+  // Each block runs in the kernels (src/core/kernels/c/echo.c), which keep the bucket sums.
+  const k = kernels();
+  const e = k.exports.echo_new(BLOCK, BUCKETS, BUCKET_DB);
+  if (e === 0) throw new RangeError('the analysis kernels ran out of memory');
+  const decimator = createBlockDecimator(channelCount, decimation, BLOCK, (_block, _filled, blockPtr) => k.exports.echo_block(e, blockPtr));
+  const analysis: EchoAnalysis = {
     push(channels) {
       decimator.push(channels);
     },
     partial(final) {
       if (final) decimator.flushPartial(BLOCK / 2);
-      return { sums: sums.slice(), counts: counts.slice(), blocks };
+      return {
+        sums: k.f64(k.exports.echo_sums(e), BUCKETS * (half + 1)).slice(),
+        counts: new Uint32Array(k.u8(k.exports.echo_counts(e), 4 * BUCKETS).slice().buffer),
+        blocks: k.exports.echo_blocks(e),
+      };
     },
     finish() {
       return this.finishFrom(this.partial(true));
@@ -158,4 +129,6 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
       };
     },
   };
+  owned(analysis, () => k.exports.echo_free(e));
+  return analysis;
 }

@@ -48,6 +48,18 @@ export interface KernelExports {
   stats_init(state: number, subLen: number, clipBits: number): void;
   stats_push(state: number, x: number, frames: number, clean: number): void;
   kweight_sum(coefficients: number, state: number, x: number, from: number, to: number): number;
+  decim_new(channels: number, factor: number, blockLength: number): number;
+  decim_free(decimator: number): void;
+  decim_block(decimator: number): number;
+  decim_fill(decimator: number): number;
+  decim_reset(decimator: number): void;
+  decim_push(decimator: number, channels: number, from: number, frames: number): number;
+  echo_new(block: number, buckets: number, bucketDb: number): number;
+  echo_free(echo: number): void;
+  echo_sums(echo: number): number;
+  echo_counts(echo: number): number;
+  echo_blocks(echo: number): number;
+  echo_block(echo: number, block: number): void;
   wada_push(state: number, x: number, y: number, w: number, w1: number, frames: number): void;
   wada_push_n(state: number, channels: number, channelCount: number, frames: number): void;
   zero_mix2(x0: number, x1: number, out: number, frames: number): void;

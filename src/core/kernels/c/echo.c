@@ -1,0 +1,87 @@
+/*
+ * One block of the cepstral echo analysis (src/core/echo/cepstrum-echo.ts has the method and
+ * the averaging): Hann window, power spectrum, log with a floor 80 dB below the peak bin, the
+ * real cepstrum's magnitude as the root of the log spectrum's power spectrum, added to the
+ * block's 2-dB level bucket. Operation for operation the TypeScript it replaced.
+ */
+#include "kernels.h"
+#include "fft.h"
+
+typedef struct Echo {
+  int block, buckets;
+  double bucket_db;
+  double *window, *windowed, *power, *log_sym, *cep_power, *sums;
+  uint32_t *counts;
+  double blocks;
+  FftPlan *fft;
+} Echo;
+
+EXPORT(echo_new) Echo *echo_new(int block, int buckets, double bucket_db) {
+  Echo *e = apl_malloc(sizeof(Echo));
+  if (!e) return 0;
+  const int half = block / 2;
+  e->block = block;
+  e->buckets = buckets;
+  e->bucket_db = bucket_db;
+  e->blocks = 0;
+  e->window = apl_malloc(sizeof(double) * block);
+  e->windowed = apl_malloc(sizeof(double) * block);
+  e->power = apl_malloc(sizeof(double) * (half + 1));
+  e->log_sym = apl_malloc(sizeof(double) * block);
+  e->cep_power = apl_malloc(sizeof(double) * (half + 1));
+  e->sums = apl_malloc(sizeof(double) * buckets * (half + 1));
+  e->counts = apl_malloc(sizeof(uint32_t) * buckets);
+  e->fft = fft_plan_new(block);
+  if (!e->window || !e->windowed || !e->power || !e->log_sym || !e->cep_power || !e->sums || !e->counts || !e->fft) return 0;
+  for (int n = 0; n < block; n++) e->window[n] = 0.5 - 0.5 * js_cos((2 * PI * n) / block);
+  for (int i = 0; i < buckets * (half + 1); i++) e->sums[i] = 0;
+  for (int b = 0; b < buckets; b++) e->counts[b] = 0;
+  return e;
+}
+
+EXPORT(echo_free) void echo_free(Echo *e) {
+  if (!e) return;
+  apl_free(e->window);
+  apl_free(e->windowed);
+  apl_free(e->power);
+  apl_free(e->log_sym);
+  apl_free(e->cep_power);
+  apl_free(e->sums);
+  apl_free(e->counts);
+  fft_plan_free(e->fft);
+  apl_free(e);
+}
+
+EXPORT(echo_sums) double *echo_sums(Echo *e) { return e->sums; }
+EXPORT(echo_counts) uint32_t *echo_counts(Echo *e) { return e->counts; }
+EXPORT(echo_blocks) double echo_blocks(const Echo *e) { return e->blocks; }
+
+EXPORT(echo_block) void echo_block(Echo *e, const double *block) {
+  const int N = e->block, half = N / 2;
+  double energy = 0;
+  for (int i = 0; i < N; i++) {
+    e->windowed[i] = block[i] * e->window[i];
+    energy += block[i] * block[i];
+  }
+  const double p = energy / N;
+  if (!(p > 0)) return;
+  const double level_db = 10 * js_log10(p);
+  if (level_db - level_db != 0) return;
+  double *power = e->power;
+  fft_power(e->fft, e->windowed, power);
+  double max = 0;
+  for (int k = 0; k <= half; k++)
+    if (power[k] > max) max = power[k];
+  const double floor = max * 1e-8;
+  double *log_sym = e->log_sym;
+  for (int k = 0; k <= half; k++) log_sym[k] = js_log(power[k] + floor);
+  for (int k = 1; k < half; k++) log_sym[N - k] = log_sym[k];
+  fft_power(e->fft, log_sym, e->cep_power);
+  double idx = __builtin_floor((level_db + e->buckets * e->bucket_db) / e->bucket_db);
+  idx = idx < 0 ? 0 : idx;
+  const int bucket = idx > e->buckets - 1 ? e->buckets - 1 : (int)idx;
+  double *sums = e->sums + (size_t)bucket * (half + 1);
+  for (int n = 0; n <= half; n++) sums[n] += __builtin_sqrt(e->cep_power[n]) / N;
+  e->counts[bucket]++;
+  e->blocks++;
+}

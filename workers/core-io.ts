@@ -66,7 +66,7 @@ export async function readWav(file: Blob): Promise<Result<WavRead>> {
   const hasher = await createHasher();
   let done = false;
   async function* chunks(): AsyncGenerator<{ channels: Float32Array[]; bytesRead: number }> {
-    const decoder = createWavDecoder(layout);
+    const decoder = createWavDecoder(layout, { toKernels: true });
     const dataEnd = layout.dataOffset + layout.dataBytes;
     let pos = 0;
     while (pos < source.size) {

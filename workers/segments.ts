@@ -58,12 +58,10 @@ export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?
   const totalFrames = Math.floor(layout.dataBytes / blockAlign);
   const analyzer = createSegmentAnalyzer(layout.sampleRateHz, layout.channels, spec);
   const display = createDisplaySegment(job.display, { start: spec.start, end: spec.end, firstPushed: analyzer.firstSample });
-  const decoder = createWavDecoder(layout);
+  const decoder = createWavDecoder(layout, { toKernels: true });
   const end = spec.end ?? totalFrames;
   const bigFrames = Math.max(1, Math.floor(READ_BYTES / blockAlign));
   const tailFrames = Math.max(1, Math.floor(TAIL_READ_BYTES / blockAlign));
-  // Both consumers copy what they keep, so one set of sample buffers serves every read.
-  const planar = Array.from({ length: layout.channels }, () => new Float32Array(bigFrames));
   const frameRange = (frame: number): number => Math.min(totalFrames - frame, frame < end ? Math.min(end - frame, bigFrames) : tailFrames);
   const read = (frame: number, frames: number): Promise<ArrayBuffer> => {
     const offset = layout.dataOffset + frame * blockAlign;
@@ -82,7 +80,8 @@ export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?
     if (bytes.length < frames * blockAlign) {
       throw new AudioPathError('io-error', `The file ended at byte ${layout.dataOffset + frame * blockAlign + bytes.length} while being read.`);
     }
-    const chunk = decoder.decode(bytes, planar);
+    // Views of kernel memory, read in place by both consumers (they copy what they keep).
+    const chunk = decoder.decode(bytes);
     // Past the end, each consumer only while it still needs samples.
     if (frame < end || analyzer.needsMore()) analyzer.push(chunk);
     if (frame < end || display.needsMore()) display.push(chunk);

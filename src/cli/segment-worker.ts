@@ -27,12 +27,10 @@ export async function analyzeSegmentOfWav(job: SegmentJob): Promise<AnalysisPart
   const { blockAlign } = layout;
   const totalFrames = Math.floor(layout.dataBytes / blockAlign);
   const analyzer = createSegmentAnalyzer(layout.sampleRateHz, layout.channels, spec);
-  const decoder = createWavDecoder(layout);
+  const decoder = createWavDecoder(layout, { toKernels: true });
   const handle = await open(job.path, 'r');
   try {
     const big = new Uint8Array(Math.max(blockAlign, Math.floor(READ_BYTES / blockAlign) * blockAlign));
-    // The analyzer copies what it keeps, so one set of sample buffers serves every read.
-    const planar = Array.from({ length: layout.channels }, () => new Float32Array(big.length / blockAlign));
     let frame = analyzer.firstSample;
     const end = spec.end ?? totalFrames;
     while (frame < totalFrames && (frame < end || analyzer.needsMore())) {
@@ -43,7 +41,7 @@ export async function analyzeSegmentOfWav(job: SegmentJob): Promise<AnalysisPart
       if (bytesRead < want) {
         throw new AudioPathError('io-error', `The file ended at byte ${layout.dataOffset + frame * blockAlign + bytesRead} while being read.`);
       }
-      analyzer.push(decoder.decode(big.subarray(0, want), planar));
+      analyzer.push(decoder.decode(big.subarray(0, want)));
       frame += frames;
     }
     return analyzer.partial();

@@ -95,7 +95,7 @@ async function openWav(handle: Handle, source: ByteSource): Promise<Result<Opene
     probe,
     bytes: size,
     async *chunks() {
-      const decoder = createWavDecoder(layout);
+      const decoder = createWavDecoder(layout, { toKernels: true });
       const buf = new Uint8Array(READ_BYTES);
       const dataEnd = layout.dataOffset + layout.dataBytes;
       let pos = 0;

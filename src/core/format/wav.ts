@@ -13,6 +13,7 @@
  */
 import { AudioPathError, fail, ok, type ContainerProbe, type PcmAudio, type Result } from '../types';
 import type { ByteSource } from './source';
+import { kernels, owned } from '../kernels/runtime';
 
 export type WavCodec = 'pcm-u8' | 'pcm-s16' | 'pcm-s24' | 'pcm-s32' | 'pcm-f32' | 'pcm-f64' | 'alaw' | 'ulaw';
 
@@ -300,19 +301,32 @@ function deinterleaveS16(i16: Int16Array, out: Float32Array[], frames: number): 
 /** The G.711 byte → sample tables the decoder uses (read-only by convention; tests encode with them). */
 export const G711: Readonly<Record<'alaw' | 'ulaw', Float32Array>> = { alaw: ALAW, ulaw: ULAW };
 
+export interface WavDecoderOptions {
+  /**
+   * Decode into buffers in the analysis kernels' memory (src/core/kernels/runtime.ts), so the
+   * analyzer reads the samples in place; 16-bit PCM is then converted by the kernels too. The
+   * result is views of those buffers, overwritten by the next call (and invalid once the kernel
+   * memory grows): push them, then decode the next piece. Off by default: plain arrays that live.
+   */
+  toKernels?: boolean;
+}
+
 /**
  * Streaming decoder: feed the data chunk's bytes in pieces of any size (split anywhere, even
  * inside a frame); each call returns the whole frames completed so far as planar Float32.
  */
-export function createWavDecoder(layout: WavLayout): { decode(bytes: Uint8Array, into?: Float32Array[]): Float32Array[] } {
+export function createWavDecoder(layout: WavLayout, options: WavDecoderOptions = {}): { decode(bytes: Uint8Array): Float32Array[] } {
   const { channels, blockAlign, codec } = layout;
   let carry = new Uint8Array(0);
-  return {
-    /**
-     * `into`: planar buffers to decode into when they are long enough (the result is then views
-     * of them, overwritten by the next call that passes them): saves an allocation per chunk.
-     */
-    decode(input, into) {
+  const k = options.toKernels ? kernels() : null;
+  // Kernel buffers (grown when a piece needs more): planar floats, and the raw bytes of 16-bit PCM.
+  let floats = 0;
+  let floatFrames = 0;
+  let raw = 0;
+  let rawBytes = 0;
+  const s16 = codec === 'pcm-s16' && blockAlign === 2 * channels;
+  const decoder = {
+    decode(input: Uint8Array): Float32Array[] {
       let bytes = input;
       if (carry.length > 0) {
         bytes = new Uint8Array(carry.length + input.length);
@@ -322,10 +336,25 @@ export function createWavDecoder(layout: WavLayout): { decode(bytes: Uint8Array,
       const frames = Math.floor(bytes.length / blockAlign);
       const used = frames * blockAlign;
       carry = bytes.slice(used);
-      const out =
-        into && into.length === channels && into.every((b) => b.length >= frames)
-          ? into.map((b) => b.subarray(0, frames))
-          : Array.from({ length: channels }, () => new Float32Array(frames));
+      let out: Float32Array[];
+      if (k) {
+        if (frames > floatFrames) {
+          if (floats !== 0) k.exports.free(floats);
+          floatFrames = Math.max(frames, 2 * floatFrames);
+          floats = k.alloc(4 * channels * floatFrames);
+        }
+        if (s16) {
+          if (used > rawBytes) {
+            if (raw !== 0) k.exports.free(raw);
+            rawBytes = Math.max(used, 2 * rawBytes);
+            raw = k.alloc(rawBytes);
+          }
+          k.u8(raw, used).set(bytes.subarray(0, used));
+          k.exports.pcm16_deinterleave(raw, frames, channels, floats, floatFrames);
+        }
+        out = Array.from({ length: channels }, (_, c) => k.f32(floats + 4 * c * floatFrames, frames));
+        if (s16) return out;
+      } else out = Array.from({ length: channels }, () => new Float32Array(frames));
       const view = new DataView(bytes.buffer, bytes.byteOffset, used);
       // 16-bit on a little-endian machine with aligned bytes (the usual case): read an Int16Array
       // view, several times faster than DataView; the same values.
@@ -372,6 +401,13 @@ export function createWavDecoder(layout: WavLayout): { decode(bytes: Uint8Array,
       return out;
     },
   };
+  if (k) {
+    owned(decoder, () => {
+      if (floats !== 0) k.exports.free(floats);
+      if (raw !== 0) k.exports.free(raw);
+    });
+  }
+  return decoder;
 }
 
 /**

@@ -5,10 +5,10 @@
  */
 import type { Accumulator, TimeRange } from '../types';
 import { CLIP_LEVEL, CLIP_RUN_MIN } from './clipping';
+import { createStaging, kernels, owned } from '../kernels/runtime';
 
 const MERGE_GAP_SEC = 0.05;
 const MAX_RANGES = 200;
-const BLOCK = 64;
 /** Bits of the smallest float32 ≥ CLIP_LEVEL: |x| ≥ CLIP_LEVEL exactly when (bits & 0x7fffffff) ≥ this. */
 const CLIP_BITS = ((): number => {
   const f = new Float32Array([CLIP_LEVEL]);
@@ -106,45 +106,38 @@ export function createClipRanges(
     return done;
   };
 
-  return {
+  // The scan runs in the kernels (src/core/kernels/c/clip-ranges.c): per channel and piece, the
+  // runs that ended, as (start, end) pairs; a run of at least 3 needs 4 samples, so n/4 + 1 pairs.
+  const k = kernels();
+  const staging = createStaging(channelCount);
+  const runPtr = k.alloc(4 * channelCount);
+  k.i32(runPtr, channelCount).fill(0);
+  const outPtr = k.alloc(16 * (Math.floor(staging.maxFrames / 4) + 2));
+  const analysis: ClipRangesAnalysis = {
     push(channels) {
-      const n = channels[0]?.length ?? 0;
-      // With several channels, the runs that end in this chunk are merged in order of their end
-      // (then channel), as they would be one sample at a time: how the audio was cut into chunks
-      // must not change the ranges.
-      const ended: number[] = [];
-      const addOrDefer = channelCount === 1 ? addRun : (start: number, end: number): void => void ended.push(start, end);
-      for (let c = 0; c < channelCount; c++) {
-        const x = channels[c];
-        const bits = new Int32Array(x.buffer, x.byteOffset, x.length);
-        let run = runLength[c];
-        for (let b = 0; b < n; b += BLOCK) {
-          const e = Math.min(n, b + BLOCK);
-          // Most blocks hold no sample near full scale: one integer max of |x|'s bits tells
-          // (NaN reads as large and takes the exact test below, which rejects it).
-          if (run === 0) {
-            let m = 0;
-            for (let i = b; i < e; i++) m = Math.max(m, bits[i] & 0x7fffffff);
-            if (m < CLIP_BITS) continue;
-          }
-          for (let i = b; i < e; i++) {
-            const v = x[i];
-            if (v >= CLIP_LEVEL || v <= -CLIP_LEVEL) run++;
-            else {
-              if (run >= CLIP_RUN_MIN) addOrDefer(position + i - run, position + i);
-              run = 0;
-            }
-          }
+      const len = channels[0]?.length ?? 0;
+      for (let at = 0; at < len; at += staging.maxFrames) {
+        const n = Math.min(staging.maxFrames, len - at);
+        const ptrs = k.i32(staging.stage(channels, at, n), channelCount);
+        // With several channels, the runs that end in this piece are merged in order of their
+        // end (then channel), as they would be one sample at a time: how the audio was cut into
+        // chunks must not change the ranges.
+        const ended: number[] = [];
+        for (let c = 0; c < channelCount; c++) {
+          const count = k.exports.clip_runs(ptrs[c], n, runPtr + 4 * c, CLIP_BITS, position, outPtr);
+          const out = k.f64(outPtr, 2 * count);
+          if (channelCount === 1) for (let r = 0; r < count; r++) addRun(out[2 * r], out[2 * r + 1]);
+          else for (let r = 0; r < 2 * count; r++) ended.push(out[r]);
         }
-        runLength[c] = run;
+        if (ended.length > 0) {
+          const order = Array.from({ length: ended.length / 2 }, (_, r) => r);
+          // Stable sort by end: runs of one channel keep their order, lower channels first on a tie.
+          order.sort((a, b) => ended[2 * a + 1] - ended[2 * b + 1]);
+          for (const r of order) addRun(ended[2 * r], ended[2 * r + 1]);
+        }
+        position += n;
       }
-      if (ended.length > 0) {
-        const order = Array.from({ length: ended.length / 2 }, (_, r) => r);
-        // Stable sort by end: runs of one channel keep their order, lower channels first on a tie.
-        order.sort((a, b) => ended[2 * a + 1] - ended[2 * b + 1]);
-        for (const r of order) addRun(ended[2 * r], ended[2 * r + 1]);
-      }
-      position += n;
+      runLength.set(k.i32(runPtr, channelCount));
     },
     needsMore() {
       if (position < ownEnd) return true;
@@ -156,4 +149,10 @@ export function createClipRanges(
       return finishClipRanges(sampleRateHz, partial());
     },
   };
+  owned(analysis, () => {
+    k.exports.free(runPtr);
+    k.exports.free(outPtr);
+    staging.release();
+  });
+  return analysis;
 }

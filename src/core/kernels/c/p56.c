@@ -17,7 +17,7 @@ enum { P56_P, P56_Q, P56_K, P56_N, P56_SQ, P56_G, P56_H, P56_HANG, P56_COUNTS = 
 EXPORT(p56_state_doubles) int p56_state_doubles(void) { return P56_COUNTS + 5 * T; }
 
 /* The envelope q crossed one or more thresholds at sample t: settle their counts. */
-static void cross(double *s, double q, double t) {
+__attribute__((noinline)) static void cross(double *s, double q, double t) {
   const double *c = THRESH(s);
   double *counts = COUNTS(s), *above_since = ABOVE_SINCE(s), *last_above = LAST_ABOVE(s), *ever = EVER_ABOVE(s);
   const double hang = s[P56_HANG];
@@ -36,25 +36,35 @@ static void cross(double *s, double q, double t) {
   s[P56_K] = k;
 }
 
-static inline double lo_of(const double *s) { int k = (int)s[P56_K]; return k > 0 ? THRESH(s)[k - 1] : -__builtin_inf(); }
-static inline double hi_of(const double *s) { int k = (int)s[P56_K]; return k < T ? THRESH(s)[k] : __builtin_inf(); }
+__attribute__((noinline)) static double lo_of(const double *s) { int k = (int)s[P56_K]; return k > 0 ? THRESH(s)[k - 1] : -__builtin_inf(); }
+__attribute__((noinline)) static double hi_of(const double *s) { int k = (int)s[P56_K]; return k < T ? THRESH(s)[k] : __builtin_inf(); }
 
 EXPORT(p56_push) void p56_push(double *s, const float *x, int len) {
   const double g = s[P56_G], h = s[P56_H];
   double p = s[P56_P], q = s[P56_Q], sq = s[P56_SQ];
   double lo = lo_of(s), hi = hi_of(s);
   const double base = s[P56_N];
-  for (int i = 0; i < len; i++) {
-    double v = x[i];
-    if (v - v != 0) v = 0;
-    sq += v * v;
-    p = g * p + h * __builtin_fabs(v);
-    q = g * q + h * p;
-    if (q >= hi || q < lo) {
-      cross(s, q, base + i);
-      lo = lo_of(s);
-      hi = hi_of(s);
+  int i = 0;
+  while (i < len) {
+    /* The hot loop makes no call (a call inside it costs the recursions their registers):
+       it stops at a threshold crossing, which is settled below. */
+    int crossed = 0;
+    for (; i < len; i++) {
+      double v = x[i];
+      if (v - v != 0) v = 0;
+      sq += v * v;
+      p = g * p + h * __builtin_fabs(v);
+      q = g * q + h * p;
+      if (q >= hi || q < lo) {
+        crossed = 1;
+        break;
+      }
     }
+    if (!crossed) break;
+    cross(s, q, base + i);
+    lo = lo_of(s);
+    hi = hi_of(s);
+    i++;
   }
   s[P56_P] = p;
   s[P56_Q] = q;
@@ -62,40 +72,43 @@ EXPORT(p56_push) void p56_push(double *s, const float *x, int len) {
   s[P56_N] = base + len;
 }
 
-/* Two channels in one loop: two independent recursions keep the CPU busier than one. */
+/*
+ * Two channels as the two lanes of one f64x2 recursion (each lane does p56_push's operations in
+ * its order); a step where either envelope leaves its threshold band settles that channel's
+ * counts in scalar code.
+ */
 EXPORT(p56_push2) void p56_push2(double *s, double *r, const float *x, const float *y, int len) {
-  const double g = s[P56_G], h = s[P56_H];
-  double p = s[P56_P], q = s[P56_Q], sq = s[P56_SQ];
-  double p2 = r[P56_P], q2 = r[P56_Q], sq2 = r[P56_SQ];
-  double lo = lo_of(s), hi = hi_of(s), lo2 = lo_of(r), hi2 = hi_of(r);
+  const v128_t g = wasm_f64x2_splat(s[P56_G]), h = wasm_f64x2_splat(s[P56_H]), zero = wasm_f64x2_splat(0);
+  v128_t p = wasm_f64x2_make(s[P56_P], r[P56_P]);
+  v128_t q = wasm_f64x2_make(s[P56_Q], r[P56_Q]);
+  v128_t sq = wasm_f64x2_make(s[P56_SQ], r[P56_SQ]);
+  v128_t lo = wasm_f64x2_make(lo_of(s), lo_of(r)), hi = wasm_f64x2_make(hi_of(s), hi_of(r));
   const double base = s[P56_N];
-  for (int i = 0; i < len; i++) {
-    double v = x[i], u = y[i];
-    if (v - v != 0) v = 0;
-    if (u - u != 0) u = 0;
-    sq += v * v;
-    sq2 += u * u;
-    p = g * p + h * __builtin_fabs(v);
-    p2 = g * p2 + h * __builtin_fabs(u);
-    q = g * q + h * p;
-    q2 = g * q2 + h * p2;
-    if (q >= hi || q < lo) {
-      cross(s, q, base + i);
-      lo = lo_of(s);
-      hi = hi_of(s);
+  int i = 0;
+  while (i < len) {
+    v128_t out = zero;
+    for (; i < len; i++) {
+      v128_t v = wasm_f64x2_make(x[i], y[i]);
+      v = wasm_v128_and(v, wasm_f64x2_eq(wasm_f64x2_sub(v, v), zero)); /* NaN, ±∞ → +0 */
+      sq = wasm_f64x2_add(sq, wasm_f64x2_mul(v, v));
+      p = wasm_f64x2_add(wasm_f64x2_mul(g, p), wasm_f64x2_mul(h, wasm_f64x2_abs(v)));
+      q = wasm_f64x2_add(wasm_f64x2_mul(g, q), wasm_f64x2_mul(h, p));
+      out = wasm_v128_or(wasm_f64x2_ge(q, hi), wasm_f64x2_lt(q, lo));
+      if (wasm_v128_any_true(out)) break;
     }
-    if (q2 >= hi2 || q2 < lo2) {
-      cross(r, q2, base + i);
-      lo2 = lo_of(r);
-      hi2 = hi_of(r);
-    }
+    if (i == len) break;
+    if (wasm_i64x2_extract_lane(out, 0)) cross(s, wasm_f64x2_extract_lane(q, 0), base + i);
+    if (wasm_i64x2_extract_lane(out, 1)) cross(r, wasm_f64x2_extract_lane(q, 1), base + i);
+    lo = wasm_f64x2_make(lo_of(s), lo_of(r));
+    hi = wasm_f64x2_make(hi_of(s), hi_of(r));
+    i++;
   }
-  s[P56_P] = p;
-  s[P56_Q] = q;
-  s[P56_SQ] = sq;
+  s[P56_P] = wasm_f64x2_extract_lane(p, 0);
+  r[P56_P] = wasm_f64x2_extract_lane(p, 1);
+  s[P56_Q] = wasm_f64x2_extract_lane(q, 0);
+  r[P56_Q] = wasm_f64x2_extract_lane(q, 1);
+  s[P56_SQ] = wasm_f64x2_extract_lane(sq, 0);
+  r[P56_SQ] = wasm_f64x2_extract_lane(sq, 1);
   s[P56_N] = base + len;
-  r[P56_P] = p2;
-  r[P56_Q] = q2;
-  r[P56_SQ] = sq2;
   r[P56_N] = base + len;
 }

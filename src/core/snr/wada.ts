@@ -104,6 +104,7 @@ export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & {
   const st = k.alloc(8 * 5);
   k.f64(st, 5).set([0, 0, 1, 0, 0]);
   const staging = createStaging(channelCount);
+  const products = k.alloc(8 * (Math.floor(staging.maxFrames / WADA_GROUP) + 2));
   const partial = (): WadaPartial => {
     const [sumAbs, sumLog, product, inBlock, count] = k.f64(st, 5);
     return { sumAbs, sumLog, product, inBlock, count };
@@ -115,9 +116,9 @@ export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & {
         const n = Math.min(staging.maxFrames, len - from);
         const table = staging.stage(channels, from, n);
         const ptrs = k.i32(table, channelCount);
-        if (channelCount === 1) k.exports.wada_push(st, ptrs[0], ptrs[0], 1, 0, n);
-        else if (channelCount === 2) k.exports.wada_push(st, ptrs[0], ptrs[1], 0.5, 0.5, n);
-        else k.exports.wada_push_n(st, table, channelCount, n);
+        if (channelCount === 1) k.exports.wada_push(st, ptrs[0], ptrs[0], 1, 0, n, products);
+        else if (channelCount === 2) k.exports.wada_push(st, ptrs[0], ptrs[1], 0.5, 0.5, n, products);
+        else k.exports.wada_push_n(st, table, channelCount, n, products);
       }
     },
     partial,
@@ -127,6 +128,7 @@ export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & {
   };
   owned(accumulator, () => {
     k.exports.free(st);
+    k.exports.free(products);
     staging.release();
   });
   return accumulator;

@@ -10,10 +10,20 @@
 #define CEIL 1e10
 #define GROUP 16
 
-/* One or two channels: weights w (first) and w1 (second; 0 for mono, where y = x). */
-EXPORT(wada_push) void wada_push(double *st, const float *x, const float *y, double w, double w1, int len) {
-  double sa = st[0], sl = st[1], p = st[2];
-  int k = (int)st[3];
+/* Σ ln of the finished groups' products, in order (the logs are kept out of the sample loops:
+   a call inside a loop costs its recursions their registers). */
+static double add_logs(double sl, const double *products, int n) {
+  for (int j = 0; j < n; j++) sl += js_log(products[j]);
+  return sl;
+}
+
+/*
+ * One or two channels: weights w (first) and w1 (second; 0 for mono, where y = x). `products`:
+ * scratch for len/16 + 1 doubles.
+ */
+EXPORT(wada_push) void wada_push(double *st, const float *x, const float *y, double w, double w1, int len, double *products) {
+  double sa = st[0], p = st[2];
+  int k = (int)st[3], groups = 0;
   for (int t = 0; t < len; t++) {
     double u = x[t], v = y[t];
     if (u - u != 0) u = 0;
@@ -24,17 +34,18 @@ EXPORT(wada_push) void wada_push(double *st, const float *x, const float *y, dou
     sa += a;
     p *= a;
     if (++k == GROUP) {
-      sl += js_log(p);
+      products[groups++] = p;
       p = 1;
       k = 0;
     }
   }
-  st[0] = sa, st[1] = sl, st[2] = p, st[3] = k, st[4] += len;
+  st[1] = add_logs(st[1], products, groups);
+  st[0] = sa, st[2] = p, st[3] = k, st[4] += len;
 }
 
-EXPORT(wada_push_n) void wada_push_n(double *st, const float *const *x, int C, int len) {
-  double sa = st[0], sl = st[1], p = st[2];
-  int k = (int)st[3];
+EXPORT(wada_push_n) void wada_push_n(double *st, const float *const *x, int C, int len, double *products) {
+  double sa = st[0], p = st[2];
+  int k = (int)st[3], groups = 0;
   const double inv_c = 1.0 / C;
   for (int t = 0; t < len; t++) {
     double m = 0;
@@ -48,10 +59,11 @@ EXPORT(wada_push_n) void wada_push_n(double *st, const float *const *x, int C, i
     sa += a;
     p *= a;
     if (++k == GROUP) {
-      sl += js_log(p);
+      products[groups++] = p;
       p = 1;
       k = 0;
     }
   }
-  st[0] = sa, st[1] = sl, st[2] = p, st[3] = k, st[4] += len;
+  st[1] = add_logs(st[1], products, groups);
+  st[0] = sa, st[2] = p, st[3] = k, st[4] += len;
 }

@@ -30,19 +30,36 @@ export async function analyzeSegmentOfWav(job: SegmentJob): Promise<AnalysisPart
   const decoder = createWavDecoder(layout, { toKernels: true });
   const handle = await open(job.path, 'r');
   try {
-    const big = new Uint8Array(Math.max(blockAlign, Math.floor(READ_BYTES / blockAlign) * blockAlign));
-    let frame = analyzer.firstSample;
+    const frameBytes = Math.max(blockAlign, Math.floor(READ_BYTES / blockAlign) * blockAlign);
+    // Two buffers: the next read runs (in libuv's pool) while this piece is analysed.
+    const bufs = [new Uint8Array(frameBytes), new Uint8Array(frameBytes)];
+    let turn = 0;
     const end = spec.end ?? totalFrames;
-    while (frame < totalFrames && (frame < end || analyzer.needsMore())) {
-      const limit = frame < end ? Math.min(end - frame, big.length / blockAlign) : Math.max(1, Math.floor(TAIL_READ_BYTES / blockAlign));
-      const frames = Math.min(totalFrames - frame, limit);
-      const want = frames * blockAlign;
-      const { bytesRead } = await handle.read(big, 0, want, layout.dataOffset + frame * blockAlign);
-      if (bytesRead < want) {
-        throw new AudioPathError('io-error', `The file ended at byte ${layout.dataOffset + frame * blockAlign + bytesRead} while being read.`);
+    const framesAt = (frame: number): number => {
+      const limit = frame < end ? Math.min(end - frame, frameBytes / blockAlign) : Math.max(1, Math.floor(TAIL_READ_BYTES / blockAlign));
+      return Math.min(totalFrames - frame, limit);
+    };
+    const readAt = (frame: number) => handle.read(bufs[turn++ & 1], 0, framesAt(frame) * blockAlign, layout.dataOffset + frame * blockAlign);
+    let frame = analyzer.firstSample;
+    let pending = frame < totalFrames ? readAt(frame) : null;
+    try {
+      while (pending && frame < totalFrames && (frame < end || analyzer.needsMore())) {
+        const frames = framesAt(frame);
+        const want = frames * blockAlign;
+        const { bytesRead, buffer } = await pending;
+        pending = null;
+        if (bytesRead < want) {
+          throw new AudioPathError('io-error', `The file ended at byte ${layout.dataOffset + frame * blockAlign + bytesRead} while being read.`);
+        }
+        const next = frame + frames;
+        // Read ahead only inside the segment: past its end, how much is needed depends on this piece.
+        if (next < end && next < totalFrames) pending = readAt(next);
+        analyzer.push(decoder.decode(buffer.subarray(0, want)));
+        frame = next;
+        if (!pending && frame < totalFrames && (frame < end || analyzer.needsMore())) pending = readAt(frame);
       }
-      analyzer.push(decoder.decode(big.subarray(0, want)));
-      frame += frames;
+    } finally {
+      await pending?.catch(() => undefined);
     }
     return analyzer.partial();
   } finally {

@@ -96,14 +96,19 @@ async function openWav(handle: Handle, source: ByteSource): Promise<Result<Opene
     bytes: size,
     async *chunks() {
       const decoder = createWavDecoder(layout, { toKernels: true });
-      const buf = new Uint8Array(READ_BYTES);
+      // Two buffers: the next read runs (in libuv's pool) while this piece is analysed.
+      const bufs = [new Uint8Array(READ_BYTES), new Uint8Array(READ_BYTES)];
       const dataEnd = layout.dataOffset + layout.dataBytes;
       let pos = 0;
+      let turn = 0;
+      const readAt = (at: number) => (at < size ? handle.read(bufs[turn++ & 1], 0, Math.min(READ_BYTES, size - at), at) : null);
+      let pending = readAt(0);
       try {
-        while (pos < size) {
-          const { bytesRead } = await handle.read(buf, 0, Math.min(READ_BYTES, size - pos), pos);
+        while (pending) {
+          const { bytesRead, buffer } = await pending;
           if (bytesRead === 0) break;
-          const piece = buf.subarray(0, bytesRead);
+          const piece = buffer.subarray(0, bytesRead);
+          pending = readAt(pos + bytesRead);
           hasher.update(piece);
           const from = Math.max(pos, layout.dataOffset);
           const to = Math.min(pos + bytesRead, dataEnd);
@@ -119,6 +124,7 @@ async function openWav(handle: Handle, source: ByteSource): Promise<Result<Opene
         }
         hashed = true;
       } finally {
+        await pending?.catch(() => undefined);
         await handle.close();
       }
     },

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyzeFile } from '../../../src/cli/analyze-file';
 import { closeAnalysisThreads } from '../../../src/cli/parallel';
 import { encodeWav } from '../../../src/core/format/wav-encode';
@@ -65,5 +66,24 @@ describe('analyzeFile on threads', () => {
     const two = await analyzeFile(mp3, { threads: 2 });
     expect(one.ok).toBe(true);
     expect(two).toEqual(one);
+  });
+});
+
+describe('the launcher (bin/apl.mjs, what npm run cli runs)', () => {
+  it('runs the bundled CLI and its bundled analysis threads: the same summary as the sources, one pass and threaded', { timeout: 120000 }, () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const sr = 16000;
+    const wav = join(dir, 'launcher.wav');
+    writeFileSync(wav, encodeWav([speechLike(sr, 75 * sr, 11)], sr, 'pcm16'));
+    expect(planSegments(sr, 75 * sr, 2)).toHaveLength(2);
+    const run = (args: string[]): string => {
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: root });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return r.stdout;
+    };
+    const fromSources = run(['--import', 'tsx', join(root, 'src/cli/main.ts'), 'analyze', '--json', '--threads', '1', wav]);
+    expect(run([join(root, 'bin/apl.mjs'), 'analyze', '--json', '--threads', '1', wav])).toBe(fromSources);
+    expect(run([join(root, 'bin/apl.mjs'), 'analyze', '--json', '--threads', '2', wav])).toBe(fromSources);
   });
 });

@@ -109,6 +109,8 @@ export function createLoudness(
 ): LoudnessAccumulator {
   const weights = options.channelWeights?.slice() ?? defaultChannelWeights(channelCount);
   const { shelf, highPass } = kWeightingCoefficients(sampleRateHz);
+  // The kernel writes the high-pass numerator's products as exact ±y terms.
+  if (highPass[0] !== 1 || highPass[1] !== -2 || highPass[2] !== 1) throw new RangeError('the K-weighting high-pass numerator must be 1, −2, 1');
   // The filters run in the kernels (src/core/kernels/c/loudness.c): coefficients, then six
   // doubles of state per channel, then two for a pair's results, in kernel memory.
   const k = kernels();

@@ -3,7 +3,9 @@
  * RLB high-pass as two direct-form-I biquads in float64, returning Σy² of the filtered stretch.
  * Coefficients: b0 b1 b2 a1 a2 (shelf) then c0 c1 c2 d1 d2 (high-pass); a channel's state is
  * x1 x2 y1 y2 z1 z2. Two channels run as the two lanes of one f64x2 recursion; each lane does
- * the scalar filter's operations in its order, so both give the same bits.
+ * the scalar filter's operations in its order, so both give the same bits. The high-pass
+ * numerator is exactly 1, −2, 1 (BS.1770's, not normalised; the caller checks), so its products
+ * are written as the exact y, −(y1 + y1), y2: fewer multiplies and registers, the same bits.
  */
 #include "kernels.h"
 
@@ -11,7 +13,7 @@
 
 EXPORT(kweight_sum) double kweight_sum(const double *co, double *st, const float *x, int from, int to) {
   const double b0 = co[0], b1 = co[1], b2 = co[2], a1 = co[3], a2 = co[4];
-  const double c0 = co[5], c1 = co[6], c2 = co[7], d1 = co[8], d2 = co[9];
+  const double d1 = co[8], d2 = co[9];
   double x1 = st[0], x2 = st[1], y1 = st[2], y2 = st[3], z1 = st[4], z2 = st[5];
   double acc = 0;
   for (int i = from; i < to; i++) {
@@ -19,7 +21,7 @@ EXPORT(kweight_sum) double kweight_sum(const double *co, double *st, const float
     if (v - v != 0) v = 0;
     /* Summed so that the newest output enters last: one multiply and one add on the recursion. */
     const double y = b0 * v + b1 * x1 + b2 * x2 - a2 * y2 - a1 * y1;
-    const double z = c0 * y + c1 * y1 + c2 * y2 - d2 * z2 - d1 * z1;
+    const double z = y + -(y1 + y1) + y2 - d2 * z2 - d1 * z1; /* c0·y + c1·y1 + c2·y2 */
     x2 = x1;
     x1 = v;
     y2 = y1;
@@ -36,7 +38,7 @@ EXPORT(kweight_sum) double kweight_sum(const double *co, double *st, const float
 EXPORT(kweight_sum_pair)
 void kweight_sum_pair(const double *co, double *st, double *su, const float *x, const float *w, int from, int to, double *out) {
   const v128_t b0 = F2(co[0]), b1 = F2(co[1]), b2 = F2(co[2]), a1 = F2(co[3]), a2 = F2(co[4]);
-  const v128_t c0 = F2(co[5]), c1 = F2(co[6]), c2 = F2(co[7]), d1 = F2(co[8]), d2 = F2(co[9]);
+  const v128_t d1 = F2(co[8]), d2 = F2(co[9]);
   v128_t x1 = wasm_f64x2_make(st[0], su[0]), x2 = wasm_f64x2_make(st[1], su[1]);
   v128_t y1 = wasm_f64x2_make(st[2], su[2]), y2 = wasm_f64x2_make(st[3], su[3]);
   v128_t z1 = wasm_f64x2_make(st[4], su[4]), z2 = wasm_f64x2_make(st[5], su[5]);
@@ -50,8 +52,7 @@ void kweight_sum_pair(const double *co, double *st, double *su, const float *x, 
                        wasm_f64x2_mul(a2, y2)),
         wasm_f64x2_mul(a1, y1));
     const v128_t z = wasm_f64x2_sub(
-        wasm_f64x2_sub(wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(c0, y), wasm_f64x2_mul(c1, y1)), wasm_f64x2_mul(c2, y2)),
-                       wasm_f64x2_mul(d2, z2)),
+        wasm_f64x2_sub(wasm_f64x2_add(wasm_f64x2_add(y, wasm_f64x2_neg(wasm_f64x2_add(y1, y1))), y2), wasm_f64x2_mul(d2, z2)),
         wasm_f64x2_mul(d1, z1));
     x2 = x1;
     x1 = v;

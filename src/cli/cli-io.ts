@@ -2,12 +2,24 @@
  * What the impair / fixtures / vad-check commands share: recipes given inline or as a file,
  * one-line errors with an exit code (never a stack trace), and where the public fixtures live.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES } from './run';
 
-export const REPO_FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
+/**
+ * The checkout's fixtures/: found from this module upwards, whether it runs from src/cli or from
+ * the launcher's bundle under node_modules/.cache (bin/apl.mjs).
+ */
+export const REPO_FIXTURES_DIR = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'fixtures', 'index.json'))) return join(dir, 'fixtures');
+    const up = dirname(dir);
+    if (up === dir) return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
+    dir = up;
+  }
+})();
 
 /** A failure the command reports in one line and exits with. */
 export class CliError extends Error {

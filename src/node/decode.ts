@@ -11,10 +11,8 @@
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createWavDecoder, readWavHeader } from '../core/format/wav';
-import { probeSource } from '../core/format/probe';
 import { sniffContainer } from '../core/format/sniff';
 import type { ByteSource } from '../core/format/source';
-import { createChunkDecoder } from './compressed';
 import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../core/types';
 
 export interface OpenedAudio {
@@ -144,6 +142,8 @@ interface Decoded {
 
 async function openCompressed(handle: Handle, source: ByteSource): Promise<Result<OpenedAudio>> {
   const size = source.size;
+  // Loaded on first use: a WAV-only run never pays for mediabunny and the WASM decoders.
+  const [{ probeSource }, { createChunkDecoder }] = await Promise.all([import('../core/format/probe'), import('./compressed')]);
   const probed = await probeSource(source);
   if (!probed.ok) return probed;
   const probe = probed.value;

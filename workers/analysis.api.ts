@@ -12,8 +12,9 @@
  * - `analyzeDecoded`: decoded on the page's main thread (the only place `decodeAudioData`
  *   exists) at the declared rate, channels transferred in.
  * A long WAV is split across several of these workers instead (src/client/analysis-client.ts):
- * `planSplit` cuts it, `analyzeSegment` runs one segment (workers/segments.ts) and `hashFile`
- * hashes the file alongside, and `finishSplit` merges the segments' partials and builds the report.
+ * `planSplit` cuts it, `analyzeSegment` runs one segment (workers/segments.ts: its analysis and
+ * display partials and the digests of its content-hash pieces), and `finishSplit` merges them and
+ * builds the report.
  */
 import { createAnalyzer, finishAnalysis, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
 import { createDisplaySegment, finishDisplay, planDisplay, type Display } from '../src/core/display/display';
@@ -25,6 +26,7 @@ import { transferablesOf } from '../src/core/transferables';
 import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { transfer } from 'comlink';
 import { hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
+import { contentHashOfPieces } from '../src/core/hash';
 import { analyzeWavSegment, expectedFrames, planWavSplit, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
@@ -190,7 +192,7 @@ export const api = {
         progress({ stage: 'analysing', fraction: 0.97 * (bytesRead / Math.max(1, file.size)), audioSecDone: frames / rate, audioSecTotal: probe.durationSec ?? undefined });
       }
       progress({ stage: 'finishing', fraction: 0.98 });
-      return ok(report(probe, request, started, pipeline.finish(), opened.value.contentHash()));
+      return ok(report(probe, request, started, pipeline.finish(), await opened.value.contentHash()));
     } catch (error) {
       return toResult(error);
     }
@@ -303,36 +305,12 @@ export const api = {
     }
   },
 
-  /** The content hash of the whole file (sequential: one worker reads it alongside the segments). */
-  async hashFile(file: Blob, onProgress?: (fraction: number) => void): Promise<Result<string>> {
-    try {
-      const t0 = performance.now();
-      let last = 0;
-      const hash = await hashBlob(file, (f) => {
-        const now = performance.now();
-        if (now - last >= PROGRESS_INTERVAL_MS || f >= 1) {
-          last = now;
-          onProgress?.(f);
-        }
-      });
-      performance.measure('hash', { start: t0 });
-      return ok(hash);
-    } catch (error) {
-      return toResult(error);
-    }
-  },
-
   /**
    * A split WAV's report: the segments' partials (in file order) merged and finished here, off
-   * the page's main thread. `elapsedMs`: the job's time so far, for the report's timing.
+   * the page's main thread, the content hash from the pieces they digested. `elapsedMs`: the
+   * job's time so far, for the report's timing.
    */
-  async finishSplit(
-    probe: ContainerProbe,
-    request: AnalyzeRequest,
-    segments: SegmentResult[],
-    contentHash: string,
-    elapsedMs: number,
-  ): Promise<Result<FileReport>> {
+  async finishSplit(probe: ContainerProbe, request: AnalyzeRequest, segments: SegmentResult[], elapsedMs: number): Promise<Result<FileReport>> {
     const started = performance.now() - elapsedMs;
     try {
       const measurements = finishAnalysis(
@@ -340,6 +318,7 @@ export const api = {
         request.options,
       );
       const display = displayData(measurements, finishDisplay(segments.map((s) => s.display)));
+      const contentHash = contentHashOfPieces(segments.flatMap((s) => s.pieceDigests));
       const result = report(probe, request, started, { measurements, display }, contentHash);
       performance.measure('merge', { start: started + elapsedMs });
       return ok(result);

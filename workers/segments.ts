@@ -10,11 +10,14 @@ import { createSegmentAnalyzer, planSegments, type AnalysisPartial, type Segment
 import { createDisplaySegment, planDisplay, type DisplayPartial, type DisplayPlan } from '../src/core/display/display';
 import { createWavDecoder, readWavHeader, type WavLayout } from '../src/core/format/wav';
 import { AudioPathError, ok, type ContainerProbe, type Result } from '../src/core/types';
-import { blobSource } from './core-io';
+import { blobSource, DECODE_BYTES, pieceDigest, readBlob } from './core-io';
+import { HASH_PIECE_BYTES } from '../src/core/hash';
 
 export interface SplitPlan {
   layout: WavLayout;
   specs: SegmentSpec[];
+  /** Per segment, the content-hash pieces it digests: [from, to) piece indices. */
+  pieces: Array<{ from: number; to: number }>;
   display: DisplayPlan;
   totalFrames: number;
 }
@@ -22,22 +25,39 @@ export interface SplitPlan {
 export interface SegmentJob {
   layout: WavLayout;
   spec: SegmentSpec;
+  pieces: { from: number; to: number };
   display: DisplayPlan;
 }
 
 export interface SegmentResult {
   analysis: AnalysisPartial;
   display: DisplayPartial;
+  /** SHA-256 of the job's content-hash pieces, in order. */
+  pieceDigests: Uint8Array[];
 }
 
-/** Bytes per read inside the segment, and past its end (where a few ms to a few s are needed). */
-const READ_BYTES = 1 << 20;
-const TAIL_READ_BYTES = 1 << 16;
+/** Past a segment's end only a few ms to a few s are needed: decoded this much at a time. */
+const TAIL_DECODE_BYTES = 1 << 16;
 const PROGRESS_INTERVAL_MS = 100;
 
 /** The frames the page's one pass expects from the probe, so both paths plan the same display. */
 export const expectedFrames = (probe: ContainerProbe): number =>
   probe.durationSec !== null ? Math.round(probe.durationSec * probe.decodedSampleRateHz) : 0;
+
+/**
+ * Which content-hash pieces each segment digests: piece j (bytes [j·L, (j+1)·L)) belongs to the
+ * segment whose bytes hold its first byte (the first segment also holds the header), so a
+ * segment reads past its end to finish its last piece, and no piece is read twice for hashing.
+ */
+export function hashPiecesOf(layout: WavLayout, specs: SegmentSpec[], fileBytes: number): Array<{ from: number; to: number }> {
+  const L = HASH_PIECE_BYTES;
+  const starts = specs.map((spec, k) => (k === 0 ? 0 : layout.dataOffset + spec.start * layout.blockAlign));
+  const pieceCount = Math.max(1, Math.ceil(fileBytes / L));
+  return specs.map((_, k) => ({
+    from: Math.ceil(starts[k] / L),
+    to: k === specs.length - 1 ? pieceCount : Math.ceil(starts[k + 1] / L),
+  }));
+}
 
 /** The segments of a WAV file, or null when it is too short to split (the one-pass path takes it). */
 export async function planWavSplit(file: Blob, probe: ContainerProbe, count: number): Promise<Result<SplitPlan | null>> {
@@ -47,53 +67,71 @@ export async function planWavSplit(file: Blob, probe: ContainerProbe, count: num
   const totalFrames = Math.floor(layout.dataBytes / layout.blockAlign);
   const specs = planSegments(layout.sampleRateHz, totalFrames, count);
   if (specs.length < 2) return ok(null);
-  return ok({ layout, specs, totalFrames, display: planDisplay(layout.sampleRateHz, layout.channels, expectedFrames(probe)) });
+  return ok({
+    layout,
+    specs,
+    pieces: hashPiecesOf(layout, specs, file.size),
+    totalFrames,
+    display: planDisplay(layout.sampleRateHz, layout.channels, expectedFrames(probe)),
+  });
 }
 
-/** Analyse one segment; `onProgress` gets the frames of the segment's own stretch done so far. */
+/**
+ * Analyse one segment; `onProgress` gets the frames of the segment's own stretch done so far.
+ * Reads go by content-hash piece (16 MiB, one ahead): each piece the job owns is digested as it
+ * arrives, its audio bytes decoded 2 MiB at a time (past the segment's end, 64 KiB at a time and
+ * only while the analysis or the display still needs samples).
+ */
 export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?: (framesDone: number) => void): Promise<SegmentResult> {
   const t0 = performance.now();
-  const { layout, spec } = job;
-  const { blockAlign } = layout;
+  const { layout, spec, pieces } = job;
+  const { blockAlign, dataOffset } = layout;
+  const L = HASH_PIECE_BYTES;
   const totalFrames = Math.floor(layout.dataBytes / blockAlign);
   const analyzer = createSegmentAnalyzer(layout.sampleRateHz, layout.channels, spec);
   const display = createDisplaySegment(job.display, { start: spec.start, end: spec.end, firstPushed: analyzer.firstSample });
   const decoder = createWavDecoder(layout, { toKernels: true });
   const end = spec.end ?? totalFrames;
-  const bigFrames = Math.max(1, Math.floor(READ_BYTES / blockAlign));
-  const tailFrames = Math.max(1, Math.floor(TAIL_READ_BYTES / blockAlign));
-  const frameRange = (frame: number): number => Math.min(totalFrames - frame, frame < end ? Math.min(end - frame, bigFrames) : tailFrames);
-  const read = (frame: number, frames: number): Promise<ArrayBuffer> => {
-    const offset = layout.dataOffset + frame * blockAlign;
-    return file.slice(offset, offset + frames * blockAlign).arrayBuffer();
-  };
-  // One read ahead inside the segment: the next megabyte loads while this one is analysed.
-  let ahead: { frame: number; bytes: Promise<ArrayBuffer> } | null = null;
+  const dataEnd = dataOffset + totalFrames * blockAlign;
+  const ownEnd = dataOffset + end * blockAlign;
+  const digests: Array<Promise<Uint8Array>> = [];
+  let audioAt = dataOffset + analyzer.firstSample * blockAlign; // next audio byte to decode
+  const wantsAudio = (): boolean => audioAt < dataEnd && (audioAt < ownEnd || analyzer.needsMore() || display.needsMore());
+  const frameOf = (byte: number): number => Math.floor((byte - dataOffset) / blockAlign);
   let lastReport = 0;
-  let frame = analyzer.firstSample;
-  while (frame < totalFrames && (frame < end || analyzer.needsMore() || display.needsMore())) {
-    const frames = frameRange(frame);
-    const pending: Promise<ArrayBuffer> = ahead !== null && ahead.frame === frame ? ahead.bytes : read(frame, frames);
-    const next = frame + frames;
-    ahead = next < end && next < totalFrames ? { frame: next, bytes: read(next, frameRange(next)) } : null;
-    const bytes = new Uint8Array(await pending);
-    if (bytes.length < frames * blockAlign) {
-      throw new AudioPathError('io-error', `The file ended at byte ${layout.dataOffset + frame * blockAlign + bytes.length} while being read.`);
+  const report = (): void => onProgress?.(Math.max(0, Math.min(frameOf(audioAt), end) - spec.start));
+  let j = Math.floor(audioAt / L);
+  let next: Promise<Uint8Array> | null = readBlob(file, j * L, L);
+  while (next && (j < pieces.to || wantsAudio())) {
+    const bytes = await next;
+    const pieceStart = j * L;
+    if (bytes.length < Math.min(L, file.size - pieceStart)) {
+      throw new AudioPathError('io-error', `The file ended at byte ${pieceStart + bytes.length} while being read.`);
     }
-    // Views of kernel memory, read in place by both consumers (they copy what they keep).
-    const chunk = decoder.decode(bytes);
-    // Past the end, each consumer only while it still needs samples.
-    if (frame < end || analyzer.needsMore()) analyzer.push(chunk);
-    if (frame < end || display.needsMore()) display.push(chunk);
-    frame = next;
-    const now = performance.now();
-    if (onProgress && now - lastReport >= PROGRESS_INTERVAL_MS) {
-      lastReport = now;
-      onProgress(Math.max(0, Math.min(frame, end) - spec.start));
+    // The next piece is read ahead when it is sure to be needed: to hash it, or for audio inside the segment.
+    const following = pieceStart + L;
+    next = following < file.size && (j + 1 < pieces.to || following < ownEnd) ? readBlob(file, following, L) : null;
+    if (j >= pieces.from && j < pieces.to) digests.push(pieceDigest(bytes));
+    const pieceEnd = pieceStart + bytes.length;
+    while (audioAt < pieceEnd && wantsAudio()) {
+      const inside = audioAt < ownEnd;
+      const stop = Math.min(pieceEnd, dataEnd, inside ? Math.min(ownEnd, audioAt + DECODE_BYTES) : audioAt + TAIL_DECODE_BYTES);
+      // Views of kernel memory, read in place by both consumers (they copy what they keep).
+      const chunk = decoder.decode(bytes.subarray(audioAt - pieceStart, stop - pieceStart));
+      if (inside || analyzer.needsMore()) analyzer.push(chunk);
+      if (inside || display.needsMore()) display.push(chunk);
+      audioAt = stop;
+      const now = performance.now();
+      if (now - lastReport >= PROGRESS_INTERVAL_MS) {
+        lastReport = now;
+        report();
+      }
     }
+    j++;
+    if (!next && following < file.size && (j < pieces.to || wantsAudio())) next = readBlob(file, following, L);
   }
-  onProgress?.(Math.max(0, Math.min(frame, end) - spec.start));
-  const result = { analysis: analyzer.partial(), display: display.partial() };
+  report();
+  const result = { analysis: analyzer.partial(), display: display.partial(), pieceDigests: await Promise.all(digests) };
   // On the worker's timeline (DevTools' Performance panel; the e2e test counts them per worker).
   performance.measure(`segment ${spec.start}–${spec.end ?? 'end'}`, { start: t0 });
   return result;

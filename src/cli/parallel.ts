@@ -13,7 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { createNodeContentHasher } from '../node/hash';
 import { fileURLToPath } from 'node:url';
 import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions, type Measurements } from '../core/analyze';
 import { readWavHeader } from '../core/format/wav';
@@ -178,7 +178,7 @@ export async function analyzeWavInParallel(path: string, threads: number, option
       ...Array.from({ length: workers.size }, () => drain((job) => workers.run(job))),
     ]);
     // The content hash covers every byte of the file, in order: the main thread's share of the work.
-    const hasher = createHash('sha256');
+    const hasher = createNodeContentHasher();
     const buf = new Uint8Array(READ_BYTES);
     let pos = 0;
     while (pos < size) {
@@ -196,7 +196,7 @@ export async function analyzeWavInParallel(path: string, threads: number, option
       if (!r.ok) return r;
       values.push(r.value);
     }
-    return ok({ probe, measurements: finishAnalysis(values, options), contentHash: hasher.digest('hex').slice(0, 16) });
+    return ok({ probe, measurements: finishAnalysis(values, options), contentHash: hasher.digestHex16() });
   } finally {
     await handle.close();
   }

@@ -11,9 +11,9 @@
  * its call with an error instead of leaving it hanging.
  *
  * A long WAV is split: its segments go to as many workers as the pool gives it, one segment per
- * lease (so files opened at the same time get workers between two segments, and nobody starves),
- * while the job's first worker hashes the file (then joins the segments) and, at the end, merges
- * the partials. Short WAV files and compressed formats take one worker, as before.
+ * lease (so files opened at the same time get workers between two segments, and nobody starves);
+ * each segment also digests the content-hash pieces it owns, and the job's first worker merges
+ * the partials at the end. Short WAV files and compressed formats take one worker.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { AnalysisApi, AnalyzeRequest, FileReport, ProgressCallback } from '../../workers/analysis.api';
@@ -35,9 +35,8 @@ const MAX_POOL = 8;
 /** Workers in all, shared by every job. */
 export const POOL_SIZE = Math.max(PARALLEL_JOBS, Math.min(MAX_POOL, navigator.hardwareConcurrency || 2));
 /**
- * Segments per worker of a split file, taken from one queue: the worker that also hashes takes
- * fewer, a worker that joins late (another file held the pool) still gets a share, and the
- * last segments, being short, end close together.
+ * Segments per worker of a split file, taken from one queue: a worker that joins late (another
+ * file held the pool) still gets a share, and the last segments, being short, end close together.
  */
 const SEGMENTS_PER_WORKER = 4;
 const PROGRESS_INTERVAL_MS = 100;
@@ -149,9 +148,8 @@ async function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>
 }
 
 /**
- * A split WAV: segments spread over the pool, the hash alongside on the job's first worker,
- * which then merges. Progress: audio analysed across all segments; the fraction is the lesser of
- * the audio and the hash (both must finish), so rate and time left stay honest.
+ * A split WAV: segments spread over the pool, the job's first worker merges. Progress: audio
+ * analysed across all segments.
  */
 function analyzeSplit(
   file: Blob,
@@ -197,7 +195,6 @@ function analyzeSplit(
     const { specs, layout, totalFrames } = plan;
     const rate = layout.sampleRateHz;
     const framesDone = specs.map(() => 0);
-    let hashed = 0;
     let lastReport = 0;
     const report = (): void => {
       const now = performance.now();
@@ -206,7 +203,7 @@ function analyzeSplit(
       const done = framesDone.reduce((a, b) => a + b, 0);
       onProgress({
         stage: 'analysing',
-        fraction: 0.97 * Math.min(done / Math.max(1, totalFrames), hashed),
+        fraction: 0.97 * (done / Math.max(1, totalFrames)),
         audioSecDone: done / rate,
         audioSecTotal: totalFrames / rate,
         elapsedMs: now - started,
@@ -216,7 +213,7 @@ function analyzeSplit(
     const results: SegmentResult[] = [];
     let next = 0;
     const runSegment = async (lease: Lease, k: number): Promise<void> => {
-      const job = { layout, spec: specs[k], display: plan.display };
+      const job = { layout, spec: specs[k], pieces: plan.pieces[k], display: plan.display };
       const r = await lease.api.analyzeSegment(
         file,
         job,
@@ -229,12 +226,11 @@ function analyzeSplit(
       if (!r.ok) return failWith(r);
       results[k] = r.value;
     };
-    // The job's first worker hashes first (SHA-256 is sequential: with a few cores it is the
-    // longest single task), then takes segments until none are left.
+    // Every worker of the job takes one segment per lease until none are left; the first one
+    // kept, merges. Each segment also digests its pieces of the content hash.
     const onLead = async (lead: Lease): Promise<void> => {
       while (!settled && next < specs.length) await runSegment(lead, next++);
     };
-    // Every other worker: one segment per lease, then back to the pool.
     const onOthers = async (): Promise<void> => {
       while (!settled && next < specs.length) {
         const lease = await acquire(stop.signal);
@@ -252,20 +248,12 @@ function analyzeSplit(
       if (!lead) return;
       if (settled) return release(lead);
       hold(lead);
-      const hashing = lead.api.hashFile(
-        file,
-        proxy((fraction: number) => {
-          hashed = fraction;
-          report();
-        }),
-      );
       const others = Array.from({ length: Math.min(POOL_SIZE, specs.length) - 1 }, onOthers);
-      const [hash] = await Promise.all([hashing.then(async (h) => (h.ok ? (await onLead(lead), h) : h)), ...others]);
+      await Promise.all([onLead(lead), ...others]);
       if (settled) return;
-      if (!hash.ok) return failWith(hash);
       onProgress({ stage: 'finishing', fraction: 0.98, audioSecDone: totalFrames / rate, audioSecTotal: totalFrames / rate, elapsedMs: performance.now() - started });
       // The partials' buffers move to the merging worker; nothing stays on the main thread.
-      const finished = await lead.api.finishSplit(probe, request, transfer(results, transferablesOf(results)), hash.value, performance.now() - started);
+      const finished = await lead.api.finishSplit(probe, request, transfer(results, transferablesOf(results)), performance.now() - started);
       settle(finished, true);
     })().catch((error: unknown) => failWith(rejected(error)));
   });

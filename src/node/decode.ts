@@ -9,7 +9,7 @@
  * stopped, with a warning saying where (added to `probe.warnings` while `chunks()` runs).
  */
 import { open, stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { createNodeContentHasher } from './hash';
 import { createWavDecoder, readWavHeader } from '../core/format/wav';
 import { sniffContainer } from '../core/format/sniff';
 import type { ByteSource } from '../core/format/source';
@@ -33,11 +33,6 @@ const READ_BYTES = 1 << 20;
 const DECODE_BYTES = 1 << 14;
 const HEAD_BYTES = 1 << 16;
 
-/** Node's native SHA-256: the same digest as the core's (@noble/hashes) hasher, ~10× faster. */
-function createContentHasher(): { update(bytes: Uint8Array): void; digestHex16(): string } {
-  const h = createHash('sha256');
-  return { update: (b) => void h.update(b), digestHex16: () => h.digest('hex').slice(0, 16) };
-}
 
 type Handle = Awaited<ReturnType<typeof open>>;
 
@@ -87,7 +82,7 @@ async function openWav(handle: Handle, source: ByteSource): Promise<Result<Opene
   if (!parsed.ok) return parsed;
   const { layout, probe } = parsed.value;
   const size = source.size;
-  const hasher = createContentHasher();
+  const hasher = createNodeContentHasher();
   let hashed = false;
   return ok({
     probe,
@@ -157,7 +152,7 @@ async function openCompressed(handle: Handle, source: ByteSource): Promise<Resul
     decoder.free();
     return fail('decode-failed', `The ${probe.codec} decoder could not start: ${errorText(error)}`);
   }
-  const hasher = createContentHasher();
+  const hasher = createNodeContentHasher();
   let hashed = false;
   const rate = probe.decodedSampleRateHz;
   return ok({

@@ -5,7 +5,9 @@ import { encodeWav } from '../../../src/core/format/wav-encode';
 import { mulberry32 as rng } from '../../../src/core/dsp/rng';
 import { transferablesOf } from '../../../src/core/transferables';
 import { probeBlob, readWav } from '../../../workers/core-io';
-import { analyzeWavSegment, expectedFrames, planWavSplit } from '../../../workers/segments';
+import { analyzeWavSegment, expectedFrames, hashPiecesOf, planWavSplit } from '../../../workers/segments';
+import { contentHashOfPieces, createContentHasher, HASH_PIECE_BYTES } from '../../../src/core/hash';
+import type { WavLayout } from '../../../src/core/format/wav';
 
 /** Bursts of tone in noise, a clipped second and 40 ms of digital zeros. */
 function speechLike(sr: number, seconds: number, channels: number): Float32Array[] {
@@ -72,11 +74,11 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
       if (!probed.ok) throw new Error(probed.error.message);
       const plan = await planWavSplit(blob, probed.value, count);
       if (!plan.ok || plan.value === null) throw new Error('expected a split');
-      const { specs, layout, display, totalFrames } = plan.value;
+      const { specs, layout, display, totalFrames, pieces } = plan.value;
       expect(specs.length).toBeGreaterThanOrEqual(2);
       const progress: number[][] = specs.map(() => []);
       // Out of order, as workers finish.
-      const results = await Promise.all(specs.map((spec, k) => analyzeWavSegment(blob, { layout, spec, display }, (f) => progress[k].push(f))));
+      const results = await Promise.all(specs.map((spec, k) => analyzeWavSegment(blob, { layout, spec, display, pieces: pieces[k] }, (f) => progress[k].push(f))));
       specs.forEach((spec, k) => expect(progress[k].at(-1)).toBe((spec.end ?? totalFrames) - spec.start));
       expect(transferablesOf(results).length).toBeGreaterThan(10);
       const split = {
@@ -87,8 +89,30 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
       expectClose(whole.display, split.display, 'display');
       expectClose(whole.m, split.m, 'm');
       expect(split.m.clipping.runs).toBeGreaterThan(0);
+      const core = createContentHasher();
+      core.update(new Uint8Array(await blob.arrayBuffer()));
+      expect(contentHashOfPieces(results.flatMap((r) => r.pieceDigests))).toBe(core.digestHex16());
     });
   }
+
+  it('gives every content-hash piece to exactly one segment, the one holding its first byte', () => {
+    const L = HASH_PIECE_BYTES;
+    const layout = { dataOffset: 44, blockAlign: 4 } as WavLayout;
+    const frames = Math.floor((5.5 * L) / 4);
+    for (const starts of [[0, 1000], [0, L / 4, L / 4 + 8, 3 * (L / 4)], [0, L / 4 - 11, L / 2]]) {
+      const specs = starts.map((start, k) => ({ start, end: k + 1 < starts.length ? starts[k + 1] : null }));
+      const size = 44 + frames * 4;
+      const pieces = hashPiecesOf(layout, specs, size);
+      expect(pieces[0].from).toBe(0);
+      expect(pieces.at(-1)?.to).toBe(Math.ceil(size / L));
+      pieces.forEach((p, k) => {
+        if (k > 0) expect(p.from).toBe(pieces[k - 1].to);
+        const first = k === 0 ? 0 : 44 + specs[k].start * 4;
+        const next = k + 1 < specs.length ? 44 + specs[k + 1].start * 4 : size;
+        for (let j = p.from; j < p.to; j++) expect(j * L >= first && j * L < next).toBe(true);
+      });
+    }
+  });
 
   it('is not split when too short (the one-pass path takes it)', async () => {
     const blob = new Blob([encodeWav(speechLike(16000, 50, 1), 16000, 'pcm16')]);

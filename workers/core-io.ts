@@ -5,8 +5,8 @@
  */
 import { probeSource, type ByteSource } from '../src/core/format/probe';
 import { createWavDecoder, readWavHeader } from '../src/core/format/wav';
-import { contentHashOfPieces, HASH_PIECE_BYTES } from '../src/core/hash';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { contentHashOfPieces, HASH_PIECE_BYTES, hashPiece, pieceCount } from '../src/core/hash';
+import { DECODE_BYTES } from '../src/core/wav-segment';
 import { AudioPathError, ok, type ContainerProbe, type Result } from '../src/core/types';
 
 export function blobSource(blob: Blob): ByteSource {
@@ -21,20 +21,6 @@ export function blobSource(blob: Blob): ByteSource {
 }
 
 /** crypto.subtle where the page runs in a secure context (https, localhost); elsewhere undefined. */
-interface Digester {
-  digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer>;
-}
-const subtle = (globalThis as { crypto?: { subtle?: Digester } }).crypto?.subtle;
-
-/**
- * SHA-256 of one piece of the content hash (src/core/hash.ts): the browser's native digest,
- * which runs off this thread; @noble/hashes where there is none (a page served over plain http).
- */
-export async function pieceDigest(bytes: Uint8Array): Promise<Uint8Array> {
-  if (subtle) return new Uint8Array(await subtle.digest('SHA-256', bytes));
-  return sha256(bytes);
-}
-
 /** Bytes [offset, offset + length) of a Blob (shorter at its end). */
 export async function readBlob(file: Blob, offset: number, length: number): Promise<Uint8Array> {
   return new Uint8Array(await file.slice(offset, Math.min(file.size, offset + length)).arrayBuffer());
@@ -49,7 +35,6 @@ export type ProbeWithWarnings = ContainerProbe & { warnings?: string[] };
  * decoded floats stay small.
  */
 const READ_BYTES = HASH_PIECE_BYTES;
-export const DECODE_BYTES = 1 << 21;
 
 /** The core probe (WAV by our parser, other containers by mediabunny), over the File. */
 export function probeBlob(file: Blob): Promise<Result<ProbeWithWarnings>> {
@@ -63,14 +48,15 @@ export interface WavRead {
   contentHash(): Promise<string>;
 }
 
-/** Decode a WAV File in 16 MiB reads (one ahead), hashing each as it is read. */
+/** Decode a WAV File in 16 MiB reads (one ahead), hashing each as it is read (in the kernels). */
 export async function readWav(file: Blob): Promise<Result<WavRead>> {
   const source = blobSource(file);
   // The same header walk as the probe and the CLI: sizes checked against the bytes present.
   const parsed = await readWavHeader(source);
   if (!parsed.ok) return parsed;
   const { layout } = parsed.value;
-  const digests: Array<Promise<Uint8Array>> = [];
+  const pieces: Uint32Array[] = [];
+  const count = pieceCount(source.size);
   let done = false;
   async function* chunks(): AsyncGenerator<{ channels: Float32Array[]; bytesRead: number }> {
     const decoder = createWavDecoder(layout, { toKernels: true });
@@ -81,7 +67,7 @@ export async function readWav(file: Blob): Promise<Result<WavRead>> {
       const piece: Uint8Array = await next;
       next = pos + piece.length < source.size ? readBlob(file, pos + piece.length, READ_BYTES) : null;
       if (piece.length === 0) break;
-      digests.push(pieceDigest(piece));
+      pieces.push(hashPiece(piece, pieces.length, pieces.length === count - 1));
       const from = Math.max(pos, layout.dataOffset);
       const to = Math.min(pos + piece.length, dataEnd);
       for (let at = from; at < to; at += DECODE_BYTES) {
@@ -97,7 +83,7 @@ export async function readWav(file: Blob): Promise<Result<WavRead>> {
     chunks: chunks(),
     async contentHash() {
       if (!done) throw new Error('contentHash() before the file was read');
-      return contentHashOfPieces(await Promise.all(digests));
+      return contentHashOfPieces(pieces);
     },
   });
 }
@@ -107,13 +93,14 @@ export async function readWav(file: Blob): Promise<Result<WavRead>> {
  * piece with the next piece loading while this one is hashed.
  */
 export async function hashBlob(file: Blob, onProgress?: (fraction: number) => void): Promise<string> {
-  const digests: Array<Promise<Uint8Array>> = [];
+  const pieces: Uint32Array[] = [];
+  const count = pieceCount(file.size);
   let next = readBlob(file, 0, READ_BYTES);
-  for (let pos = 0; pos < file.size || digests.length === 0; pos += READ_BYTES) {
+  for (let j = 0; j < count; j++) {
     const piece = await next;
-    if (pos + READ_BYTES < file.size) next = readBlob(file, pos + READ_BYTES, READ_BYTES);
-    digests.push(pieceDigest(piece));
-    onProgress?.(Math.min(1, (pos + READ_BYTES) / Math.max(1, file.size)));
+    if (j + 1 < count) next = readBlob(file, (j + 1) * READ_BYTES, READ_BYTES);
+    pieces.push(hashPiece(piece, j, j === count - 1));
+    onProgress?.(Math.min(1, ((j + 1) * READ_BYTES) / Math.max(1, file.size)));
   }
-  return contentHashOfPieces(await Promise.all(digests));
+  return contentHashOfPieces(pieces);
 }

@@ -1,10 +1,10 @@
 /**
  * Node-only: one WAV file analysed on several threads. The core cuts the file into segments on
  * its grid (planSegments), a few per thread, which the threads take from one queue; each reads
- * and decodes its own byte range (segment-worker.ts) and produces the segment's plain-data
- * partial — the main thread takes segments too and, interleaved with them, hashes the whole file
- * (SHA-256 is sequential) — then the partials are merged in file order and everything
- * frame-level is derived once (finishAnalysis). The result
+ * and decodes its own byte range (segment-worker.ts, the core's segment reader) and produces the
+ * segment's plain-data partial and its share of the content hash — the main thread takes
+ * segments too — then the partials are merged in file order and everything frame-level is
+ * derived once (finishAnalysis), the hash from the shares (contentHashOfPieces). The result
  * equals one pass (tests/unit/analyze/segments.test.ts, tests/unit/cli/parallel.test.ts).
  *
  * Only WAV is split: its samples sit at known byte offsets. Compressed files, files shorter than
@@ -13,17 +13,17 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
-import { createNodeContentHasher } from '../node/hash';
+import { contentHashOfPieces } from '../core/hash';
+import { hashPiecesOf } from '../core/wav-segment';
 import { fileURLToPath } from 'node:url';
 import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions, type Measurements } from '../core/analyze';
 import { readWavHeader } from '../core/format/wav';
 import { sniffContainer } from '../core/format/sniff';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
-import { analyzeSegmentOfWav, segmentFailure, type SegmentJob, type StreamMessage } from './segment-worker';
+import { analyzeSegmentOfWav, segmentFailure, type SegmentJob, type SegmentOutcome, type StreamMessage } from './segment-worker';
 
 export const defaultThreads = (): number => availableParallelism();
 
-const READ_BYTES = 1 << 20;
 /**
  * Segments per thread. More would balance the threads better (the main thread also hashes), but
  * measured on 2 CPUs each extra segment analysed in a worker thread costs ~0.2 s of CPU per 15 min
@@ -35,14 +35,14 @@ const SEGMENTS_PER_THREAD = 1;
 class SegmentPool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly queue: Array<{ job: SegmentJob; done: (r: Result<AnalysisPartial>) => void }> = [];
+  private readonly queue: Array<{ job: SegmentJob; done: (r: Result<SegmentOutcome>) => void }> = [];
 
   constructor(
     readonly size: number,
     private readonly entry: URL | string,
   ) {}
 
-  run(job: SegmentJob): Promise<Result<AnalysisPartial>> {
+  run(job: SegmentJob): Promise<Result<SegmentOutcome>> {
     return new Promise((done) => {
       this.queue.push({ job, done });
       this.pump();
@@ -59,9 +59,9 @@ class SegmentPool {
     while (this.queue.length > 0) {
       const worker = this.idle.pop() ?? (this.workers.length < this.size ? this.spawn() : null);
       if (!worker) return;
-      const { job, done } = this.queue.shift() as { job: SegmentJob; done: (r: Result<AnalysisPartial>) => void };
+      const { job, done } = this.queue.shift() as { job: SegmentJob; done: (r: Result<SegmentOutcome>) => void };
       worker.ref();
-      const finish = (r: Result<AnalysisPartial>): void => {
+      const finish = (r: Result<SegmentOutcome>): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.unref();
@@ -69,7 +69,7 @@ class SegmentPool {
         done(r);
         this.pump();
       };
-      const onMessage = (r: Result<AnalysisPartial>): void => finish(r);
+      const onMessage = (r: Result<SegmentOutcome>): void => finish(r);
       const onError = (e: Error): void => {
         // A worker that died is not reused.
         this.workers.splice(this.workers.indexOf(worker), 1);
@@ -168,35 +168,30 @@ export async function analyzeWavInParallel(path: string, threads: number, option
     const specs = planSegments(layout.sampleRateHz, totalFrames, SEGMENTS_PER_THREAD * threads);
     if (specs.length < 2) return null;
     const workers = getPool(Math.min(threads - 1, specs.length - 1), await workerEntry());
-    const results: Array<Result<AnalysisPartial>> = [];
+    const pieces = hashPiecesOf(layout, specs, size);
+    const results: Array<Result<SegmentOutcome>> = [];
     let next = 0;
-    const drain = async (analyse: (job: SegmentJob) => Promise<Result<AnalysisPartial>>): Promise<void> => {
-      for (let k = next++; k < specs.length; k = next++) results[k] = await analyse({ path, layout, spec: specs[k] });
+    const drain = async (analyse: (job: SegmentJob) => Promise<Result<SegmentOutcome>>): Promise<void> => {
+      for (let k = next++; k < specs.length; k = next++) results[k] = await analyse({ path, fileBytes: size, layout, spec: specs[k], pieces: pieces[k] });
     };
-    const partials = Promise.all([
+    // The main thread takes segments too; each segment hashes the content-hash pieces it owns.
+    await Promise.all([
       drain((job) => analyzeSegmentOfWav(job).then(ok, (error: unknown) => segmentFailure(error))),
       ...Array.from({ length: workers.size }, () => drain((job) => workers.run(job))),
     ]);
-    // The content hash covers every byte of the file, in order: the main thread's share of the work.
-    const hasher = createNodeContentHasher();
-    const buf = new Uint8Array(READ_BYTES);
-    let pos = 0;
-    while (pos < size) {
-      const { bytesRead } = await handle.read(buf, 0, Math.min(READ_BYTES, size - pos), pos);
-      if (bytesRead === 0) break;
-      hasher.update(buf.subarray(0, bytesRead));
-      pos += bytesRead;
-    }
-    await partials;
-    if (pos < layout.dataOffset + layout.dataBytes) {
-      return fail('io-error', `The file ended at byte ${pos} while being read (it was ${size} bytes when opened).`);
-    }
-    const values: AnalysisPartial[] = [];
+    const values: SegmentOutcome[] = [];
     for (const r of results) {
       if (!r.ok) return r;
       values.push(r.value);
     }
-    return ok({ probe, measurements: finishAnalysis(values, options), contentHash: hasher.digestHex16() });
+    return ok({
+      probe,
+      measurements: finishAnalysis(
+        values.map((v) => v.analysis),
+        options,
+      ),
+      contentHash: contentHashOfPieces(values.flatMap((v) => v.pieceDigests)),
+    });
   } finally {
     await handle.close();
   }

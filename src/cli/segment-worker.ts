@@ -1,6 +1,7 @@
 /**
- * One segment of a WAV file for the CLI: reads its own byte range, decodes it with the core's
- * decoder and runs the core's segment analyzer over it. The main thread calls it directly; as a
+ * One segment of a WAV file for the CLI: the core's segment reader (src/core/wav-segment.ts) over
+ * a file handle — its own byte range decoded into the segment analyzer, its content-hash pieces
+ * hashed. The main thread calls it directly; as a
  * worker thread (node:worker_threads) this module takes jobs as messages. Jobs
  * come in as messages; each answer is plain data, `{ ok: true, value: AnalysisPartial }` or
  * `{ ok: false, error }`. See parallel.ts.
@@ -8,60 +9,37 @@
 import { parentPort } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
 import { createSegmentAnalyzer } from '../core/analyze';
-import { createWavDecoder, type WavLayout } from '../core/format/wav';
+import { HASH_PIECE_BYTES } from '../core/hash';
+import { readWavSegment, type WavSegmentJob } from '../core/wav-segment';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
-import type { AnalysisPartial, SegmentAnalyzer, SegmentSpec } from '../core/analyze';
+import type { AnalysisPartial, SegmentAnalyzer } from '../core/analyze';
 
-export interface SegmentJob {
+export interface SegmentJob extends WavSegmentJob {
   path: string;
-  layout: WavLayout;
-  spec: SegmentSpec;
+  fileBytes: number;
 }
 
-/** Bytes per read inside the segment, and past its end (where usually a few ms are enough). */
-const READ_BYTES = 1 << 20;
-const TAIL_READ_BYTES = 1 << 14;
+export interface SegmentOutcome {
+  analysis: AnalysisPartial;
+  /** The content-hash shares of the pieces the segment owns (src/core/wav-segment.ts). */
+  pieceDigests: Uint32Array[];
+}
 
-export async function analyzeSegmentOfWav(job: SegmentJob): Promise<AnalysisPartial> {
+export async function analyzeSegmentOfWav(job: SegmentJob): Promise<SegmentOutcome> {
   const { layout, spec } = job;
-  const { blockAlign } = layout;
-  const totalFrames = Math.floor(layout.dataBytes / blockAlign);
   const analyzer = createSegmentAnalyzer(layout.sampleRateHz, layout.channels, spec);
-  const decoder = createWavDecoder(layout, { toKernels: true });
   const handle = await open(job.path, 'r');
   try {
-    const frameBytes = Math.max(blockAlign, Math.floor(READ_BYTES / blockAlign) * blockAlign);
-    // Two buffers: the next read runs (in libuv's pool) while this piece is analysed.
-    const bufs = [new Uint8Array(frameBytes), new Uint8Array(frameBytes)];
+    // The reader keeps at most one read ahead of the piece in use: two buffers take turns.
+    const bufs = [new Uint8Array(HASH_PIECE_BYTES), new Uint8Array(HASH_PIECE_BYTES)];
     let turn = 0;
-    const end = spec.end ?? totalFrames;
-    const framesAt = (frame: number): number => {
-      const limit = frame < end ? Math.min(end - frame, frameBytes / blockAlign) : Math.max(1, Math.floor(TAIL_READ_BYTES / blockAlign));
-      return Math.min(totalFrames - frame, limit);
+    const read = async (offset: number, length: number): Promise<Uint8Array> => {
+      const buf = bufs[turn++ & 1];
+      const { bytesRead } = await handle.read(buf, 0, Math.min(length, buf.length, job.fileBytes - offset), offset);
+      return buf.subarray(0, bytesRead);
     };
-    const readAt = (frame: number) => handle.read(bufs[turn++ & 1], 0, framesAt(frame) * blockAlign, layout.dataOffset + frame * blockAlign);
-    let frame = analyzer.firstSample;
-    let pending = frame < totalFrames ? readAt(frame) : null;
-    try {
-      while (pending && frame < totalFrames && (frame < end || analyzer.needsMore())) {
-        const frames = framesAt(frame);
-        const want = frames * blockAlign;
-        const { bytesRead, buffer } = await pending;
-        pending = null;
-        if (bytesRead < want) {
-          throw new AudioPathError('io-error', `The file ended at byte ${layout.dataOffset + frame * blockAlign + bytesRead} while being read.`);
-        }
-        const next = frame + frames;
-        // Read ahead only inside the segment: past its end, how much is needed depends on this piece.
-        if (next < end && next < totalFrames) pending = readAt(next);
-        analyzer.push(decoder.decode(buffer.subarray(0, want)));
-        frame = next;
-        if (!pending && frame < totalFrames && (frame < end || analyzer.needsMore())) pending = readAt(frame);
-      }
-    } finally {
-      await pending?.catch(() => undefined);
-    }
-    return analyzer.partial();
+    const pieceDigests = await readWavSegment(read, job.fileBytes, job, [analyzer]);
+    return { analysis: analyzer.partial(), pieceDigests };
   } finally {
     await handle.close();
   }

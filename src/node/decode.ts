@@ -9,7 +9,7 @@
  * stopped, with a warning saying where (added to `probe.warnings` while `chunks()` runs).
  */
 import { open, stat } from 'node:fs/promises';
-import { createNodeContentHasher } from './hash';
+import { createContentHasher } from '../core/hash';
 import { createWavDecoder, readWavHeader } from '../core/format/wav';
 import { sniffContainer } from '../core/format/sniff';
 import type { ByteSource } from '../core/format/source';
@@ -82,7 +82,7 @@ async function openWav(handle: Handle, source: ByteSource): Promise<Result<Opene
   if (!parsed.ok) return parsed;
   const { layout, probe } = parsed.value;
   const size = source.size;
-  const hasher = createNodeContentHasher();
+  const hasher = createContentHasher();
   let hashed = false;
   return ok({
     probe,
@@ -152,7 +152,7 @@ async function openCompressed(handle: Handle, source: ByteSource): Promise<Resul
     decoder.free();
     return fail('decode-failed', `The ${probe.codec} decoder could not start: ${errorText(error)}`);
   }
-  const hasher = createNodeContentHasher();
+  const hasher = createContentHasher();
   let hashed = false;
   const rate = probe.decodedSampleRateHz;
   return ok({

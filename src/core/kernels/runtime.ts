@@ -48,6 +48,9 @@ export interface KernelExports {
   stats_init(state: number, subLen: number, clipBits: number): void;
   stats_push(state: number, x: number, frames: number, clean: number): void;
   kweight_sum(coefficients: number, state: number, x: number, from: number, to: number): number;
+  b3_piece_cv(piece: number, index: number, cv: number): void;
+  b3_last_piece(piece: number, bytes: number, index: number, out: number): void;
+  b3_finish(cvs: number, count: number, last: number, hash: number): void;
   clip_runs(x: number, frames: number, run: number, clipBits: number, position: number, out: number): number;
   pcm16_deinterleave(src: number, frames: number, channels: number, out: number, stride: number): void;
   decim_new(channels: number, factor: number, blockLength: number): number;

@@ -39,7 +39,7 @@ export interface SourceSummary {
   bytes: number;
   /** Only when the user asked to keep it (--keep-name). */
   name?: string;
-  /** First 16 hex chars of SHA-256 over the SHA-256 digests of the file's 16 MiB pieces (src/core/hash.ts). */
+  /** First 16 hex chars of the file's BLAKE3 hash, as b3sum prints it (src/core/hash.ts). */
   contentHash: string;
 }
 

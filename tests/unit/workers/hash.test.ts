@@ -1,52 +1,76 @@
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { openAsBlob, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, openAsBlob, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashBlob, pieceDigest, readWav } from '../../../workers/core-io';
-import { createContentHasher, HASH_PIECE_BYTES } from '../../../src/core/hash';
-import { createNodeContentHasher } from '../../../src/node/hash';
+import { hashBlob, readWav } from '../../../workers/core-io';
+import { contentHashOfPieces, createContentHasher, HASH_PIECE_BYTES, hashPiece, pieceCount } from '../../../src/core/hash';
 import { encodeWav } from '../../../src/core/format/wav-encode';
 import { mulberry32 as rng } from '../../../src/core/dsp/rng';
 
-/** The definition, written out: SHA-256 over the SHA-256 digests of the 16 MiB pieces. */
-function byDefinition(bytes: Uint8Array): string {
-  const outer = createHash('sha256');
-  for (let at = 0; at < bytes.length || at === 0; at += HASH_PIECE_BYTES) {
-    outer.update(createHash('sha256').update(bytes.subarray(at, at + HASH_PIECE_BYTES)).digest());
-    if (bytes.length === 0) break;
-  }
-  return outer.digest('hex').slice(0, 16);
+const L = HASH_PIECE_BYTES;
+const r = rng(9);
+const bytes = Uint8Array.from({ length: 3 * L + 1 }, () => Math.floor(r() * 256));
+
+/** `b3sum --no-names | cut -c1-16` of the first n bytes (b3sum 1.2.0, Debian). */
+const B3SUM: Array<[number, string]> = [
+  [0, 'af1349b9f5f9a1a6'],
+  [1, '813e9b729141e7f3'],
+  [1023, '0ccd4624b4c3d7fb'],
+  [1024, '3ba46e7427edd6e7'],
+  [1025, '3469188341c47b77'],
+  [4096, 'e9dfa997a281637d'],
+  [4097, '79581a7d6147e181'],
+  [5000, '918c71f09200bcc1'],
+  [L - 1, '9813e5291d6c9223'],
+  [L, '2c66c1ca464c0db9'],
+  [L + 1, 'a4458a13d6acd528'],
+  [2 * L + 12345, '1eff7947560e134b'],
+  [3 * L, 'ff49101c861c1d5d'],
+];
+
+/** The hash from its pieces, each hashed on its own (as the page's segment workers do). */
+function byPieces(data: Uint8Array): string {
+  const n = pieceCount(data.length);
+  return contentHashOfPieces(Array.from({ length: n }, (_, j) => hashPiece(data.subarray(j * L, (j + 1) * L), j, j === n - 1)));
 }
 
-/** The page's content hash must be the CLI's, whoever reads the file and however it is cut. */
-describe('the content hash', () => {
-  const r = rng(9);
-  const bytes = Uint8Array.from({ length: 2 * HASH_PIECE_BYTES + 12_345 }, () => Math.floor(r() * 256));
-  const expected = byDefinition(bytes);
-
-  it('is SHA-256 over the pieces’ digests: the core hasher (noble and Node streams) for updates of any size', () => {
-    const noble = createContentHasher();
-    const node = createNodeContentHasher();
-    for (let i = 0; i < bytes.length; ) {
-      const end = Math.min(bytes.length, i + 1 + Math.floor(r() * 5_000_000));
-      noble.update(bytes.subarray(i, end));
-      node.update(bytes.subarray(i, end));
-      i = end;
+describe('the content hash is BLAKE3, as b3sum prints it', () => {
+  it('matches b3sum at chunk, block and piece edges, streamed in updates of any size and hashed piece by piece', () => {
+    for (const [n, expected] of B3SUM) {
+      const data = bytes.subarray(0, n);
+      const h = createContentHasher();
+      for (let i = 0; i < n; ) {
+        const end = Math.min(n, i + 1 + Math.floor(r() * 6_000_000));
+        h.update(data.subarray(i, end));
+        i = end;
+      }
+      expect(h.digestHex16(), `${n} bytes`).toBe(expected);
+      expect(byPieces(data), `${n} bytes by pieces`).toBe(expected);
     }
-    expect(noble.digestHex16()).toBe(expected);
-    expect(node.digestHex16()).toBe(expected);
-    const one = createContentHasher();
-    one.update(bytes.subarray(0, HASH_PIECE_BYTES));
-    expect(one.digestHex16()).toBe(byDefinition(bytes.subarray(0, HASH_PIECE_BYTES)));
+  });
+
+  const b3sum = spawnSync('b3sum', ['--version']).status === 0;
+  it.skipIf(!b3sum)('matches the b3sum installed here on other lengths', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apl-b3-'));
+    try {
+      for (const n of [64, 65, 2048 + 17, L + 4096 * 3 + 5, 2 * L]) {
+        const path = join(dir, `${n}.bin`);
+        writeFileSync(path, bytes.subarray(0, n));
+        const out = spawnSync('b3sum', ['--no-names', path], { encoding: 'utf8' }).stdout.slice(0, 16);
+        expect(byPieces(bytes.subarray(0, n)), `${n} bytes`).toBe(out);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is the same from the page’s readers: a Blob hashed piece by piece, a WAV read for analysis', async () => {
+    const data = bytes.subarray(0, 2 * L + 12345);
     const fractions: number[] = [];
-    expect(await hashBlob(new Blob([bytes]), (f) => fractions.push(f))).toBe(expected);
+    expect(await hashBlob(new Blob([data]), (f) => fractions.push(f))).toBe('1eff7947560e134b');
     expect(fractions.at(-1)).toBe(1);
-    expect(await hashBlob(new Blob([]))).toBe(byDefinition(new Uint8Array(0)));
-    expect(await pieceDigest(bytes.subarray(0, 1000))).toEqual(new Uint8Array(createHash('sha256').update(bytes.subarray(0, 1000)).digest()));
+    expect(await hashBlob(new Blob([]))).toBe('af1349b9f5f9a1a6');
     // A WAV of two pieces and a bit (48 kHz stereo 16-bit, 180 s), read through the decoder.
     const dir = mkdtempSync(join(tmpdir(), 'apl-hash-'));
     try {
@@ -59,7 +83,9 @@ describe('the content hash', () => {
       let frames = 0;
       for await (const c of read.value.chunks) frames += c.channels[0].length;
       expect(frames).toBe(n);
-      expect(await read.value.contentHash()).toBe(byDefinition(wav));
+      const h = createContentHasher();
+      h.update(wav);
+      expect(await read.value.contentHash()).toBe(h.digestHex16());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,8 @@ import { encodeWav } from '../../../src/core/format/wav-encode';
 import { mulberry32 as rng } from '../../../src/core/dsp/rng';
 import { transferablesOf } from '../../../src/core/transferables';
 import { probeBlob, readWav } from '../../../workers/core-io';
-import { analyzeWavSegment, expectedFrames, hashPiecesOf, planWavSplit } from '../../../workers/segments';
+import { analyzeWavSegment, expectedFrames, planWavSplit } from '../../../workers/segments';
+import { hashPiecesOf } from '../../../src/core/wav-segment';
 import { contentHashOfPieces, createContentHasher, HASH_PIECE_BYTES } from '../../../src/core/hash';
 import type { WavLayout } from '../../../src/core/format/wav';
 

@@ -1,0 +1,107 @@
+/**
+ * One segment of a split WAV file, read from wherever the bytes are (a File in the page's
+ * workers, a file handle in the CLI's threads): reads go by content-hash piece (16 MiB, one
+ * ahead), each piece the segment owns is hashed as it arrives (src/core/hash.ts), and its audio
+ * bytes are decoded 2 MiB at a time into kernel memory and pushed to the consumers — the
+ * segment analyzer and, in the page, the display — from 2 s before the segment's start to past
+ * its end, there 64 KiB at a time and only while a consumer still needs samples.
+ */
+import type { SegmentSpec } from './analyze';
+import { createWavDecoder, type WavLayout } from './format/wav';
+import { HASH_PIECE_BYTES, hashPiece, pieceCount } from './hash';
+import { AudioPathError } from './types';
+
+export interface WavSegmentJob {
+  layout: WavLayout;
+  spec: SegmentSpec;
+  /** The content-hash pieces this segment hashes: [from, to) piece indices (hashPiecesOf). */
+  pieces: { from: number; to: number };
+}
+
+export interface SegmentConsumer {
+  /** The first sample it wants (absolute): where reading starts. */
+  readonly firstSample: number;
+  push(channels: readonly Float32Array[]): void;
+  /** True while it needs samples past the segment's end. */
+  needsMore(): boolean;
+}
+
+/** Bytes [offset, offset + length) of the file, fewer only at its end. */
+export type ReadBytes = (offset: number, length: number) => Promise<Uint8Array>;
+
+/** Decoded per call inside the segment, and past its end. */
+export const DECODE_BYTES = 1 << 21;
+const TAIL_DECODE_BYTES = 1 << 16;
+
+/**
+ * Which content-hash pieces each segment hashes: piece j (bytes [j·L, (j+1)·L)) belongs to the
+ * segment whose bytes hold its first byte (the first segment also holds the header), so a segment
+ * reads past its end to finish its last piece, and no piece is hashed twice.
+ */
+export function hashPiecesOf(layout: WavLayout, specs: readonly SegmentSpec[], fileBytes: number): Array<{ from: number; to: number }> {
+  const L = HASH_PIECE_BYTES;
+  const starts = specs.map((spec, k) => (k === 0 ? 0 : layout.dataOffset + spec.start * layout.blockAlign));
+  const count = pieceCount(fileBytes);
+  return specs.map((_, k) => ({
+    from: Math.ceil(starts[k] / L),
+    to: k === specs.length - 1 ? count : Math.ceil(starts[k + 1] / L),
+  }));
+}
+
+/**
+ * Read, decode and hash one segment; `onProgress` gets the frames of its own stretch done so far.
+ * Returns the shares of the pieces it hashed, in order (contentHashOfPieces merges every segment's).
+ */
+export async function readWavSegment(
+  read: ReadBytes,
+  fileBytes: number,
+  job: WavSegmentJob,
+  consumers: readonly SegmentConsumer[],
+  onProgress?: (framesDone: number) => void,
+): Promise<Uint32Array[]> {
+  const { layout, spec, pieces } = job;
+  const { blockAlign, dataOffset } = layout;
+  const L = HASH_PIECE_BYTES;
+  const totalFrames = Math.floor(layout.dataBytes / blockAlign);
+  const decoder = createWavDecoder(layout, { toKernels: true });
+  const end = spec.end ?? totalFrames;
+  const dataEnd = dataOffset + totalFrames * blockAlign;
+  const ownEnd = dataOffset + end * blockAlign;
+  const lastPiece = pieceCount(fileBytes) - 1;
+  const shares: Uint32Array[] = [];
+  const firstSample = Math.min(...consumers.map((c) => c.firstSample));
+  let audioAt = dataOffset + firstSample * blockAlign; // the next audio byte to decode
+  const wantsAudio = (): boolean => audioAt < dataEnd && (audioAt < ownEnd || consumers.some((c) => c.needsMore()));
+  const report = (): void => onProgress?.(Math.max(0, Math.min(Math.floor((audioAt - dataOffset) / blockAlign), end) - spec.start));
+  let j = Math.floor(audioAt / L);
+  let next: Promise<Uint8Array> | null = read(j * L, L);
+  while (next && (j < pieces.to || wantsAudio())) {
+    const bytes = await next;
+    const pieceStart = j * L;
+    if (bytes.length < Math.min(L, fileBytes - pieceStart)) {
+      throw new AudioPathError('io-error', `The file ended at byte ${pieceStart + bytes.length} while being read.`);
+    }
+    // The next piece is read ahead when it is sure to be needed: to hash it, or for audio inside the segment.
+    const following = pieceStart + L;
+    next = following < fileBytes && (j + 1 < pieces.to || following < ownEnd) ? read(following, L) : null;
+    if (j >= pieces.from && j < pieces.to) shares.push(hashPiece(bytes, j, j === lastPiece));
+    const pieceEnd = pieceStart + bytes.length;
+    while (audioAt < pieceEnd && wantsAudio()) {
+      const inside = audioAt < ownEnd;
+      const stop = Math.min(pieceEnd, dataEnd, inside ? Math.min(ownEnd, audioAt + DECODE_BYTES) : audioAt + TAIL_DECODE_BYTES);
+      // Views of kernel memory, read in place by the consumers (they copy what they keep).
+      const chunk = decoder.decode(bytes.subarray(audioAt - pieceStart, stop - pieceStart));
+      const at = Math.floor((audioAt - dataOffset) / blockAlign);
+      for (const c of consumers) {
+        if (at + chunk[0].length <= c.firstSample) continue;
+        if (inside || c.needsMore()) c.push(at >= c.firstSample ? chunk : chunk.map((x) => x.subarray(c.firstSample - at)));
+      }
+      audioAt = stop;
+      report();
+    }
+    j++;
+    if (!next && following < fileBytes && (j < pieces.to || wantsAudio())) next = read(following, L);
+  }
+  report();
+  return shares;
+}

@@ -37,6 +37,8 @@ const FLAGS = [
   ...(process.env.KERNELS_NAMES ? [] : ['-Wl,--strip-all']),
   '-Wl,-z,stack-size=262144',
   '-Wl,--initial-memory=4194304',
+  // Pointers reach JavaScript as signed 32-bit integers: memory stays below 2 GiB.
+  '-Wl,--max-memory=2147483648',
 ];
 
 const sources = readdirSync(SRC)

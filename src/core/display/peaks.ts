@@ -2,13 +2,15 @@
  * Waveform overview for display: per channel, the minimum and maximum of each bucket of
  * `samplesPerBucket` frames, interleaved as [min0, max0, min1, max1, …]. A waveform renderer that
  * draws the envelope of consecutive values (wavesurfer.js `peaks`) then shows the true extremes.
- * Display only: never part of the summary (it would let the audio be roughly rebuilt).
+ * Display only: never part of the summary (it would let the audio be roughly rebuilt). NaN and
+ * ±∞ draw as 0, −0 as +0; the extremes are taken in the kernels (src/core/kernels/c/peaks.c).
  *
  * Segments: the bucket grid is the file's (bucket b covers frames [b·S, (b+1)·S)), so a segment
  * of a file analysed on several workers may start and end inside a bucket; `mergePeaks` takes the
  * min and max across the seam, which makes segmented peaks equal one pass exactly.
  */
 import type { Accumulator } from '../types';
+import { createStaging, kernels, owned } from '../kernels/runtime';
 import type { DisplaySegment } from './segment';
 
 export interface Peaks {
@@ -60,36 +62,31 @@ export function createPeaksSegment(
   let capacity = 2048;
   let store = Array.from({ length: channelCount }, () => new Float32Array(capacity));
   let pos = firstPushed;
-  // Running extremes of the bucket being filled, which already holds `inBucket` frames (a
-  // segment that starts inside a bucket starts part-way through it).
-  const lo = new Float64Array(channelCount).fill(Infinity);
-  const hi = new Float64Array(channelCount).fill(-Infinity);
+  // The bucket being filled already holds `inBucket` frames (a segment that starts inside a
+  // bucket starts part-way through it); its running extremes sit in kernel memory, 2 per channel.
   let inBucket = start % samplesPerBucket;
   let open = false;
   let buckets = 0;
+  // Per-channel extremes run in the kernels (src/core/kernels/c/peaks.c).
+  const k = kernels();
+  const staging = createStaging(channelCount);
+  const statePtr = k.alloc(8 * channelCount);
+  const state = (): Float32Array => k.f32(statePtr, 2 * channelCount);
+  for (let c = 0; c < channelCount; c++) state().set([Infinity, -Infinity], 2 * c);
+  const outPtr = k.alloc(8 * (Math.floor(staging.maxFrames / samplesPerBucket) + 2));
 
-  const flush = (): void => {
-    if (2 * buckets + 2 > capacity) {
-      capacity *= 2;
-      store = store.map((old) => {
-        const next = new Float32Array(capacity);
-        next.set(old);
-        return next;
-      });
-    }
-    for (let c = 0; c < channelCount; c++) {
-      store[c][2 * buckets] = lo[c];
-      store[c][2 * buckets + 1] = hi[c];
-      lo[c] = Infinity;
-      hi[c] = -Infinity;
-    }
-    buckets++;
-    inBucket = 0;
-    open = false;
+  const grow = (needed: number): void => {
+    if (needed <= capacity) return;
+    while (capacity < needed) capacity *= 2;
+    store = store.map((old) => {
+      const next = new Float32Array(capacity);
+      next.set(old);
+      return next;
+    });
   };
 
   let done: PeaksPartial | null = null;
-  return {
+  const accumulator: PeaksSegmentAccumulator = {
     push(channels) {
       const n = channels[0]?.length ?? 0;
       const at = pos;
@@ -98,25 +95,18 @@ export function createPeaksSegment(
       let i = Math.max(0, start - at);
       const stop = Math.min(n, end - at);
       while (i < stop) {
-        const take = Math.min(stop - i, samplesPerBucket - inBucket);
+        const len = Math.min(staging.maxFrames, stop - i);
+        const ptrs = k.i32(staging.stage(channels, i, len), channelCount);
+        let completed = 0;
         for (let c = 0; c < channelCount; c++) {
-          const x = channels[c];
-          let l = lo[c];
-          let h = hi[c];
-          for (let k = i; k < i + take; k++) {
-            const v = x[k];
-            // NaN/±Inf draw as 0, as they count in the measurements.
-            const s = Number.isFinite(v) ? v : 0;
-            if (s < l) l = s;
-            if (s > h) h = s;
-          }
-          lo[c] = l;
-          hi[c] = h;
+          completed = k.exports.peaks_push(ptrs[c], len, samplesPerBucket, inBucket, statePtr + 8 * c, outPtr);
+          grow(2 * (buckets + completed));
+          if (completed > 0) store[c].set(k.f32(outPtr, 2 * completed), 2 * buckets);
         }
-        inBucket += take;
-        i += take;
-        open = true;
-        if (inBucket === samplesPerBucket) flush();
+        buckets += completed;
+        inBucket = (inBucket + len) % samplesPerBucket;
+        open = inBucket > 0;
+        i += len;
       }
     },
     needsMore() {
@@ -124,7 +114,13 @@ export function createPeaksSegment(
     },
     partial() {
       if (done) return done;
-      if (open) flush();
+      if (open) {
+        grow(2 * buckets + 2);
+        const s = state();
+        for (let c = 0; c < channelCount; c++) store[c].set(s.subarray(2 * c, 2 * c + 2), 2 * buckets);
+        buckets++;
+        open = false;
+      }
       done = {
         sampleRateHz,
         samplesPerBucket,
@@ -136,6 +132,12 @@ export function createPeaksSegment(
       return done;
     },
   };
+  owned(accumulator, () => {
+    k.exports.free(statePtr);
+    k.exports.free(outPtr);
+    staging.release();
+  });
+  return accumulator;
 }
 
 /** The peaks of segment `a` followed by the adjacent segment `b`: the seam bucket is combined. */

@@ -13,7 +13,7 @@
  */
 import type { Accumulator } from '../types';
 import type { DisplaySegment } from './segment';
-import { createPowerSpectrum } from '../dsp/fft';
+import { kernels, owned } from '../kernels/runtime';
 import { hannWindow, nextPowerOfTwo } from '../dsp/window';
 
 export interface SpectrogramPlan {
@@ -90,7 +90,6 @@ export function createSpectrogramSegment(
 ): SpectrogramSegmentAccumulator {
   const { fftSize, hopSamples: hop, rangeDb } = plan;
   if (!Number.isInteger(hop) || hop < 1) throw new RangeError(`hop must be a positive integer, got ${hop}`);
-  const spectrum = createPowerSpectrum(fftSize);
   const window = hannWindow(fftSize);
   let windowSum = 0;
   for (let i = 0; i < fftSize; i++) windowSum += window[i];
@@ -99,8 +98,17 @@ export function createSpectrogramSegment(
   const rawBins = fftSize / 2; // drop the Nyquist bin so pooled bins are equal in width
   const pool = Math.max(1, Math.ceil(rawBins / plan.maxBins));
   const binCount = Math.ceil(rawBins / pool);
-  const power = new Float64Array(fftSize / 2 + 1);
-  const frameInput = spectrum.input;
+  // Frames are computed in the kernels (spectro_frame in src/core/kernels/c/fft.c), over a
+  // pending-sample buffer per channel in kernel memory: it never holds more than one window.
+  const k = kernels();
+  const fftPlan = k.exports.fft_plan_new(fftSize);
+  if (fftPlan === 0) throw new RangeError('the analysis kernels ran out of memory');
+  const capacity = 2 * fftSize;
+  const windowPtr = k.alloc(8 * fftSize);
+  k.f64(windowPtr, fftSize).set(window);
+  const bufferPtr = k.alloc(4 * capacity * channelCount);
+  const outPtr = k.alloc(4 * binCount);
+  const buffer = (c: number): Float32Array => k.f32(bufferPtr + 4 * capacity * c, capacity);
 
   // Frames owned: those whose slot [k·hop, (k+1)·hop) starts in [start, end).
   const firstFrame = Math.ceil(segment.start / hop);
@@ -109,8 +117,6 @@ export function createSpectrogramSegment(
 
   // Pending samples: absolute index of buffer[0] is bufferStart; buffer holds `length` samples and
   // always ends at the last sample pushed (when non-empty).
-  let capacity = Math.max(2 * fftSize, 4096);
-  let buffers = Array.from({ length: channelCount }, () => new Float32Array(capacity));
   let bufferStart = segment.firstPushed;
   let length = 0;
   let pos = segment.firstPushed;
@@ -122,23 +128,13 @@ export function createSpectrogramSegment(
     bufferStart = nextStart;
     length = -nextStart; // zeros
   }
-  const owned = (): boolean => firstFrame + frames < endFrame;
+  const ownsMore = (): boolean => firstFrame + frames < endFrame;
 
   let dbCapacity = 256 * binCount;
   let db = Array.from({ length: channelCount }, () => new Float32Array(dbCapacity));
 
-  const ensure = (needed: number): void => {
-    if (needed <= capacity) return;
-    while (capacity < needed) capacity *= 2;
-    buffers = buffers.map((old) => {
-      const next = new Float32Array(capacity);
-      next.set(old.subarray(0, length));
-      return next;
-    });
-  };
-
   const emitFrames = (): void => {
-    while (owned() && bufferStart + length >= nextStart + fftSize) {
+    while (ownsMore() && bufferStart + length >= nextStart + fftSize) {
       const offset = nextStart - bufferStart;
       if ((frames + 1) * binCount > dbCapacity) {
         dbCapacity *= 2;
@@ -149,17 +145,8 @@ export function createSpectrogramSegment(
         });
       }
       for (let c = 0; c < channelCount; c++) {
-        const src = buffers[c];
-        for (let i = 0; i < fftSize; i++) frameInput[i] = src[offset + i] * window[i];
-        spectrum.power(frameInput, power);
-        const out = db[c];
-        const base = frames * binCount;
-        for (let b = 0; b < binCount; b++) {
-          let m = 0;
-          const end = Math.min(rawBins, (b + 1) * pool);
-          for (let k = b * pool; k < end; k++) if (power[k] > m) m = power[k];
-          out[base + b] = m > 0 ? 10 * Math.log10(m / refPower) : -Infinity;
-        }
+        k.exports.spectro_frame(fftPlan, bufferPtr + 4 * (capacity * c + offset), windowPtr, rawBins, pool, refPower, outPtr, binCount);
+        db[c].set(k.f32(outPtr, binCount), frames * binCount);
       }
       frames++;
       nextStart += hop;
@@ -167,56 +154,52 @@ export function createSpectrogramSegment(
     // Drop samples no later frame needs.
     const drop = Math.min(length, nextStart - bufferStart);
     if (drop > 0) {
-      for (const b of buffers) b.copyWithin(0, drop, length);
+      for (let c = 0; c < channelCount; c++) buffer(c).copyWithin(0, drop, length);
       length -= drop;
       bufferStart += drop;
     }
   };
 
+  /**
+   * A chunk of n samples from absolute `pos` (null channels: zeros). Only the samples inside the
+   * windows still to be taken are copied: for a long file the hop is far longer than the window,
+   * and everything between windows is skipped.
+   */
   const append = (channels: readonly (Float32Array | null)[], n: number): void => {
-    // Skip what lies before the next window entirely (long hops on long files), and everything
-    // once the segment's frames are done.
-    let from = 0;
-    if (!owned()) {
-      from = n;
-    } else if (length === 0) {
-      from = Math.min(n, Math.max(0, nextStart - pos));
-      bufferStart = pos + from;
-    }
-    const count = n - from;
-    if (count > 0) {
-      ensure(length + count);
-      for (let c = 0; c < channelCount; c++) {
-        const dst = buffers[c];
-        const src = channels[c];
-        if (src === null) {
-          dst.fill(0, length, length + count);
-        } else {
-          for (let i = 0; i < count; i++) {
-            const v = src[from + i];
-            dst[length + i] = Number.isFinite(v) ? v : 0;
-          }
-        }
+    let i = 0;
+    while (i < n && ownsMore()) {
+      if (length === 0) {
+        // Nothing pending: skip to the next window's start.
+        i += Math.max(0, Math.min(n - i, nextStart - (pos + i)));
+        if (i >= n) break;
+        bufferStart = pos + i;
       }
-      length += count;
+      // Copy up to the end of the next window.
+      const to = Math.min(n, nextStart + fftSize - pos);
+      const count = to - i;
+      if (count > 0) {
+        if (length + count > capacity) throw new RangeError('spectrogram buffer overrun');
+        for (let c = 0; c < channelCount; c++) {
+          const src = channels[c];
+          // Non-finite samples read as 0 in the kernel.
+          if (src === null) buffer(c).fill(0, length, length + count);
+          else buffer(c).set(src.subarray(i, to), length);
+        }
+        length += count;
+        i = to;
+      }
+      emitFrames();
     }
     pos += n;
-    emitFrames();
   };
 
   let done: SpectrogramPartial | null = null;
-  return {
+  const accumulator: SpectrogramSegmentAccumulator = {
     push(channels) {
-      const n = channels[0]?.length ?? 0;
-      // Feed in slices so the pending buffer stays small even for one huge chunk.
-      const step = Math.max(hop, fftSize) * 4;
-      for (let i = 0; i < n; i += step) {
-        const end = Math.min(n, i + step);
-        append(channels.map((x) => x.subarray(i, end)), end - i);
-      }
+      append(channels, channels[0]?.length ?? 0);
     },
     needsMore() {
-      return owned();
+      return ownsMore();
     },
     partial() {
       if (done) return done;
@@ -238,6 +221,13 @@ export function createSpectrogramSegment(
       return done;
     },
   };
+  owned(accumulator, () => {
+    k.exports.fft_plan_free(fftPlan);
+    k.exports.free(windowPtr);
+    k.exports.free(bufferPtr);
+    k.exports.free(outPtr);
+  });
+  return accumulator;
 }
 
 /** The frames of segment `a` followed by those of the adjacent segment `b`. */

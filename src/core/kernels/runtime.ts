@@ -51,6 +51,9 @@ export interface KernelExports {
   b3_piece_cv(piece: number, index: number, cv: number): void;
   b3_last_piece(piece: number, bytes: number, index: number, out: number): void;
   b3_finish(cvs: number, count: number, last: number, hash: number): void;
+  log_many(x: number, out: number, n: number): void;
+  spectro_frame(plan: number, x: number, window: number, rawBins: number, pool: number, refPower: number, out: number, bins: number): void;
+  peaks_push(x: number, frames: number, samplesPerBucket: number, filled: number, state: number, out: number): number;
   clip_runs(x: number, frames: number, run: number, clipBits: number, position: number, out: number): number;
   pcm16_deinterleave(src: number, frames: number, channels: number, out: number, stride: number): void;
   decim_new(channels: number, factor: number, blockLength: number): number;
@@ -111,7 +114,7 @@ export function kernels(): Kernels {
   instance = {
     exports,
     alloc(bytes) {
-      const ptr = exports.malloc(bytes);
+      const ptr = Number.isInteger(bytes) && bytes >= 0 && bytes < 2 ** 31 ? exports.malloc(bytes) : 0;
       if (ptr === 0) throw new RangeError(`the analysis kernels ran out of memory (asked for ${bytes} bytes)`);
       return ptr;
     },

@@ -53,6 +53,7 @@ static int grow(size_t bytes) {
 }
 
 EXPORT(malloc) void *apl_malloc(size_t bytes) {
+  if (bytes > 0x7fff0000u) return 0; /* no block that large fits below 2 GiB */
   size_t need = (bytes + HEADER + 15) & ~(size_t)15;
   for (int attempt = 0; attempt < 2; attempt++) {
     for (Block **at = &free_list; *at; at = &(*at)->next) {

@@ -158,3 +158,26 @@ EXPORT(fft_power) void fft_power(FftPlan *p, const double *x, double *out) {
     out[m - k] = br * br + bi * bi;
   }
 }
+
+/*
+ * One display spectrogram frame (src/core/display/spectrogram.ts): the Hann-windowed power
+ * spectrum of x[0, size) (non-finite samples as 0), max-pooled into bins of `pool` raw bins
+ * below `raw_bins`, in dB re `ref_power` (−∞ for a silent bin), written to out[0, bins).
+ */
+EXPORT(spectro_frame)
+void spectro_frame(FftPlan *p, const float *x, const double *window, int raw_bins, int pool, double ref_power, float *out, int bins) {
+  double *in = p->input;
+  for (int i = 0; i < p->size; i++) {
+    const float v = x[i];
+    in[i] = (double)(v - v == 0 ? v : 0) * window[i];
+  }
+  double *power = p->out;
+  fft_power(p, in, power);
+  for (int b = 0; b < bins; b++) {
+    double m = 0;
+    const int end = raw_bins < (b + 1) * pool ? raw_bins : (b + 1) * pool;
+    for (int k = b * pool; k < end; k++)
+      if (power[k] > m) m = power[k];
+    out[b] = m > 0 ? (float)(10 * js_log10(m / ref_power)) : -__builtin_inff();
+  }
+}

@@ -16,7 +16,6 @@
 #define IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
 
 /* JavaScript's own Math functions (imported, so results are bit-identical to the TypeScript). */
-IMPORT(log) double js_log(double x);
 IMPORT(log10) double js_log10(double x);
 IMPORT(exp) double js_exp(double x);
 IMPORT(cos) double js_cos(double x);
@@ -26,6 +25,8 @@ IMPORT(sin) double js_sin(double x);
 
 void *apl_malloc(size_t bytes);
 void apl_free(void *ptr);
+/* Natural log, bit for bit as JavaScript's Math.log (log.c). */
+double apl_log(double x);
 
 static inline double max_f64(double a, double b) { return __builtin_wasm_max_f64(a, b); }
 static inline double min_f64(double a, double b) { return __builtin_wasm_min_f64(a, b); }

@@ -2,7 +2,7 @@
  * WADA-SNR's sums over the mono downmix (src/core/snr/wada.ts has the definitions): Σ|x| and
  * Σ ln|x|, the latter as ln of products of 16 consecutive |x| (counted from the first sample),
  * |x| clamped to [1e-10, 1e10]. State: sumAbs, sumLog, product, inBlock, count (doubles).
- * Operation for operation the TypeScript formulation (Math.log imported), so the bits agree.
+ * Operation for operation the TypeScript formulation (its Math.log is apl_log: the same bits).
  */
 #include "kernels.h"
 
@@ -10,10 +10,10 @@
 #define CEIL 1e10
 #define GROUP 16
 
-/* Σ ln of the finished groups' products, in order (the logs are kept out of the sample loops:
-   a call inside a loop costs its recursions their registers). */
+/* Σ ln of the finished groups' products, in order (kept out of the sample loops: a call inside
+   a loop costs its recursions their registers). */
 static double add_logs(double sl, const double *products, int n) {
-  for (int j = 0; j < n; j++) sl += js_log(products[j]);
+  for (int j = 0; j < n; j++) sl += apl_log(products[j]);
   return sl;
 }
 

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createStaging, kernels } from '../../../src/core/kernels/runtime';
+import { mulberry32 as rng } from '../../../src/core/dsp/rng';
+
+describe('the analysis kernels', () => {
+  it("compute log bit for bit as JavaScript's Math.log, edge cases and subnormals included", () => {
+    const k = kernels();
+    const n = 200_000;
+    const r = rng(3);
+    const draws: Array<() => number> = [
+      () => r() * 10,
+      () => r() * 1e-300,
+      () => 1 + (r() - 0.5) * 1e-6,
+      () => Math.exp((r() - 0.5) * 1400),
+      () => r() * 1e-310, // subnormal
+      () => 2 ** Math.floor((r() - 0.5) * 2000),
+      () => [0, -0, Infinity, -Infinity, -1, NaN, 1, 2, 0.5, Number.MIN_VALUE, Number.MAX_VALUE][Math.floor(r() * 11)],
+    ];
+    const x = k.alloc(8 * n);
+    const out = k.alloc(8 * n);
+    try {
+      for (const draw of draws) {
+        const xs = k.f64(x, n);
+        for (let i = 0; i < n; i++) xs[i] = draw();
+        k.exports.log_many(x, out, n);
+        const ys = k.f64(out, n);
+        const inputs = k.f64(x, n);
+        let mismatches = 0;
+        for (let i = 0; i < n; i++) if (!Object.is(ys[i], Math.log(inputs[i]))) mismatches++;
+        expect(mismatches).toBe(0);
+      }
+    } finally {
+      k.exports.free(x);
+      k.exports.free(out);
+    }
+  });
+
+  it('allocate, free, reuse and grow memory without losing what is stored', () => {
+    const k = kernels();
+    const a = k.alloc(1000);
+    k.u8(a, 1000).fill(7);
+    k.exports.free(a);
+    const b = k.alloc(1000);
+    expect(b).toBe(a); // first fit reuses the freed block
+    k.u8(b, 1000).fill(9);
+    const big = k.alloc(64 << 20); // grows the memory
+    expect(Array.from(k.u8(b, 1000)).every((v) => v === 9)).toBe(true);
+    expect(big % 16).toBe(0);
+    k.exports.free(big);
+    k.exports.free(b);
+    expect(() => k.alloc(2 ** 31)).toThrow(/ran out of memory/);
+  });
+
+  it('stage plain arrays by copying them, and views of kernel memory in place', () => {
+    const k = kernels();
+    const s = createStaging(2);
+    const plain = [Float32Array.from([1, 2, 3, 4]), Float32Array.from([5, 6, 7, 8])];
+    const views = s.views(plain, 1, 3);
+    expect(views.map((v) => Array.from(v))).toEqual([
+      [2, 3, 4],
+      [6, 7, 8],
+    ]);
+    expect(views.every((v) => k.holds(v))).toBe(true);
+    const again = s.views(views, 1, 2);
+    expect(again[0].byteOffset).toBe(views[0].byteOffset + 4); // no copy
+    expect(Array.from(again[1])).toEqual([7, 8]);
+    s.release();
+  });
+});

@@ -6,9 +6,10 @@
  * Two entry points, by where the decoding happens:
  * - `analyzeFile`: WAV. The core streaming decoder reads the File in chunks right here, at the
  *   file's native rate; the whole file is never held in memory.
- * - `analyzeCompressed`: other formats, decoded here with WebCodecs through mediabunny, so the
- *   page's main thread never decodes. Returns `null` when this browser's WebCodecs cannot decode
- *   the codec; the client then falls back to:
+ * - `analyzeCompressed`: other formats, decoded here: FLAC, MP3, Ogg Vorbis and Opus by the same
+ *   WASM decoders as the CLI (src/core/format/compressed-stream.ts), the rest (WebM, MP4/M4A,
+ *   ADTS) with WebCodecs through mediabunny, so the page's main thread never decodes. Returns
+ *   `null` when this browser's WebCodecs cannot decode the codec; the client then falls back to:
  * - `analyzeDecoded`: decoded on the page's main thread (the only place `decodeAudioData`
  *   exists) at the declared rate, channels transferred in.
  * A long WAV is split across several of these workers instead (src/client/analysis-client.ts):
@@ -25,7 +26,8 @@ import { validateSummary } from '../src/core/summary/validate';
 import { transferablesOf } from '../src/core/transferables';
 import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { transfer } from 'comlink';
-import { hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
+import { blobSource, hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
+import { openCompressedStream } from '../src/core/format/compressed-stream';
 import { contentHashOfPieces } from '../src/core/hash';
 import { analyzeWavSegment, expectedFrames, planWavSplit, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
@@ -207,6 +209,23 @@ export const api = {
     const started = performance.now();
     const progress = throttle(onProgress, started);
     try {
+      // FLAC, MP3, Ogg Vorbis and Opus: the CLI's WASM decoders, here too (faster than the
+      // browser's, and the same samples as the CLI).
+      const wasm = await openCompressedStream(blobSource(file), { ...probe, warnings: [...(probe.warnings ?? [])] });
+      if (wasm.ok) {
+        const stream = wasm.value;
+        const rate = probe.decodedSampleRateHz;
+        const pipeline = createPipeline(rate, probe.channels, expectedFrames(probe), request.options);
+        let frames = 0;
+        for await (const { channels, bytesRead } of stream.chunks()) {
+          pipeline.push(channels);
+          frames += channels[0]?.length ?? 0;
+          progress({ stage: 'analysing', fraction: 0.97 * (bytesRead / Math.max(1, file.size)), audioSecDone: frames / rate, audioSecTotal: probe.durationSec ?? undefined });
+        }
+        progress({ stage: 'finishing', fraction: 0.98 });
+        return ok(report(stream.probe, request, started, pipeline.finish(), stream.contentHash()));
+      }
+      if (wasm.error.code !== 'unsupported-codec') return wasm;
       if (typeof AudioDecoder === 'undefined') return ok(null);
       const input = new Input({ formats: ALL_FORMATS, source: new BlobSource(file) });
       const track = await input.getPrimaryAudioTrack();

@@ -2,7 +2,8 @@
  * Node file access for the CLI: probe and stream a file from disk in 1 MiB reads, so memory does
  * not grow with the file. The content hash is computed in the same read pass.
  * WAV is decoded by the core's streaming decoder; FLAC, MP3, Ogg Vorbis and Opus by the WASM
- * decoders (compressed.ts); other containers get a clear 'unsupported-codec' error naming them.
+ * decoders (src/core/format/compressed-stream.ts, shared with the page); other containers get a
+ * clear 'unsupported-codec' error naming them.
  *
  * Hostile files: the header is checked against the file's real size before anything is
  * allocated, and a compressed stream that turns to garbage part-way is analysed up to where it
@@ -26,11 +27,6 @@ export interface OpenedAudio {
 }
 
 const READ_BYTES = 1 << 20;
-/**
- * Compressed bytes per decoder call: small enough that a stream turning to garbage loses at most
- * this much good audio before the point where it stopped (about 1 s of 128 kbit/s MP3).
- */
-const DECODE_BYTES = 1 << 14;
 const HEAD_BYTES = 1 << 16;
 
 
@@ -128,115 +124,22 @@ async function openWav(handle: Handle, source: ByteSource): Promise<Result<Opene
   });
 }
 
-interface Decoded {
-  channelData: Float32Array[];
-  samplesDecoded: number;
-  sampleRate: number;
-  errors?: Array<{ message: string }>;
-}
-
 async function openCompressed(handle: Handle, source: ByteSource): Promise<Result<OpenedAudio>> {
-  const size = source.size;
   // Loaded on first use: a WAV-only run never pays for mediabunny and the WASM decoders.
-  const [{ probeSource }, { createChunkDecoder }] = await Promise.all([import('../core/format/probe'), import('./compressed')]);
+  const [{ probeSource }, { openCompressedStream }] = await Promise.all([import('../core/format/probe'), import('../core/format/compressed-stream')]);
   const probed = await probeSource(source);
   if (!probed.ok) return probed;
-  const probe = probed.value;
-  const decoder = createChunkDecoder(probe.container, probe.codec, probe.channels);
-  if (decoder === null) {
-    return fail('unsupported-codec', `${probe.container}/${probe.codec} is not decoded by the CLI; open it in the page, where the browser decodes it.`);
-  }
-  try {
-    await decoder.ready;
-  } catch (error) {
-    decoder.free();
-    return fail('decode-failed', `The ${probe.codec} decoder could not start: ${errorText(error)}`);
-  }
-  const hasher = createContentHasher();
-  let hashed = false;
-  const rate = probe.decodedSampleRateHz;
+  const opened = await openCompressedStream(source, probed.value, () => handle.close());
+  if (!opened.ok) return opened;
+  const stream = opened.value;
   return ok({
-    probe,
-    bytes: size,
+    probe: stream.probe,
+    bytes: source.size,
     async *chunks() {
-      const buf = new Uint8Array(READ_BYTES);
-      let pos = 0;
-      let frames = 0;
-      let errors = 0;
-      let firstErrorSec = 0;
-      let firstError = '';
-      /** Set when the stream stops making sense: the rest of the file is hashed, not decoded. */
-      let stoppedAt: number | null = null;
-      let stopReason = '';
-      const take = (d: Decoded | null, byteOffset: number): Float32Array[] | null => {
-        if (!d) return null;
-        if (d.errors && d.errors.length > 0) {
-          if (errors === 0) {
-            firstErrorSec = frames / rate;
-            firstError = d.errors[0].message;
-          }
-          errors += d.errors.length;
-        }
-        if (d.samplesDecoded === 0) return null;
-        if (d.sampleRate > 0 && d.sampleRate !== rate) {
-          // A rate change part-way is garbage that happened to look like a frame header.
-          if (frames === 0) {
-            throw new AudioPathError('decode-failed', `The decoder produced ${d.sampleRate} Hz where the header says ${rate} Hz.`);
-          }
-          stoppedAt = byteOffset;
-          stopReason = `a frame at ${d.sampleRate} Hz in a ${rate} Hz stream`;
-          return null;
-        }
-        // Decoders may return more channels than declared (e.g. forced stereo); keep the declared count.
-        const out = d.channelData.slice(0, probe.channels).map((c) => c.slice(0, d.samplesDecoded));
-        while (out.length < probe.channels) out.push(new Float32Array(d.samplesDecoded));
-        frames += d.samplesDecoded;
-        return out;
-      };
-      try {
-        while (pos < size) {
-          const { bytesRead } = await handle.read(buf, 0, Math.min(READ_BYTES, size - pos), pos);
-          if (bytesRead === 0) break;
-          const piece = buf.slice(0, bytesRead);
-          hasher.update(piece);
-          for (let o = 0; o < piece.length && stoppedAt === null; o += DECODE_BYTES) {
-            let decoded: Decoded;
-            try {
-              decoded = await decoder.decode(piece.subarray(o, o + DECODE_BYTES));
-            } catch (error) {
-              if (frames === 0) throw new AudioPathError('decode-failed', `The ${probe.codec} decoder failed: ${errorText(error)}`);
-              stoppedAt = pos + o;
-              stopReason = errorText(error);
-              break;
-            }
-            const out = take(decoded, pos + o);
-            if (out) yield out;
-          }
-          pos += bytesRead;
-        }
-        if (stoppedAt === null) {
-          const tail = take(await decoder.flush().catch(() => null), size);
-          if (tail) yield tail;
-        }
-        if (frames === 0) throw new AudioPathError('decode-failed', `No audio could be decoded from this ${probe.codec} stream.`);
-        const warnings = (probe.warnings ??= []);
-        if (stoppedAt !== null) {
-          warnings.push(
-            `Decoding stopped at ${(frames / rate).toFixed(3)} s (byte ${stoppedAt} of ${size}): the rest is not valid ${probe.codec} (${stopReason}); the part before was analysed.`,
-          );
-        }
-        if (errors > 0) {
-          warnings.push(`The ${probe.codec} decoder reported ${errors} stream error${errors === 1 ? '' : 's'}, the first at ${firstErrorSec.toFixed(3)} s (${firstError}): the audio around ${errors === 1 ? 'it' : 'them'} may be damaged.`);
-        }
-        hashed = true;
-      } finally {
-        decoder.free();
-        await handle.close();
-      }
+      for await (const { channels } of stream.chunks()) yield channels;
     },
     async contentHash() {
-      if (!hashed) throw new Error('contentHash() before the file was read');
-      return hasher.digestHex16();
+      return stream.contentHash();
     },
   });
 }

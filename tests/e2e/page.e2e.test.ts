@@ -197,7 +197,7 @@ describe('the lab page', () => {
     await page.close();
   });
 
-  it('decodes compressed formats in the page at their native rate', async () => {
+  it('decodes compressed formats in the page at their native rate, FLAC/MP3/Vorbis exactly as the CLI', async () => {
     const source = join(ROOT, 'fixtures/speech/librivox/sense_and_sensibility_01_austen_64kb-0920.wav');
     const made = [
       { name: 'speech.flac', args: [], codec: 'FLAC', rate: '16 kHz', channels: 1 },
@@ -222,16 +222,10 @@ describe('the lab page', () => {
       const checked = validateSummary(doc);
       expect(checked.valid ? [] : checked.errors).toEqual([]);
       expect(await cspViolations(page)).toEqual([]);
-      if (m.codec === 'FLAC') {
-        // Lossless, but Chromium scales positive 16-bit samples by 1/32767 (negative by 1/32768)
-        // where the CLI's decoder uses 1/32768 throughout: the same audio to within 0.0003 dB.
-        const page = doc as Summary;
-        const cli = (await cliSummary(join(dir, m.name))) as Summary;
-        expect(page.source).toEqual(cli.source);
-        expect(page.levels.peakDbfs).toBeCloseTo(cli.levels.peakDbfs ?? NaN, 2);
-        expect(page.levels.rmsDbfs).toBeCloseTo(cli.levels.rmsDbfs ?? NaN, 2);
-        expect(page.vad.segments.length).toBe(cli.vad.segments.length);
-        expect(page.findings.map((f) => f.id)).toEqual(cli.findings.map((f) => f.id));
+      if (m.name !== 'speech.webm') {
+        // FLAC, MP3 and Vorbis are decoded by the CLI's own WASM decoders in the page too: the
+        // same samples, so the same summary, number for number.
+        expect(withoutGenerator(doc)).toEqual(withoutGenerator(await cliSummary(join(dir, m.name))));
       }
     }
     await page.close();

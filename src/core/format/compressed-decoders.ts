@@ -1,8 +1,9 @@
 /**
- * Streaming decoders for compressed formats in Node (no WebCodecs there): the eshaz WASM decoders
- * (mpg123, libFLAC, libvorbis, libopus), fed 1 MiB byte chunks, output planar Float32 at the
- * decoder's native rate — never resampled. WebM and MP4 are left to the page (the browser decodes
- * them); the CLI names them as unsupported.
+ * Streaming decoders for compressed formats, the same in Node and in the page's worker: the eshaz
+ * WASM decoders (mpg123, libFLAC, libvorbis, libopus), fed byte chunks, output planar Float32 at
+ * the decoder's native rate — never resampled. They decode several times faster than the
+ * browser's own decoders here, and give the page and the CLI the same samples. WebM and MP4 are
+ * left to the browser (WebCodecs); the CLI names them as unsupported.
  *
  * The decoders print every stream error to the console; the CLI promises one line per bad file,
  * so they are muted here and their errors come back as data (`errors`) instead.

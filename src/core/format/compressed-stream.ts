@@ -82,7 +82,8 @@ export async function openCompressedStream(source: ByteSource, probe: ContainerP
           return null;
         }
         // Decoders may return more channels than declared (e.g. forced stereo); keep the declared count.
-        const out = d.channelData.slice(0, probe.channels).map((c) => c.slice(0, d.samplesDecoded));
+        // (The decoders return fresh arrays: views of them, no copy.)
+        const out = d.channelData.slice(0, probe.channels).map((c) => (c.length === d.samplesDecoded ? c : c.subarray(0, d.samplesDecoded)));
         while (out.length < probe.channels) out.push(new Float32Array(d.samplesDecoded));
         frames += d.samplesDecoded;
         return out;

@@ -133,6 +133,21 @@ function createPipeline(sampleRateHz: number, channelCount: number, expectedFram
   };
 }
 
+/**
+ * A compressed file's length from its container (mediabunny reads what it needs), for the display
+ * plan; when even that fails, an upper bound from the size at 6 kbit/s, the lowest rate in use
+ * (a coarser waveform, never one bucket per sample).
+ */
+async function computedDuration(file: Blob): Promise<number> {
+  try {
+    const d = await new Input({ formats: ALL_FORMATS, source: new BlobSource(file) }).computeDuration();
+    if (Number.isFinite(d) && d > 0) return d;
+  } catch {
+    // fall through to the bound
+  }
+  return (file.size * 8) / 6000;
+}
+
 function report(
   probe: ProbeWithWarnings,
   request: AnalyzeRequest,
@@ -215,7 +230,9 @@ export const api = {
       if (wasm.ok) {
         const stream = wasm.value;
         const rate = probe.decodedSampleRateHz;
-        const pipeline = createPipeline(rate, probe.channels, expectedFrames(probe), request.options);
+        // The display is planned from the length (Ogg headers do not say it: the container is read for it).
+        const durationSec = probe.durationSec ?? (await computedDuration(file));
+        const pipeline = createPipeline(rate, probe.channels, Math.round(durationSec * rate), request.options);
         let frames = 0;
         for await (const { channels, bytesRead } of stream.chunks()) {
           pipeline.push(channels);

@@ -58,8 +58,11 @@ export interface DisplayData {
   /** Per channel, interleaved bucket [min, max] (wavesurfer.js `peaks`). */
   peaks: Float32Array[];
   spectrogram: {
-    /** wavesurfer.js spectrogram data: [channel][frame][bin] of 0..255, as JSON. */
-    json: string;
+    /**
+     * wavesurfer.js spectrogram data: [channel][frame][bin] of 0..255, as JSON in a Blob (made
+     * here; a Blob crosses to the page by reference, so the main thread never copies the text).
+     */
+    json: Blob;
     channels: number;
     frameCount: number;
     binCount: number;
@@ -108,7 +111,7 @@ function displayData(measurements: Measurements, display: Display): DisplayData 
     durationSec: measurements.durationSec,
     sampleRateHz: measurements.sampleRateHz,
     peaks: peaks.channels,
-    spectrogram: { json: spectrogramJson(s), channels: s.channels.length, frameCount: s.frameCount, binCount: s.binCount },
+    spectrogram: { json: new Blob([spectrogramJson(s)], { type: 'application/json' }), channels: s.channels.length, frameCount: s.frameCount, binCount: s.binCount },
   };
 }
 

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FileReport } from '../../client/analysis-client';
 import type { VadSettings } from '../../core/summary/types';
 import type { Theme } from '../hooks/useTheme';
@@ -17,8 +17,30 @@ interface Props {
   onRerun(vad: Partial<VadSettings>): void;
 }
 
+/**
+ * False for the report's first paint, true from the next task on: the header and format card
+ * appear at once, the waveform, findings and tables just after, so putting a large report on the
+ * page is two tasks of moderate size instead of one long one.
+ */
+function useSecondPass(key: unknown): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    setReady(false);
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setReady(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [key]);
+  return ready;
+}
+
 export function Report({ file, report, theme, onRerun }: Props) {
   const player = useRef<PlayerHandle>(null);
+  const full = useSecondPass(report);
   const { summary } = report;
   const src = summary.source;
   const seek = (sec: number): void => {
@@ -44,35 +66,41 @@ export function Report({ file, report, theme, onRerun }: Props) {
         </ul>
       ) : null}
       <FormatCard report={report} />
-      <section className="card wave-card" aria-label="Waveform">
-        <Waveform
-          ref={player}
-          file={file}
-          report={report}
-          theme={theme}
-          below={(view) => (
-            <EngineRows
+      {full ? (
+        <>
+          <section className="card wave-card" aria-label="Waveform">
+            <Waveform
+              ref={player}
               file={file}
-              durationSec={report.display.durationSec}
-              builtinSegments={summary.vad.segments}
-              builtinThreshold={summary.vad.settings.threshold}
-              view={view}
+              report={report}
               theme={theme}
-              onSeek={seek}
+              below={(view) => (
+                <EngineRows
+                  file={file}
+                  durationSec={report.display.durationSec}
+                  builtinSegments={summary.vad.segments}
+                  builtinThreshold={summary.vad.settings.threshold}
+                  view={view}
+                  theme={theme}
+                  onSeek={seek}
+                />
+              )}
             />
-          )}
-        />
-      </section>
-      <Findings findings={summary.findings} notes={report.findingNotes} onSeek={seek} />
-      <div className="card-grid">
-        <LevelsTable summary={summary} />
-        {summary.channels.length > 1 ? <LayoutCard summary={summary} /> : null}
-        <SpeechCard summary={summary} onRerun={onRerun} />
-        <NoiseCard summary={summary} />
-        <ClippingCard summary={summary} />
-        {summary.channels.length > 1 ? null : <LayoutCard summary={summary} />}
-      </div>
-      <ExportPanel report={report} fileName={file.name} />
+          </section>
+          <Findings findings={summary.findings} notes={report.findingNotes} onSeek={seek} />
+          <div className="card-grid">
+            <LevelsTable summary={summary} />
+            {summary.channels.length > 1 ? <LayoutCard summary={summary} /> : null}
+            <SpeechCard summary={summary} onRerun={onRerun} />
+            <NoiseCard summary={summary} />
+            <ClippingCard summary={summary} />
+            {summary.channels.length > 1 ? null : <LayoutCard summary={summary} />}
+          </div>
+          <ExportPanel report={report} fileName={file.name} />
+        </>
+      ) : (
+        <p className="report-loading">Drawing the waveform…</p>
+      )}
     </article>
   );
 }

@@ -101,7 +101,7 @@ export function Waveform({ file, report, theme, ref, below }: Props) {
     if (!container || durationSec <= 0 || channelCount === 0) return;
     const c = colors();
     const mediaUrl = URL.createObjectURL(file);
-    const spectrogramUrl = URL.createObjectURL(new Blob([display.spectrogram.json], { type: 'application/json' }));
+    const spectrogramUrl = URL.createObjectURL(display.spectrogram.json);
     const regions = RegionsPlugin.create();
     const stereoSplit = channelCount > 1;
     const ws = WaveSurfer.create({

@@ -3,7 +3,7 @@
  * module, a few at a time; each has its own AbortController (Cancel terminates the workers of that
  * job only: one, or all of a long WAV's segment workers).
  */
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { startTransition, useCallback, useEffect, useReducer, useRef } from 'react';
 import { analyzeFile, PARALLEL_JOBS, type FileReport, type ProgressUpdate } from '../../client/analysis-client';
 import type { AnalyzeOptions } from '../../core/analyze';
 import type { CoreError, Result } from '../../core/types';
@@ -111,7 +111,9 @@ export function useJobs(): Jobs {
       ).then((result) => {
         if (controllers.current.get(job.id) === controller) controllers.current.delete(job.id);
         launched.current.delete(key);
-        dispatch({ type: 'finish', id: job.id, run: job.run, result });
+        // A transition: React renders the report in slices that yield to the page, so a large
+        // report never holds the main thread in one long task.
+        startTransition(() => dispatch({ type: 'finish', id: job.id, run: job.run, result }));
       });
     }
   }, [jobs]);

@@ -7,7 +7,8 @@
  * AbortSignal: aborting terminates the job's workers at once, whatever they are doing, and the
  * call resolves with an `aborted` error. PARALLEL_JOBS workers start with the page and stay warm,
  * so it keeps working offline once loaded (their script is already fetched); any extra idle
- * worker is terminated after IDLE_MS. A worker that crashes (e.g. runs out of memory) resolves
+ * worker is terminated after IDLE_MS (a second: a long file's segment workers give their memory
+ * back before its report is drawn). A worker that crashes (e.g. runs out of memory) resolves
  * its call with an error instead of leaving it hanging.
  *
  * A long WAV is split: its segments go to as many workers as the pool gives it, one segment per
@@ -25,7 +26,8 @@ import { decodeInPage } from './decode-in-page';
 
 export type { AnalyzeRequest, FileReport, ProgressUpdate, Stage } from '../../workers/analysis.api';
 
-const IDLE_MS = 10_000;
+/** An extra worker (beyond the warm ones) idle this long is stopped: its memory goes back before the report is drawn. */
+const IDLE_MS = 1_000;
 
 /** Analyses to run at once: leave a core for the page itself on small machines. */
 export const PARALLEL_JOBS = Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1));

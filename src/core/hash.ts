@@ -22,6 +22,17 @@ let pieceBuffer = 0;
 let wordsBuffer = 0;
 
 /**
+ * The realm's piece buffer in kernel memory (allocated on first use): a reader that copies each
+ * piece here once can hash it and decode it in place. Call before pushing, never while holding views.
+ */
+export function hashPieceBuffer(): number {
+  const k = kernels();
+  if (pieceBuffer === 0) pieceBuffer = k.alloc(HASH_PIECE_BYTES);
+  if (wordsBuffer === 0) wordsBuffer = k.alloc(4 * LAST_WORDS);
+  return pieceBuffer;
+}
+
+/**
  * One piece's share of the hash (bytes [index·16 MiB, …) of the file; `last`: the file's last
  * piece). Allocates kernel memory on first use: call it between pushes, never while holding
  * views of kernel memory.
@@ -31,14 +42,18 @@ export function hashPiece(bytes: Uint8Array, index: number, last: boolean): Uint
     throw new RangeError('a piece is 16 MiB, only the last one shorter');
   }
   const k = kernels();
-  if (pieceBuffer === 0) pieceBuffer = k.alloc(HASH_PIECE_BYTES);
-  if (wordsBuffer === 0) wordsBuffer = k.alloc(4 * LAST_WORDS);
-  k.u8(pieceBuffer, bytes.length).set(bytes);
+  // Bytes already in kernel memory are hashed where they are; others are copied in first.
+  const inKernel = k.holds(bytes);
+  const length = bytes.length;
+  const given = inKernel ? bytes.byteOffset : 0;
+  hashPieceBuffer(); // may grow the memory: the pointer above stays valid, views do not
+  const at = inKernel ? given : pieceBuffer;
+  if (!inKernel) k.u8(pieceBuffer, length).set(bytes);
   if (!last) {
-    k.exports.b3_piece_cv(pieceBuffer, index, wordsBuffer);
+    k.exports.b3_piece_cv(at, index, wordsBuffer);
     return new Uint32Array(k.u8(wordsBuffer, 32).slice().buffer);
   }
-  k.exports.b3_last_piece(pieceBuffer, bytes.length, index, wordsBuffer);
+  k.exports.b3_last_piece(at, length, index, wordsBuffer);
   const n = k.i32(wordsBuffer, 1)[0];
   return new Uint32Array(k.u8(wordsBuffer, 4 * (1 + 8 * n + 28)).slice().buffer);
 }

@@ -8,7 +8,8 @@
  */
 import type { SegmentSpec } from './analyze';
 import { createWavDecoder, type WavLayout } from './format/wav';
-import { HASH_PIECE_BYTES, hashPiece, pieceCount } from './hash';
+import { HASH_PIECE_BYTES, hashPiece, hashPieceBuffer, pieceCount } from './hash';
+import { kernels } from './kernels/runtime';
 import { AudioPathError } from './types';
 
 export interface WavSegmentJob {
@@ -53,7 +54,7 @@ export function hashPiecesOf(layout: WavLayout, specs: readonly SegmentSpec[], f
  * Returns the shares of the pieces it hashed, in order (contentHashOfPieces merges every segment's).
  */
 export async function readWavSegment(
-  read: ReadBytes,
+  readBytes: ReadBytes,
   fileBytes: number,
   job: WavSegmentJob,
   consumers: readonly SegmentConsumer[],
@@ -63,7 +64,11 @@ export async function readWavSegment(
   const { blockAlign, dataOffset } = layout;
   const L = HASH_PIECE_BYTES;
   const totalFrames = Math.floor(layout.dataBytes / blockAlign);
-  const decoder = createWavDecoder(layout, { toKernels: true });
+  // Everything in kernel memory is allocated before the first piece (see src/core/kernels/runtime.ts):
+  // each piece is copied once into the piece buffer, then hashed and decoded in place.
+  const decoder = createWavDecoder(layout, { toKernels: true, maxBytes: DECODE_BYTES });
+  const pieceAt = hashPieceBuffer();
+  const k = kernels();
   const end = spec.end ?? totalFrames;
   const dataEnd = dataOffset + totalFrames * blockAlign;
   const ownEnd = dataOffset + end * blockAlign;
@@ -74,16 +79,18 @@ export async function readWavSegment(
   const wantsAudio = (): boolean => audioAt < dataEnd && (audioAt < ownEnd || consumers.some((c) => c.needsMore()));
   const report = (): void => onProgress?.(Math.max(0, Math.min(Math.floor((audioAt - dataOffset) / blockAlign), end) - spec.start));
   let j = Math.floor(audioAt / L);
-  let next: Promise<Uint8Array> | null = read(j * L, L);
+  let next: Promise<Uint8Array> | null = readBytes(j * L, L);
   while (next && (j < pieces.to || wantsAudio())) {
-    const bytes = await next;
+    const read = await next;
     const pieceStart = j * L;
-    if (bytes.length < Math.min(L, fileBytes - pieceStart)) {
-      throw new AudioPathError('io-error', `The file ended at byte ${pieceStart + bytes.length} while being read.`);
+    if (read.length < Math.min(L, fileBytes - pieceStart)) {
+      throw new AudioPathError('io-error', `The file ended at byte ${pieceStart + read.length} while being read.`);
     }
+    k.u8(pieceAt, read.length).set(read);
+    const bytes = k.u8(pieceAt, read.length);
     // The next piece is read ahead when it is sure to be needed: to hash it, or for audio inside the segment.
     const following = pieceStart + L;
-    next = following < fileBytes && (j + 1 < pieces.to || following < ownEnd) ? read(following, L) : null;
+    next = following < fileBytes && (j + 1 < pieces.to || following < ownEnd) ? readBytes(following, L) : null;
     if (j >= pieces.from && j < pieces.to) shares.push(hashPiece(bytes, j, j === lastPiece));
     const pieceEnd = pieceStart + bytes.length;
     while (audioAt < pieceEnd && wantsAudio()) {
@@ -100,7 +107,7 @@ export async function readWavSegment(
       report();
     }
     j++;
-    if (!next && following < fileBytes && (j < pieces.to || wantsAudio())) next = read(following, L);
+    if (!next && following < fileBytes && (j < pieces.to || wantsAudio())) next = readBytes(following, L);
   }
   report();
   return shares;

@@ -64,13 +64,29 @@ async function newPage(): Promise<{ page: Page; workers: Worker[]; closed: Worke
   return { page, workers, closed, peak };
 }
 
-/** Segments each live worker analysed (workers/segments.ts leaves a `segment …` measure per segment). */
-async function segmentsPerWorker(workers: Worker[]): Promise<number[]> {
-  return Promise.all(
-    workers.map((w) =>
-      w.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('segment')).length).catch(() => 0),
-    ),
-  );
+/**
+ * Segments each worker analysed (workers/segments.ts leaves a `segment …` measure per segment),
+ * read every 100 ms while the job runs: a worker beyond the warm ones is stopped a second after
+ * its last segment, and its count is kept from the last reading.
+ */
+function trackSegments(workers: Worker[]): { stop(): Promise<number[]> } {
+  const counts = new Map<Worker, number>();
+  const read = async (): Promise<void> => {
+    await Promise.all(
+      workers.map(async (w) => {
+        const n = await w.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('segment')).length).catch(() => null);
+        if (n !== null) counts.set(w, Math.max(counts.get(w) ?? 0, n));
+      }),
+    );
+  };
+  const timer = setInterval(() => void read(), 100);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await read();
+      return workers.map((w) => counts.get(w) ?? 0);
+    },
+  };
 }
 
 async function cliSummary(file: string, flags: string[]): Promise<unknown> {
@@ -104,12 +120,13 @@ describe('a long WAV split across workers', () => {
     const file = join(dir, 'three-minutes-44k.wav');
     writeFileSync(file, wavBytes(44100, longSpeechLike(44100, 180)));
     const { page, workers } = await newPage();
+    const segments = trackSegments(workers);
     await page.getByLabel(/audio file/i).setInputFiles(file);
     // Progress counts audio across all segments.
     const detail = page.getByTestId('file-item').getByTestId('progress-detail');
     await expect.poll(async () => (await detail.allInnerTexts()).join(''), { timeout: 30_000 }).toMatch(/of 3:00 audio/);
     await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
-    const perWorker = await segmentsPerWorker(workers);
+    const perWorker = await segments.stop();
     // 180 s in segments of at least 30 s on the 8.8 s grid of 44.1 kHz: 5, spread over the 4 workers.
     expect(planSegments(44100, 180 * 44100, 4 * CORES).length).toBe(5);
     expect(perWorker.reduce((a, b) => a + b, 0)).toBe(5);
@@ -150,6 +167,7 @@ describe('a long WAV split across workers', () => {
     writeFileSync(b, wavBytes(8000, longSpeechLike(8000, 180)));
     const short = join(ROOT, 'fixtures/speech/asterisk/vm-leavemsg.wav');
     const { page, workers, peak } = await newPage();
+    const segments = trackSegments(workers);
     await page.getByLabel(/audio file/i).setInputFiles([a, b, short]);
     const items = page.getByTestId('file-item');
     await expect.poll(() => items.count()).toBe(3);
@@ -158,7 +176,7 @@ describe('a long WAV split across workers', () => {
       .toEqual(['done', 'done', 'done']);
     // Never more workers alive than the pool holds.
     expect(peak.alive).toBeLessThanOrEqual(CORES);
-    const perWorker = await segmentsPerWorker(workers);
+    const perWorker = await segments.stop();
     expect(perWorker.reduce((x, y) => x + y, 0)).toBe(planSegments(16000, 120 * 16000, 4 * CORES).length + planSegments(8000, 180 * 8000, 4 * CORES).length);
     await page.close();
   });

@@ -309,6 +309,8 @@ export interface WavDecoderOptions {
    * memory grows): push them, then decode the next piece. Off by default: plain arrays that live.
    */
   toKernels?: boolean;
+  /** With `toKernels`: the most bytes one call is given, so the buffers are sized (allocated) now. */
+  maxBytes?: number;
 }
 
 /**
@@ -325,6 +327,12 @@ export function createWavDecoder(layout: WavLayout, options: WavDecoderOptions =
   let raw = 0;
   let rawBytes = 0;
   const s16 = codec === 'pcm-s16' && blockAlign === 2 * channels;
+  if (k && options.maxBytes) {
+    floatFrames = Math.ceil((options.maxBytes + blockAlign) / blockAlign);
+    floats = k.alloc(4 * channels * floatFrames);
+    rawBytes = options.maxBytes + blockAlign;
+    if (s16) raw = k.alloc(rawBytes);
+  }
   const decoder = {
     decode(input: Uint8Array): Float32Array[] {
       let bytes = input;
@@ -339,18 +347,26 @@ export function createWavDecoder(layout: WavLayout, options: WavDecoderOptions =
       let out: Float32Array[];
       if (k) {
         if (frames > floatFrames) {
+          // Growing the kernel memory cuts off every view of it: bytes held there move out first.
+          if (k.holds(bytes)) bytes = bytes.slice();
           if (floats !== 0) k.exports.free(floats);
           floatFrames = Math.max(frames, 2 * floatFrames);
           floats = k.alloc(4 * channels * floatFrames);
         }
         if (s16) {
-          if (used > rawBytes) {
-            if (raw !== 0) k.exports.free(raw);
-            rawBytes = Math.max(used, 2 * rawBytes);
-            raw = k.alloc(rawBytes);
+          // Bytes already in kernel memory (no carried partial frame) are converted where they are.
+          let src = k.holds(bytes) ? bytes.byteOffset : 0;
+          if (src === 0) {
+            if (used > rawBytes) {
+              // (bytes is a plain array here: growing the memory cannot cut it off)
+              if (raw !== 0) k.exports.free(raw);
+              rawBytes = Math.max(used, 2 * rawBytes);
+              raw = k.alloc(rawBytes);
+            }
+            k.u8(raw, used).set(bytes.subarray(0, used));
+            src = raw;
           }
-          k.u8(raw, used).set(bytes.subarray(0, used));
-          k.exports.pcm16_deinterleave(raw, frames, channels, floats, floatFrames);
+          k.exports.pcm16_deinterleave(src, frames, channels, floats, floatFrames);
         }
         out = Array.from({ length: channels }, (_, c) => k.f32(floats + 4 * c * floatFrames, frames));
         if (s16) return out;

@@ -160,27 +160,35 @@ export interface Staging {
   release(): void;
 }
 
-/** About 1 MiB of float samples per staging area, whatever the channel count. */
+/** About 1 MiB of float samples per staged piece, whatever the channel count. */
 const STAGING_SAMPLES = 1 << 18;
+
+/**
+ * The copies for arrays that are not in kernel memory go to one scratch area per realm: a copy
+ * lives only while its piece is pushed, and the analyzer copies each piece once, after which
+ * every accumulator is handed views of kernel memory and copies nothing. Allocated on the first
+ * copy, when only plain arrays are being pushed, so no view is cut off by the memory growing.
+ */
+let scratch = 0;
 
 export function createStaging(channelCount: number): Staging {
   const k = kernels();
   const maxFrames = Math.max(1024, Math.floor(STAGING_SAMPLES / channelCount));
   const table = k.alloc(4 * channelCount);
-  const data = k.alloc(4 * channelCount * maxFrames);
   const staging: Staging = {
     maxFrames,
     stage(channels: readonly Float32Array[], from: number, n: number): number {
       if (n > maxFrames) throw new RangeError(`at most ${maxFrames} frames per stage`);
-      const ptrs = k.i32(table, channelCount);
       for (let c = 0; c < channelCount; c++) {
         const x = channels[c];
-        if (k.holds(x)) ptrs[c] = x.byteOffset + 4 * from;
+        let ptr: number;
+        if (k.holds(x)) ptr = x.byteOffset + 4 * from;
         else {
-          const at = data + 4 * c * maxFrames;
-          k.f32(at, n).set(from === 0 && x.length === n ? x : x.subarray(from, from + n));
-          ptrs[c] = at;
+          if (scratch === 0) scratch = k.alloc(4 * STAGING_SAMPLES);
+          ptr = scratch + 4 * c * maxFrames;
+          k.f32(ptr, n).set(from === 0 && x.length === n ? x : x.subarray(from, from + n));
         }
+        k.i32(table + 4 * c, 1)[0] = ptr;
       }
       return table;
     },
@@ -190,9 +198,6 @@ export function createStaging(channelCount: number): Staging {
     },
     release: (): void => undefined,
   };
-  staging.release = owned(staging, () => {
-    k.exports.free(table);
-    k.exports.free(data);
-  });
+  staging.release = owned(staging, () => k.exports.free(table));
   return staging;
 }

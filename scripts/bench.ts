@@ -1,25 +1,30 @@
 /**
- * npm run bench — the CLI side by side with ffmpeg and SoX on one hour of generated speech-like
- * audio (issues 2 and 6): 16 kHz mono WAV, 48 kHz stereo WAV, and MP3 and Opus made from the
- * latter by ffmpeg. For each file, in one run:
+ * npm run bench — the CLI and the page side by side with ffmpeg and SoX on one hour of generated
+ * speech-like audio (issues 2 and 6): 16 kHz mono WAV, 48 kHz stereo WAV, and MP3 and Opus made
+ * from the latter by ffmpeg. For each file, in one run:
  *   - our CLI (`analyze --json`, every analysis), wall time and peak RSS, on all threads and on one
  *     (`--threads 1`);
  *   - `ffmpeg -af astats,silencedetect,ebur128 -f null -` (levels, silence, loudness) and
  *     `sox <f> -n stats` (levels), wall time;
  *   - on the WAVs, our peak/RMS (±0.01 dB) and DC offset (±1e-5, SoX's printed precision) against
  *     SoX's, and our clipped-sample count against SoX's "Pk count" (the generator puts every
- *     clipped sample on the rail, so the two must be equal).
+ *     clipped sample on the rail, so the two must be equal);
+ *   - the page in headless Chromium (scripts/page-measure.ts): time to the full report, peak
+ *     renderer memory, the longest main-thread tasks, and for MP3/Opus Chromium's own
+ *     decodeAudioData of the same bytes (the decoding floor).
  * Wall time and peak RSS come from GNU time (`/usr/bin/time`, Debian package "time") around each
  * process; every tool runs in a fresh process. Other work on the machine makes the figures noisy:
  * compare runs made back to back.
  *   npm run bench                  # 1 h files (~1.3 GB in a temp dir, a few minutes)
  *   npm run bench -- --quick       # 10 min files
  *   npm run bench -- --dir <path>  # keep the generated files there (reused when present)
+ *   npm run bench -- --no-page     # the CLI and the tools only
  */
 import { wavHeader } from '../src/core/format/wav-encode';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { measurePage } from './page-measure';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -134,7 +139,7 @@ interface OurLevels {
   channels: number;
 }
 
-function run(): void {
+async function run(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const durationSec = quick ? 600 : 3600;
   const span = quick ? '10 min' : '1 h';
@@ -169,6 +174,7 @@ function run(): void {
     if (!sox) console.log('sox not found: no SoX timings or agreement (apt-get install -y sox)');
 
     const rows: string[][] = [['file', 'MB', 'ours', 'peak RSS', 'ours 1 thread', 'peak RSS', 'ffmpeg', 'sox', 'ffmpeg ÷ ours', 'agrees with SoX']];
+    const ffmpegSec: Array<number | null> = [];
     let agreementOk = true;
     for (const f of files) {
       const mb = statSync(f.path).size / 1e6;
@@ -196,6 +202,7 @@ function run(): void {
           if (fails.length > 0) agreementOk = false;
         }
       }
+      ffmpegSec.push(ff ? ff.sec : null);
       const s = (t: Timed | null): string => (t ? `${t.sec.toFixed(2)} s` : '—');
       const rss = (t: Timed | null): string => (t?.peakRssMb != null ? `${t.peakRssMb.toFixed(0)} MB` : '—');
       rows.push([
@@ -219,10 +226,39 @@ function run(): void {
         `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +
         `\nsox = sox <file> -n stats (no Opus reader). Load average at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs.`,
     );
+    if (!process.argv.includes('--no-page')) {
+      console.log('\nthe page, headless Chromium (Debian /usr/bin/chromium), the same files:');
+      const measured = await measurePage(
+        files.map((f) => ({ path: f.path, compressed: f.wav ? null : { channels: 2, sampleRateHz: 48000 } })),
+        { build: true },
+      );
+      const page: string[][] = [['file', 'full report', 'ffmpeg ÷ page', 'peak renderer', 'longest task analysing', 'longest task drawing', 'decodeAudioData', 'page ÷ decoder']];
+      files.forEach((f, i) => {
+        const m = measured[i];
+        const ff = ffmpegSec[i];
+        page.push([
+          f.label,
+          `${m.reportSec.toFixed(2)} s`,
+          ff !== null ? `${(ff / m.reportSec).toFixed(2)}×` : '—',
+          `${m.peakRendererMb.toFixed(0)} MB`,
+          `${m.longestAnalysingMs.toFixed(0)} ms`,
+          `${m.longestDrawingMs.toFixed(0)} ms`,
+          m.decodeAudioDataSec !== null ? `${m.decodeAudioDataSec.toFixed(2)} s` : '—',
+          m.decodeAudioDataSec !== null ? `${(m.reportSec / m.decodeAudioDataSec).toFixed(2)}×` : '—',
+        ]);
+      });
+      const w = page[0].map((_, c) => Math.max(...page.map((r) => r[c].length)));
+      console.log(page.map((r) => r.map((v, c) => (c === 0 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  ')).join('\n'));
+      console.log(
+        '\nfull report = from choosing the file to the report on the page (page clock); peak renderer = largest resident set of a' +
+          '\nrenderer process (page and workers) until the report is drawn; tasks = longest main-thread task (PerformanceObserver);' +
+          "\ndecodeAudioData = Chromium's own decoder on the same bytes, alone (`--no-page` skips the page).",
+      );
+    }
     if (!agreementOk) process.exitCode = 1;
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-run();
+await run();

@@ -25,7 +25,7 @@ import { analyzeSegmentOfWav, segmentFailure, type SegmentJob, type SegmentOutco
 export const defaultThreads = (): number => availableParallelism();
 
 /**
- * Segments per thread. More would balance the threads better (the main thread also hashes), but
+ * Segments per thread. More would balance the threads better, but
  * measured on 2 CPUs each extra segment analysed in a worker thread costs ~0.2 s of CPU per 15 min
  * of 16 kHz audio (not so in the main thread; cause not found), more than the balance gains.
  */

@@ -17,6 +17,19 @@ static double add_logs(double sl, const double *products, int n) {
   return sl;
 }
 
+/* One |x| into the sums: clamped, added to Σ|x|, multiplied into the group's product (inlined). */
+static inline __attribute__((always_inline)) void take(double a, double *sa, double *p, int *k, double *products, int *groups) {
+  if (!(a > FLOOR)) a = FLOOR;
+  else if (a > CEIL) a = CEIL;
+  *sa += a;
+  *p *= a;
+  if (++*k == GROUP) {
+    products[(*groups)++] = *p;
+    *p = 1;
+    *k = 0;
+  }
+}
+
 /*
  * One or two channels: weights w (first) and w1 (second; 0 for mono, where y = x). `products`:
  * scratch for len/16 + 1 doubles.
@@ -28,16 +41,7 @@ EXPORT(wada_push) void wada_push(double *st, const float *x, const float *y, dou
     double u = x[t], v = y[t];
     if (u - u != 0) u = 0;
     if (v - v != 0) v = 0;
-    double a = __builtin_fabs(w * u + w1 * v);
-    if (!(a > FLOOR)) a = FLOOR;
-    else if (a > CEIL) a = CEIL;
-    sa += a;
-    p *= a;
-    if (++k == GROUP) {
-      products[groups++] = p;
-      p = 1;
-      k = 0;
-    }
+    take(__builtin_fabs(w * u + w1 * v), &sa, &p, &k, products, &groups);
   }
   st[1] = add_logs(st[1], products, groups);
   st[0] = sa, st[2] = p, st[3] = k, st[4] += len;
@@ -53,16 +57,7 @@ EXPORT(wada_push_n) void wada_push_n(double *st, const float *const *x, int C, i
       const double v = x[c][t];
       if (v - v == 0) m += v;
     }
-    double a = __builtin_fabs(m * inv_c);
-    if (!(a > FLOOR)) a = FLOOR;
-    else if (a > CEIL) a = CEIL;
-    sa += a;
-    p *= a;
-    if (++k == GROUP) {
-      products[groups++] = p;
-      p = 1;
-      k = 0;
-    }
+    take(__builtin_fabs(m * inv_c), &sa, &p, &k, products, &groups);
   }
   st[1] = add_logs(st[1], products, groups);
   st[0] = sa, st[2] = p, st[3] = k, st[4] += len;

@@ -242,27 +242,30 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
   };
 }
 
-/** The partial of segment `a` followed by the adjacent segment `b`. */
-export function mergeAnalysisPartials(a: AnalysisPartial, b: AnalysisPartial): AnalysisPartial {
-  if (a.final) throw new RangeError('nothing follows the final segment');
-  return {
+/** The partials of adjacent segments, in order, as one (the frame tables concatenated once, the block sums added in order). */
+export function mergeAnalysisPartials(partials: readonly AnalysisPartial[]): AnalysisPartial {
+  if (partials.length === 0) throw new RangeError('no segments');
+  if (partials.slice(0, -1).some((p) => p.final)) throw new RangeError('nothing follows the final segment');
+  const pair = (a: AnalysisPartial, b: AnalysisPartial): AnalysisPartial => ({
     ...a,
     frameCount: a.frameCount + b.frameCount,
     final: b.final,
     levels: mergeLevels(a.levels, b.levels),
-    frames: mergeFrameTables(a.frames, b.frames),
     wada: mergeWada(a.wada, b.wada),
-    hum: mergeHum(a.hum, b.hum),
-    echo: mergeEcho(a.echo, b.echo),
     zeroRuns: mergeZeroRuns(a.zeroRuns, b.zeroRuns),
     clipRanges: mergeClipRanges(a.sampleRateHz, a.clipRanges, b.clipRanges),
+  });
+  return {
+    ...partials.slice(1).reduce(pair, partials[0]),
+    frames: mergeFrameTables(partials.map((p) => p.frames)),
+    hum: mergeHum(partials.map((p) => p.hum)),
+    echo: mergeEcho(partials.map((p) => p.echo)),
   };
 }
 
 /** The measurements of a whole file from the merged partials of its segments, in order. */
 export function finishAnalysis(partials: readonly AnalysisPartial[], options: AnalyzeOptions = {}): Measurements {
-  if (partials.length === 0) throw new RangeError('no segments');
-  const p = partials.slice(1).reduce(mergeAnalysisPartials, partials[0]);
+  const p = mergeAnalysisPartials(partials);
   const { sampleRateHz, channelCount, frameCount } = p;
   const l = finishLevels(p.levels);
   const table = finishFrameTable(p.frames);

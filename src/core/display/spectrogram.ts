@@ -230,27 +230,35 @@ export function createSpectrogramSegment(
   return accumulator;
 }
 
-/** The frames of segment `a` followed by those of the adjacent segment `b`. */
-export function mergeSpectrograms(a: SpectrogramPartial, b: SpectrogramPartial): SpectrogramPartial {
-  if (a.hopSamples !== b.hopSamples || a.binCount !== b.binCount || a.db.length !== b.db.length) {
-    throw new RangeError('spectrograms of different plans');
+/** The frames of adjacent segments, in order, as one partial (each channel concatenated once). */
+export function mergeSpectrograms(parts: readonly SpectrogramPartial[]): SpectrogramPartial {
+  if (parts.length === 0) throw new RangeError('no segments');
+  const first = parts[0];
+  for (let k = 1; k < parts.length; k++) {
+    const [a, b] = [parts[k - 1], parts[k]];
+    if (first.hopSamples !== b.hopSamples || first.binCount !== b.binCount || first.db.length !== b.db.length) {
+      throw new RangeError('spectrograms of different plans');
+    }
+    if (a.firstFrame + a.frameCount !== b.firstFrame) {
+      throw new RangeError(`spectrogram segments not adjacent: frame ${a.firstFrame + a.frameCount} ≠ ${b.firstFrame}`);
+    }
   }
-  if (a.firstFrame + a.frameCount !== b.firstFrame) {
-    throw new RangeError(`spectrogram segments not adjacent: frame ${a.firstFrame + a.frameCount} ≠ ${b.firstFrame}`);
-  }
-  const db = a.db.map((x, c) => {
-    const out = new Float32Array(x.length + b.db[c].length);
-    out.set(x);
-    out.set(b.db[c], x.length);
+  if (parts.length === 1) return first;
+  const db = first.db.map((_, c) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p.db[c].length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p.db[c], at);
+      at += p.db[c].length;
+    }
     return out;
   });
-  return { ...a, frameCount: a.frameCount + b.frameCount, db };
+  return { ...first, frameCount: parts.reduce((n, p) => n + p.frameCount, 0), db };
 }
 
 /** The whole file's spectrogram from its segments' partials in order: 0..255 below the loudest bin. */
 export function finishSpectrogram(partials: readonly SpectrogramPartial[]): Spectrogram {
-  if (partials.length === 0) throw new RangeError('no segments');
-  const p = partials.slice(1).reduce(mergeSpectrograms, partials[0]);
+  const p = mergeSpectrograms(partials);
   const { rangeDb, frameCount: frames, binCount } = p;
   let top = -Infinity;
   for (const d of p.db) {

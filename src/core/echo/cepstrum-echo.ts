@@ -37,12 +37,17 @@ export interface EchoPartial {
   blocks: number;
 }
 
-export function mergeEcho(a: EchoPartial, b: EchoPartial): EchoPartial {
-  const sums = new Float64Array(a.sums);
-  for (let i = 0; i < sums.length; i++) sums[i] += b.sums[i];
-  const counts = new Uint32Array(a.counts);
-  for (let i = 0; i < counts.length; i++) counts[i] += b.counts[i];
-  return { sums, counts, blocks: a.blocks + b.blocks };
+/** The partials of adjacent segments, in order, as one: the sums and counts added in that order. */
+export function mergeEcho(parts: readonly EchoPartial[]): EchoPartial {
+  if (parts.length === 0) throw new RangeError('no segments');
+  const sums = new Float64Array(parts[0].sums);
+  const counts = new Uint32Array(parts[0].counts);
+  for (let k = 1; k < parts.length; k++) {
+    const { sums: s, counts: c } = parts[k];
+    for (let i = 0; i < sums.length; i++) sums[i] += s[i];
+    for (let i = 0; i < counts.length; i++) counts[i] += c[i];
+  }
+  return { sums, counts, blocks: parts.reduce((n, p) => n + p.blocks, 0) };
 }
 
 const echoDecimation = (sampleRateHz: number): number => Math.max(1, Math.round(sampleRateHz / TARGET_RATE_HZ));

@@ -59,12 +59,21 @@ const concat32 = (parts: Float32Array[]): Float32Array => {
   return out;
 };
 
-export function mergeFrameTables(a: FrameTablePartial, b: FrameTablePartial): FrameTablePartial {
-  if (a.frameCount === 0) return b;
-  if (b.frameCount === 0) return a;
-  if (a.lastFrameSamples !== a.hopSamples) throw new RangeError('frame tables merge only on the hop grid');
+/**
+ * The frame tables of adjacent segments, in order, as one: each array is concatenated once (a
+ * pairwise fold would copy the early segments' frames again at every step), and the level
+ * buckets are summed in segment order.
+ */
+export function mergeFrameTables(tables: readonly FrameTablePartial[]): FrameTablePartial {
+  const parts = tables.filter((t) => t.frameCount > 0);
+  if (parts.length <= 1) return parts[0] ?? tables[tables.length - 1];
+  for (const t of parts.slice(0, -1)) {
+    if (t.lastFrameSamples !== t.hopSamples) throw new RangeError('frame tables merge only on the hop grid');
+  }
+  const first = parts[0];
+  const last = parts[parts.length - 1];
   const buckets = new Map<number, { key: number; frames: number; powerSum: Float64Array }>();
-  for (const bk of a.buckets.concat(b.buckets)) {
+  for (const bk of parts.flatMap((t) => t.buckets)) {
     const e = buckets.get(bk.key);
     if (!e) buckets.set(bk.key, { key: bk.key, frames: bk.frames, powerSum: Float64Array.from(bk.powerSum) });
     else {
@@ -72,24 +81,29 @@ export function mergeFrameTables(a: FrameTablePartial, b: FrameTablePartial): Fr
       for (let k = 0; k < e.powerSum.length; k++) e.powerSum[k] += bk.powerSum[k];
     }
   }
-  const u8 = new Uint8Array(a.frameCount + b.frameCount);
-  u8.set(a.digitalSilence);
-  u8.set(b.digitalSilence, a.frameCount);
+  const frameCount = parts.reduce((n, t) => n + t.frameCount, 0);
+  const digitalSilence = new Uint8Array(frameCount);
+  let at = 0;
+  for (const t of parts) {
+    digitalSilence.set(t.digitalSilence, at);
+    at += t.frameCount;
+  }
+  const each = (pick: (t: FrameTablePartial) => Float32Array): Float32Array => concat32(parts.map(pick));
+  const pairs = parts.map((t) => t.pair);
   return {
-    ...a,
-    frameCount: a.frameCount + b.frameCount,
-    sampleCount: a.sampleCount + b.sampleCount,
-    lastFrameSamples: b.lastFrameSamples,
-    channelPower: a.channelPower.map((c, i) => concat32([c, b.channelPower[i]])),
-    channelMean: a.channelMean.map((c, i) => concat32([c, b.channelMean[i]])),
-    downmixPower: concat32([a.downmixPower, b.downmixPower]),
-    downmixMean: concat32([a.downmixMean, b.downmixMean]),
-    digitalSilence: u8,
-    pair:
-      a.pair && b.pair
-        ? { sumXY: concat32([a.pair.sumXY, b.pair.sumXY]), sumX: concat32([a.pair.sumX, b.pair.sumX]), sumY: concat32([a.pair.sumY, b.pair.sumY]) }
-        : null,
-    bandPower: a.bandPower.map((c, i) => concat32([c, b.bandPower[i]])),
+    ...first,
+    frameCount,
+    sampleCount: parts.reduce((n, t) => n + t.sampleCount, 0),
+    lastFrameSamples: last.lastFrameSamples,
+    channelPower: first.channelPower.map((_, i) => each((t) => t.channelPower[i])),
+    channelMean: first.channelMean.map((_, i) => each((t) => t.channelMean[i])),
+    downmixPower: each((t) => t.downmixPower),
+    downmixMean: each((t) => t.downmixMean),
+    digitalSilence,
+    pair: pairs.every((x) => x !== null)
+      ? { sumXY: each((t) => t.pair!.sumXY), sumX: each((t) => t.pair!.sumX), sumY: each((t) => t.pair!.sumY) }
+      : null,
+    bandPower: first.bandPower.map((_, i) => each((t) => t.bandPower[i])),
     buckets: [...buckets.values()],
   };
 }

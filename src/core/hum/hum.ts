@@ -44,10 +44,15 @@ export interface HumPartial {
   blocks: number;
 }
 
-export function mergeHum(a: HumPartial, b: HumPartial): HumPartial {
-  const sum = new Float64Array(a.sum);
-  for (let k = 0; k < sum.length; k++) sum[k] += b.sum[k];
-  return { sum, blocks: a.blocks + b.blocks };
+/** The partials of adjacent segments, in order, as one: the block spectra added in that order. */
+export function mergeHum(parts: readonly HumPartial[]): HumPartial {
+  if (parts.length === 0) throw new RangeError('no segments');
+  const sum = new Float64Array(parts[0].sum);
+  for (let k = 1; k < parts.length; k++) {
+    const s = parts[k].sum;
+    for (let i = 0; i < sum.length; i++) sum[i] += s[i];
+  }
+  return { sum, blocks: parts.reduce((n, p) => n + p.blocks, 0) };
 }
 
 function humBlockGeometry(sampleRateHz: number): { decimation: number; rateHz: number; blockLength: number } {

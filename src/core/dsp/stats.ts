@@ -4,7 +4,9 @@
 export function quantile(values: ArrayLike<number>, q: number): number {
   const n = values.length;
   if (n === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
+  const sorted = new Float64Array(n);
+  sorted.set(values);
+  sorted.sort();
   const pos = Math.min(Math.max(q, 0), 1) * (n - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, n - 1);

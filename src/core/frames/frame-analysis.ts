@@ -111,7 +111,6 @@ export function mergeFrameTables(tables: readonly FrameTablePartial[]): FrameTab
 /** The frame table of a whole file from its (merged) partial: the DC comes out here. */
 export function finishFrameTable(p: FrameTablePartial): FrameTable {
   const { frameCount, hopSamples: hop, sampleRateHz, lastFrameSamples } = p;
-  const len = (i: number): number => (i === frameCount - 1 ? lastFrameSamples : hop);
   /**
    * Take the DC out of each hop's mean square: with D the local DC (the mean over ±0.5 s of
    * hops) and μ the hop's own mean, the hop's power around D is ms − 2·μ·D + D². A DC bias is
@@ -124,8 +123,9 @@ export function finishFrameTable(p: FrameTablePartial): FrameTable {
     const prefix = new Float64Array(frameCount + 1);
     const prefixLen = new Float64Array(frameCount + 1);
     for (let i = 0; i < frameCount; i++) {
-      prefix[i + 1] = prefix[i] + mu[i] * len(i);
-      prefixLen[i + 1] = prefixLen[i] + len(i);
+      const samples = i === frameCount - 1 ? lastFrameSamples : hop;
+      prefix[i + 1] = prefix[i] + mu[i] * samples;
+      prefixLen[i + 1] = prefixLen[i] + samples;
     }
     const radius = Math.max(1, Math.round(DC_RADIUS_SEC / (hop / sampleRateHz)));
     for (let i = 0; i < frameCount; i++) {

@@ -22,19 +22,22 @@ export function silenceRatio(
   const hopsPerFrame = Math.max(1, Math.round(SILENCE_FRAME_SEC / table.hopSec));
   const frameSec = hopsPerFrame * table.hopSec;
   const C = Math.max(1, table.channelCount);
-  const levels: number[] = [];
-  for (let i = 0; i < table.frameCount; i += hopsPerFrame) {
+  const { frameCount, channelCount, hopSamples, lastFrameSamples } = table;
+  const columns = table.channelPower.slice(0, channelCount);
+  const levels = new Float64Array(Math.ceil(frameCount / hopsPerFrame));
+  for (let i = 0, k = 0; i < frameCount; i += hopsPerFrame, k++) {
     let energy = 0;
     let samples = 0;
-    for (let j = i; j < Math.min(table.frameCount, i + hopsPerFrame); j++) {
-      const len = j === table.frameCount - 1 ? table.lastFrameSamples : table.hopSamples;
+    const end = Math.min(frameCount, i + hopsPerFrame);
+    for (let j = i; j < end; j++) {
+      const len = j === frameCount - 1 ? lastFrameSamples : hopSamples;
       let p = 0;
-      for (let c = 0; c < table.channelCount; c++) p += table.channelPower[c][j];
+      for (const column of columns) p += column[j];
       energy += (p / C) * len;
       samples += len;
     }
     const power = samples > 0 ? energy / samples : 0;
-    levels.push(power > 0 ? 10 * Math.log10(power) : -Infinity);
+    levels[k] = power > 0 ? 10 * Math.log10(power) : -Infinity;
   }
   if (levels.length === 0) return { ratio: 0, digitalSilenceRatio, thresholdDbfs: null, frameSec };
   let reference = speechLevelDbfs;

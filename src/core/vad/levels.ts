@@ -67,18 +67,20 @@ export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelS
   const radius = Math.max(1, Math.round(cfg.noiseRadiusSec / table.hopSec));
   const floor = slidingMin(levelDb, radius);
 
-  const candidates: number[] = [];
+  const candidates = new Float64Array(n);
+  let candidateCount = 0;
+  const margin = cfg.candidateMarginDb;
   for (let i = 0; i < n; i++) {
-    if (Number.isFinite(levelDb[i]) && levelDb[i] - floor[i] >= cfg.candidateMarginDb) candidates.push(levelDb[i]);
+    if (Number.isFinite(levelDb[i]) && levelDb[i] - floor[i] >= margin) candidates[candidateCount++] = levelDb[i];
   }
   const minCandidates = Math.max(1, Math.round(cfg.minCandidateSec / table.hopSec));
-  const speechLevelDb = candidates.length >= minCandidates ? quantile(candidates, 0.9) : null;
+  const speechLevelDb = candidateCount >= minCandidates ? quantile(candidates.subarray(0, candidateCount), 0.9) : null;
 
   const noiseFloorDb = new Float64Array(n);
+  const lowest = speechLevelDb !== null ? speechLevelDb - cfg.maxRangeDb : NaN;
   for (let i = 0; i < n; i++) {
     let f = floor[i];
     if (speechLevelDb !== null) {
-      const lowest = speechLevelDb - cfg.maxRangeDb;
       if (!(f >= lowest)) f = lowest; // also replaces NaN (window of digital silence only)
       if (f > speechLevelDb) f = speechLevelDb;
     }

@@ -53,11 +53,14 @@ export function runVad(
     const gateDb = settings.absoluteFloorDbfs;
     const fullBand = gateDb !== null ? meanChannelPower(table) : null;
     const gatePower = gateDb !== null ? 10 ** (gateDb / 10) : 0;
-    const onsets: number[] = [];
+    // The onset threshold of every speech frame, for their median (a typed array sorts numerically).
+    const onsets = new Float64Array(n);
+    let onsetCount = 0;
+    const { noiseFloorDb, levelDb } = model;
     let speaking = false;
     for (let i = 0; i < n; i++) {
-      const N = model.noiseFloorDb[i];
-      const L = model.levelDb[i];
+      const N = noiseFloorDb[i];
+      const L = levelDb[i];
       const on = N + t * (S - N);
       const off = N + offsetRatio * t * (S - N);
       const gated = fullBand !== null && !(fullBand[i] >= gatePower);
@@ -65,11 +68,11 @@ export function runVad(
       else if (speaking) speaking = L >= off;
       else speaking = L >= on;
       raw[i] = speaking ? 1 : 0;
-      if (speaking) onsets.push(on);
+      if (speaking) onsets[onsetCount++] = on;
     }
-    if (onsets.length > 0) {
-      onsets.sort((a, b) => a - b);
-      onsetThresholdDb = onsets[Math.floor(onsets.length / 2)];
+    if (onsetCount > 0) {
+      const sorted = onsets.subarray(0, onsetCount).sort();
+      onsetThresholdDb = sorted[Math.floor(onsetCount / 2)];
     }
   }
 

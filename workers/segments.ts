@@ -11,7 +11,7 @@ import { createDisplaySegment, planDisplay, type DisplayPartial, type DisplayPla
 import { readWavHeader, type WavLayout } from '../src/core/format/wav';
 import { hashPiecesOf, readWavSegment, type WavSegmentJob } from '../src/core/wav-segment';
 import { ok, type ContainerProbe, type Result } from '../src/core/types';
-import { blobSource, readBlob } from './core-io';
+import { blobReader, blobSource, letReadsRun } from './core-io';
 
 export interface SplitPlan {
   layout: WavLayout;
@@ -73,7 +73,7 @@ export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?
     onProgress?.(frames);
   };
   const consumers = [analyzer, { firstSample: analyzer.firstSample, push: (c: readonly Float32Array[]) => display.push(c), needsMore: () => display.needsMore() }];
-  const pieceDigests = await readWavSegment((offset, length) => readBlob(file, offset, length), file.size, job, consumers, progress);
+  const pieceDigests = await readWavSegment(blobReader(file), file.size, job, consumers, { onProgress: progress, letReadsRun });
   onProgress?.(Math.max(0, (spec.end ?? Math.floor(layout.dataBytes / layout.blockAlign)) - spec.start));
   const result = { analysis: analyzer.partial(), display: display.partial(), pieceDigests };
   // On the worker's timeline (DevTools' Performance panel; the e2e test counts them per worker).

@@ -30,9 +30,21 @@ export interface SegmentConsumer {
 /** Bytes [offset, offset + length) of the file, fewer only at its end. */
 export type ReadBytes = (offset: number, length: number) => Promise<Uint8Array>;
 
+export interface SegmentReadOptions {
+  onProgress?: (framesDone: number) => void;
+  /**
+   * Called between decoded chunks while the next piece is being read, for readers whose reads
+   * only advance when the thread returns to its event loop (a Blob stream in a worker); a file
+   * handle's reads run on other threads and need none.
+   */
+  letReadsRun?: () => Promise<void>;
+}
+
 /** Decoded per call inside the segment, and past its end. */
 export const DECODE_BYTES = 1 << 21;
 const TAIL_DECODE_BYTES = 1 << 16;
+/** Decoded per call while a read waits for the event loop (letReadsRun): a Blob stream brings ≤ 2 MiB per turn. */
+const READING_DECODE_BYTES = 1 << 19;
 
 /**
  * Which content-hash pieces each segment hashes: piece j (bytes [j·L, (j+1)·L)) belongs to the
@@ -58,7 +70,7 @@ export async function readWavSegment(
   fileBytes: number,
   job: WavSegmentJob,
   consumers: readonly SegmentConsumer[],
-  onProgress?: (framesDone: number) => void,
+  { onProgress, letReadsRun }: SegmentReadOptions = {},
 ): Promise<Uint32Array[]> {
   const { layout, spec, pieces } = job;
   const { blockAlign, dataOffset } = layout;
@@ -95,7 +107,8 @@ export async function readWavSegment(
     const pieceEnd = pieceStart + bytes.length;
     while (audioAt < pieceEnd && wantsAudio()) {
       const inside = audioAt < ownEnd;
-      const stop = Math.min(pieceEnd, dataEnd, inside ? Math.min(ownEnd, audioAt + DECODE_BYTES) : audioAt + TAIL_DECODE_BYTES);
+      const step = next && letReadsRun ? READING_DECODE_BYTES : DECODE_BYTES;
+      const stop = Math.min(pieceEnd, dataEnd, inside ? Math.min(ownEnd, audioAt + step) : audioAt + TAIL_DECODE_BYTES);
       // Views of kernel memory, read in place by the consumers (they copy what they keep).
       const chunk = decoder.decode(bytes.subarray(audioAt - pieceStart, stop - pieceStart));
       const at = Math.floor((audioAt - dataOffset) / blockAlign);
@@ -105,6 +118,7 @@ export async function readWavSegment(
       }
       audioAt = stop;
       report();
+      if (next && letReadsRun) await letReadsRun();
     }
     j++;
     if (!next && following < fileBytes && (j < pieces.to || wantsAudio())) next = readBytes(following, L);

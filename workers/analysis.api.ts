@@ -31,6 +31,7 @@ import { openCompressedStream } from '../src/core/format/compressed-stream';
 import { contentHashOfPieces } from '../src/core/hash';
 import { analyzeWavSegment, expectedFrames, planWavSplit, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
+import { receiveRelay, relaySender } from './relay';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
 
 export interface AnalyzeRequest {
@@ -292,6 +293,64 @@ export const api = {
       const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: 0.9 + 0.08 * f }));
       progress({ stage: 'finishing', fraction: 0.98 });
       return ok(report({ ...probe, warnings }, request, started, pipeline.finish(), contentHash));
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /**
+   * A long compressed file's decoding half (workers/relay.ts): decoded and hashed here by the
+   * WASM decoders, the chunks sent to `port`, where another worker's `analyzeRelayed` analyses
+   * them. 'unsupported' when those decoders do not read the codec (the client then takes the
+   * one-worker path); on any stop the other side is told, so it never waits.
+   */
+  async decodeTo(file: Blob, probe: ContainerProbe, port: MessagePort, onProgress?: ProgressCallback): Promise<Result<'sent' | 'unsupported'>> {
+    const started = performance.now();
+    const progress = throttle(onProgress, started);
+    const relay = relaySender(port);
+    try {
+      const wasm = await openCompressedStream(blobSource(file), { ...probe, warnings: [...(probe.warnings ?? [])] });
+      if (!wasm.ok) {
+        relay.abort();
+        return wasm.error.code === 'unsupported-codec' ? ok('unsupported') : wasm;
+      }
+      const stream = wasm.value;
+      const rate = probe.decodedSampleRateHz;
+      const durationSec = probe.durationSec ?? (await computedDuration(file));
+      relay.start(rate, probe.channels, Math.round(durationSec * rate));
+      let frames = 0;
+      for await (const { channels, bytesRead } of stream.chunks()) {
+        frames += channels[0]?.length ?? 0;
+        await relay.send(channels);
+        progress({ stage: 'analysing', fraction: 0.97 * (bytesRead / Math.max(1, file.size)), audioSecDone: frames / rate, audioSecTotal: probe.durationSec ?? undefined });
+      }
+      relay.end(stream.probe, stream.contentHash());
+      performance.measure('relay: decoding', { start: started });
+      return ok('sent');
+    } catch (error) {
+      relay.abort();
+      return toResult(error);
+    }
+  },
+
+  /** The analysing half of `decodeTo`: the report, or null when the decoding side stopped. */
+  async analyzeRelayed(port: MessagePort, request: AnalyzeRequest): Promise<Result<FileReport | null>> {
+    const started = performance.now();
+    try {
+      const state: { pipeline: ReturnType<typeof createPipeline> | null } = { pipeline: null };
+      const end = await receiveRelay(port, {
+        start(sampleRateHz, channelCount, expectedFrames) {
+          state.pipeline = createPipeline(sampleRateHz, channelCount, expectedFrames, request.options);
+        },
+        chunk(channels) {
+          if (!state.pipeline) throw new AudioPathError('decode-failed', 'Decoded audio arrived before the stream was described.');
+          state.pipeline.push(channels);
+        },
+      });
+      if (end === null || state.pipeline === null) return ok(null);
+      const result = report(end.probe, request, started, state.pipeline.finish(), end.contentHash);
+      performance.measure('relay: analysis', { start: started });
+      return ok(result);
     } catch (error) {
       return toResult(error);
     }

@@ -42,6 +42,8 @@ export const POOL_SIZE = Math.max(PARALLEL_JOBS, Math.min(MAX_POOL, navigator.ha
  */
 const SEGMENTS_PER_WORKER = 4;
 const PROGRESS_INTERVAL_MS = 100;
+/** A compressed file of unknown length this big is decoded and analysed on two workers. */
+const RELAY_MIN_BYTES = 512 * 1024;
 
 let alive = 0;
 
@@ -125,10 +127,23 @@ const abortedResult = <T>(): Result<T> => fail('aborted', 'Cancelled.');
 const crashed = <T>(message: string): Result<T> => fail('decode-failed', `The analysis stopped: ${message}`);
 const rejected = <T>(error: unknown): Result<T> => fail('decode-failed', error instanceof Error ? error.message : String(error));
 
+/** A worker now (an idle one, or a new one while the pool is not full), or null: never waits. */
+function tryAcquire(): Lease | null {
+  const ready = idle.pop() ?? (alive < POOL_SIZE ? startWorker() : null);
+  if (ready?.idleTimer != null) clearTimeout(ready.idleTimer);
+  if (ready) ready.idleTimer = null;
+  return ready;
+}
+
 /** Run one call on a leased worker, honouring `signal`. */
 async function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>) => Promise<Result<T>>): Promise<Result<T>> {
   const lease = await acquire(signal);
   if (!lease) return abortedResult<T>();
+  return runOn(lease, signal, run);
+}
+
+/** Run one call on `lease` (released after, or terminated on abort, crash or a thrown error). */
+function runOn<T>(lease: Lease, signal: AbortSignal, run: (api: Remote<AnalysisApi>) => Promise<Result<T>>): Promise<Result<T>> {
   return new Promise<Result<T>>((resolve) => {
     let settled = false;
     const settle = (result: Result<T>, keepWorker: boolean): void => {
@@ -261,6 +276,54 @@ function analyzeSplit(
   });
 }
 
+/**
+ * A compressed file on two workers (workers/relay.ts): the first decodes with the WASM decoders
+ * and sends the chunks through a MessagePort to the second, which analyses them. Null when the
+ * pool has no second worker free right now (never waits for one: two files doing this at once
+ * could each hold one worker and wait for the other's) or the WASM decoders do not read the
+ * codec: the caller then takes the one-worker path. A failure on either side stops the other.
+ */
+async function analyzeRelayed(
+  file: Blob,
+  probe: ContainerProbe,
+  request: AnalyzeRequest,
+  signal: AbortSignal,
+  progress: ProgressCallback,
+): Promise<Result<FileReport> | null> {
+  const decoder = await acquire(signal);
+  if (!decoder) return abortedResult();
+  const analyser = tryAcquire();
+  if (!analyser) {
+    release(decoder);
+    return null;
+  }
+  const stop = new AbortController();
+  const both = AbortSignal.any([signal, stop.signal]);
+  const { port1, port2 } = new MessageChannel();
+  const analysing = runOn(analyser, both, (api) => api.analyzeRelayed(transfer(port2, [port2]), request));
+  const decoding = runOn(decoder, both, (api) => api.decodeTo(file, probe, transfer(port1, [port1]), progress));
+  const first = await Promise.race([decoding.then(() => 'decoding' as const), analysing.then(() => 'analysing' as const)]);
+  const early = first === 'analysing' ? await analysing : null;
+  if (early && !early.ok) {
+    // The analysing side failed on its own (or was cancelled): the decoder, waiting on it, stops too.
+    stop.abort();
+    return early;
+  }
+  const decoded = await decoding;
+  if (!decoded.ok) {
+    stop.abort();
+    return decoded;
+  }
+  if (decoded.value === 'unsupported') {
+    await analysing;
+    return null;
+  }
+  progress({ stage: 'finishing', fraction: 0.98 });
+  const analysed = await analysing;
+  if (!analysed.ok) return analysed;
+  return analysed.value ? ok(analysed.value) : fail('decode-failed', 'The analysis stopped before the end of the stream.');
+}
+
 export function probeFile(file: Blob, signal: AbortSignal): Promise<Result<ContainerProbe>> {
   return withWorker(signal, (api) => api.probe(file));
 }
@@ -288,12 +351,21 @@ export async function analyzeFile(
   const progress = proxy(onProgress);
   if (decodesInWorker(probe)) {
     // Long enough for two segments: split across the pool (planSplit says whether it is).
-    if (POOL_SIZE > 1 && (probe.durationSec ?? 0) >= 2 * MIN_SEGMENT_SEC) {
+    // (Ogg headers do not give the length: then its size stands in, 512 KiB being 65 s at 64 kbit/s.)
+  const longEnough = probe.durationSec !== null ? probe.durationSec >= 2 * MIN_SEGMENT_SEC : file.size >= RELAY_MIN_BYTES;
+  if (POOL_SIZE > 1 && longEnough) {
       const plan = await withWorker(signal, (api) => api.planSplit(file, probe, SEGMENTS_PER_WORKER * POOL_SIZE));
       if (!plan.ok) return plan;
       if (plan.value !== null) return analyzeSplit(file, probe, plan.value, request, signal, onProgress, started);
     }
     return withWorker(signal, (api) => api.analyzeFile(file, probe, request, progress));
+  }
+  // A long compressed file: decoded in one worker and analysed in another, when the pool has one free now.
+  // (Ogg headers do not give the length: then its size stands in, 512 KiB being 65 s at 64 kbit/s.)
+  const longEnough = probe.durationSec !== null ? probe.durationSec >= 2 * MIN_SEGMENT_SEC : file.size >= RELAY_MIN_BYTES;
+  if (POOL_SIZE > 1 && longEnough) {
+    const relayed = await analyzeRelayed(file, probe, request, signal, progress);
+    if (relayed !== null) return relayed;
   }
   // Compressed formats: WebCodecs in the worker, so the page never blocks on decoding.
   const inWorker = await withWorker(signal, (api) => api.analyzeCompressed(file, probe, request, progress));

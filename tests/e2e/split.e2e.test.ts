@@ -69,12 +69,12 @@ async function newPage(): Promise<{ page: Page; workers: Worker[]; closed: Worke
  * read every 100 ms while the job runs: a worker beyond the warm ones is stopped a second after
  * its last segment, and its count is kept from the last reading.
  */
-function trackSegments(workers: Worker[]): { stop(): Promise<number[]> } {
+function trackSegments(workers: Worker[], prefix = 'segment'): { stop(): Promise<number[]> } {
   const counts = new Map<Worker, number>();
   const read = async (): Promise<void> => {
     await Promise.all(
       workers.map(async (w) => {
-        const n = await w.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('segment')).length).catch(() => null);
+        const n = await w.evaluate((p) => performance.getEntriesByType('measure').filter((m) => m.name.startsWith(p)).length, prefix).catch(() => null);
         if (n !== null) counts.set(w, Math.max(counts.get(w) ?? 0, n));
       }),
     );
@@ -184,5 +184,45 @@ describe('a long WAV split across workers', () => {
   it('sent no request outside the origin', () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  });
+});
+
+describe('a long compressed file on two workers', () => {
+  it('decodes in one worker, analyses in another, and gives the CLI summary — a stream that turns to garbage too', async () => {
+    const wav = join(dir, 'hundred-seconds.wav');
+    writeFileSync(wav, wavBytes(44100, longSpeechLike(44100, 100)));
+    const made = [
+      { name: 'long.mp3', args: ['-c:a', 'libmp3lame', '-b:a', '128k'] },
+      { name: 'long.opus', args: ['-c:a', 'libopus', '-b:a', '64k', '-f', 'ogg'] },
+    ];
+    for (const m of made) await run('ffmpeg', ['-loglevel', 'error', '-y', '-i', wav, ...m.args, join(dir, m.name)]);
+    // The MP3 with its second half overwritten by noise: decoding stops there, with a warning.
+    const mp3 = readFileSync(join(dir, 'long.mp3'));
+    let seed = 99;
+    for (let i = mp3.length >> 1; i < mp3.length; i++) mp3[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    writeFileSync(join(dir, 'broken.mp3'), mp3);
+    made.push({ name: 'broken.mp3', args: [] });
+
+    for (const m of made) {
+      const { page, workers } = await newPage();
+      const decoding = trackSegments(workers, 'relay: decoding');
+      const analysis = trackSegments(workers, 'relay: analysis');
+      await page.getByLabel(/audio file/i).setInputFiles(join(dir, m.name));
+      await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 90_000 });
+      const [d, a] = [await decoding.stop(), await analysis.stop()];
+      const decoder = d.findIndex((k) => k > 0);
+      const analyser = a.findIndex((k) => k > 0);
+      expect([decoder >= 0, analyser >= 0, decoder !== analyser]).toEqual([true, true, true]);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export summary' }).click()]);
+      const doc = JSON.parse(readFileSync(await download.path(), 'utf8')) as { warnings: string[]; vad: { lastSpeechEndSec: number | null } };
+      expect(withoutGenerator(doc)).toEqual(withoutGenerator(await cliSummary(join(dir, m.name), [])));
+      // Speech to the end (bursts every 1.7 s), or to where the garbage starts.
+      const lastSpeech = doc.vad.lastSpeechEndSec ?? 0;
+      if (m.name === 'broken.mp3') {
+        expect(doc.warnings.join(' ')).toMatch(/Decoding stopped at/);
+        expect(lastSpeech).toBeLessThan(55);
+      } else expect(lastSpeech).toBeGreaterThan(97);
+      await page.close();
+    }
   });
 });

@@ -19,7 +19,7 @@
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { AnalysisApi, AnalyzeRequest, FileReport, ProgressCallback } from '../../workers/analysis.api';
 import type { SegmentResult, SplitPlan } from '../../workers/segments';
-import { MIN_SEGMENT_SEC } from '../core/analyze';
+import { MIN_SEGMENT_SEC, PAGE_SEGMENTS_PER_WORKER } from '../core/analyze';
 import { transferablesOf } from '../core/transferables';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { decodeInPage } from './decode-in-page';
@@ -36,11 +36,6 @@ export const PARALLEL_JOBS = Math.max(1, Math.min(3, (navigator.hardwareConcurre
 const MAX_POOL = 8;
 /** Workers in all, shared by every job. */
 export const POOL_SIZE = Math.max(PARALLEL_JOBS, Math.min(MAX_POOL, navigator.hardwareConcurrency || 2));
-/**
- * Segments per worker of a split file, taken from one queue: a worker that joins late (another
- * file held the pool) still gets a share, and the last segments, being short, end close together.
- */
-const SEGMENTS_PER_WORKER = 4;
 const PROGRESS_INTERVAL_MS = 100;
 /** A compressed file of unknown length this big is decoded and analysed on two workers. */
 const RELAY_MIN_BYTES = 512 * 1024;
@@ -354,7 +349,7 @@ export async function analyzeFile(
     // (Ogg headers do not give the length: then its size stands in, 512 KiB being 65 s at 64 kbit/s.)
   const longEnough = probe.durationSec !== null ? probe.durationSec >= 2 * MIN_SEGMENT_SEC : file.size >= RELAY_MIN_BYTES;
   if (POOL_SIZE > 1 && longEnough) {
-      const plan = await withWorker(signal, (api) => api.planSplit(file, probe, SEGMENTS_PER_WORKER * POOL_SIZE));
+      const plan = await withWorker(signal, (api) => api.planSplit(file, probe, PAGE_SEGMENTS_PER_WORKER * POOL_SIZE));
       if (!plan.ok) return plan;
       if (plan.value !== null) return analyzeSplit(file, probe, plan.value, request, signal, onProgress, started);
     }

@@ -134,6 +134,15 @@ export function segmentGrid(sampleRateHz: number): number | null {
 export const MIN_SEGMENT_SEC = 30;
 
 /**
+ * Segments per worker when the page splits a WAV (the CLI cuts one per thread). One: each
+ * segment has a fixed cost (its accumulators, warm-up and the pieces it reads past its ends),
+ * and on 2 cores 1 h of 48 kHz stereo took 5.2–5.3 s in 2 segments, 5.4–5.7 s in 4 and
+ * 6.4–6.7 s in 8 (16 kHz mono: 2.6–3.2, 3.1–3.7, 3.6–3.8 s). The segments still come from one
+ * queue, so a worker that joins late (another file held it) takes what is left.
+ */
+export const PAGE_SEGMENTS_PER_WORKER = 1;
+
+/**
  * Cut `frameCount` samples into at most `count` segments on the grid, as equal as the grid
  * allows and none shorter than MIN_SEGMENT_SEC; fewer (down to one) when the file is short.
  */

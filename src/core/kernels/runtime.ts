@@ -47,7 +47,8 @@ export interface KernelExports {
   stats_layout(out: number): void;
   stats_init(state: number, subLen: number, clipBits: number): void;
   stats_push(state: number, x: number, frames: number, clean: number): void;
-  kweight_sum(coefficients: number, state: number, x: number, from: number, to: number): number;
+  kweight_lanes(coefficients: number, x: number, warm: number, subLen: number, subs: number, out: number): void;
+  f32_copy_finite(src: number, dst: number, n: number): void;
   b3_piece_cv(piece: number, index: number, cv: number): void;
   b3_last_piece(piece: number, bytes: number, index: number, out: number): void;
   b3_finish(cvs: number, count: number, last: number, hash: number): void;
@@ -73,7 +74,6 @@ export interface KernelExports {
   zero_mix2(x0: number, x1: number, out: number, frames: number): void;
   zero_mixn(channels: number, channelCount: number, out: number, frames: number): void;
   zero_skip(mix: number, from: number, frames: number): number;
-  kweight_sum_pair(coefficients: number, state: number, state2: number, x: number, y: number, from: number, to: number, out: number): void;
 }
 
 export interface Kernels {

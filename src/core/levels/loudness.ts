@@ -97,6 +97,20 @@ export interface LoudnessAccumulator extends Accumulator<LoudnessResult> {
 }
 
 /**
+ * The K-weighting filters run as independent stretches on four lanes at once (the recursion's
+ * latency, not its arithmetic, bounds one run, so four cost about what one does): the audio is
+ * cut into stretches of LANE_STRETCH_SUBS sub-blocks counted from the first sub-block, and each
+ * stretch is filtered from zero state starting LANE_WARMUP_SEC before it (the first from the
+ * first sample pushed). The filters forget their state as e^(−2π·38 Hz·t) (the RLB high-pass's
+ * poles): after 0.25 s by e^−60, far below double rounding, so each stretch's sums are the
+ * one-pass filter's up to rounding. The cut depends only on the position in the stream, never on
+ * how it was chunked: the same samples always give the same bits.
+ */
+const LANE_STRETCH_SUBS = 40;
+const LANE_WARMUP_SEC = 0.25;
+const LANES = 4;
+
+/**
  * `warmupSamples`: the first samples pushed only settle the K-weighting filters (a segment of a
  * file is pushed 2 s before its start; the filters forget their state to below double rounding
  * in well under that), sub-blocks start after them.
@@ -111,59 +125,115 @@ export function createLoudness(
   const { shelf, highPass } = kWeightingCoefficients(sampleRateHz);
   // The kernel writes the high-pass numerator's products as exact ±y terms.
   if (highPass[0] !== 1 || highPass[1] !== -2 || highPass[2] !== 1) throw new RangeError('the K-weighting high-pass numerator must be 1, −2, 1');
-  // The filters run in the kernels (src/core/kernels/c/loudness.c): coefficients, then six
-  // doubles of state per channel, then two for a pair's results, in kernel memory.
-  const k = kernels();
-  const block = k.alloc(8 * (10 + 6 * channelCount + 2));
-  k.f64(block, 10).set([...shelf, ...highPass]);
-  k.f64(block + 80, 6 * channelCount).fill(0);
-  const state = (c: number): number => block + 80 + 48 * c;
-  const pairOut = block + 80 + 48 * channelCount;
-  const staging = createStaging(channelCount);
+  const C = channelCount;
   const subLen = Math.max(1, Math.round(sampleRateHz / 10));
-  let subFill = 0;
-  let subAcc = 0;
-  let warm = warmupSamples;
+  const stretch = LANE_STRETCH_SUBS * subLen;
+  const warmup = Math.min(stretch, Math.max(1, Math.round(LANE_WARMUP_SEC * sampleRateHz)));
+  // Stretches gathered per channel before the lanes run: enough for four lanes (one per channel
+  // from four channels on).
+  const perBatch = Math.ceil(LANES / C);
+  // Per channel, in kernel memory: `warmup` zeros (a stretch with a shorter lead-in reads them:
+  // zero input keeps a zero state exactly zero), the lead-in of the batch's first stretch
+  // (`lead` samples: the segment's warm-up at first, then the last `warmup` samples), the
+  // batch's stretches, and one stretch of slack that padded lanes may read past the data.
+  const leadMax = Math.max(warmupSamples, warmup);
+  const cap = warmup + leadMax + (perBatch + 1) * stretch;
+  const k = kernels();
+  const coefficients = k.alloc(8 * 10);
+  k.f64(coefficients, 10).set([...shelf, ...highPass]);
+  const buffers = k.alloc(4 * cap * C);
+  k.f32(buffers, cap * C).fill(0);
+  const lanePtrs = k.alloc(4 * LANES);
+  const laneOut = k.alloc(8 * LANES * LANE_STRETCH_SUBS);
+  const buffer = (c: number): number => buffers + 4 * cap * c;
+  const dataAt = warmup; // index of the lead-in's first sample in each channel's buffer
+  let lead = warmupSamples;
+  let leadFill = 0; // of the first lead-in, pushed so far
+  let fill = 0; // samples after the lead-in
+  const staging = createStaging(C);
   let subs = new Float64Array(1024);
   let subCount = 0;
 
-  const closeSub = (): void => {
-    if (subCount === subs.length) {
-      const grown = new Float64Array(subs.length * 2);
-      grown.set(subs);
+  const append = (values: Float64Array): void => {
+    if (subCount + values.length > subs.length) {
+      const grown = new Float64Array(Math.max(subs.length * 2, subCount + values.length));
+      grown.set(subs.subarray(0, subCount));
       subs = grown;
     }
-    subs[subCount++] = subAcc;
-    subAcc = 0;
-    subFill = 0;
+    subs.set(values, subCount);
+    subCount += values.length;
   };
-  const partial = (): LoudnessPartial => ({ subBlocks: subs.slice(0, subCount) });
 
-  /** Channels (pointers `ptrs`) of one staged piece of n samples. */
-  const run = (ptrs: Int32Array, n: number): void => {
+  /** Σ_c G_c·Σz² of the complete sub-blocks of the stretches in the buffers. */
+  const runBatch = (): Float64Array => {
+    const stretches = Math.ceil(Math.floor(fill / subLen) / LANE_STRETCH_SUBS);
+    const subsOf = (j: number): number => Math.min(LANE_STRETCH_SUBS, Math.floor((fill - j * stretch) / subLen));
+    const jobs: { c: number; j: number }[] = [];
+    for (let j = 0; j < stretches; j++) for (let c = 0; c < C; c++) jobs.push({ c, j });
+    const sums = Array.from({ length: stretches * C }, () => new Float64Array(0));
+    for (let g = 0; g < jobs.length; g += LANES) {
+      const group = jobs.slice(g, g + LANES);
+      // Lead-in: the first stretch's own (`lead`), later ones `warmup`; a lane whose lead-in is
+      // shorter than the group's starts earlier, in the zeros before the data or in its own past.
+      const warm = Math.max(...group.map(({ j }) => (j === 0 ? lead : warmup)));
+      const count = Math.max(...group.map(({ j }) => subsOf(j)));
+      const ptrs = k.i32(lanePtrs, LANES);
+      for (let l = 0; l < LANES; l++) {
+        const { c, j } = group[Math.min(l, group.length - 1)];
+        ptrs[l] = buffer(c) + 4 * (dataAt + lead + j * stretch - warm);
+      }
+      k.exports.kweight_lanes(coefficients, lanePtrs, warm, subLen, count, laneOut);
+      const out = k.f64(laneOut, LANES * count);
+      group.forEach(({ c, j }, l) => {
+        const e = new Float64Array(subsOf(j));
+        for (let s = 0; s < e.length; s++) e[s] = out[LANES * s + l];
+        sums[j * C + c] = e;
+      });
+    }
+    const total = Math.floor(fill / subLen);
+    const result = new Float64Array(total);
+    for (let s = 0; s < total; s++) {
+      const j = Math.floor(s / LANE_STRETCH_SUBS);
+      const at = s - j * LANE_STRETCH_SUBS;
+      let acc = 0;
+      for (let c = 0; c < C; c++) acc += weights[c] * sums[j * C + c][at];
+      result[s] = acc;
+    }
+    return result;
+  };
+
+  const push = (ptrs: Int32Array, n: number): void => {
     let i = 0;
-    if (warm > 0) {
-      i = Math.min(n, warm);
-      for (let c = 0; c < channelCount; c++) k.exports.kweight_sum(block, state(c), ptrs[c], 0, i);
-      warm -= i;
+    if (leadFill < lead) {
+      const take = Math.min(n, lead - leadFill);
+      for (let c = 0; c < C; c++) k.exports.f32_copy_finite(ptrs[c], buffer(c) + 4 * (dataAt + leadFill), take);
+      leadFill += take;
+      i = take;
     }
     while (i < n) {
-      const end = Math.min(n, i + (subLen - subFill));
-      if (channelCount === 2) {
-        k.exports.kweight_sum_pair(block, state(0), state(1), ptrs[0], ptrs[1], i, end, pairOut);
-        const pair = k.f64(pairOut, 2);
-        subAcc += weights[0] * pair[0];
-        subAcc += weights[1] * pair[1];
-      } else {
-        for (let c = 0; c < channelCount; c++) {
-          const e = k.exports.kweight_sum(block, state(c), ptrs[c], i, end);
-          subAcc += weights[c] * e;
+      const take = Math.min(n - i, perBatch * stretch - fill);
+      for (let c = 0; c < C; c++) k.exports.f32_copy_finite(ptrs[c] + 4 * i, buffer(c) + 4 * (dataAt + lead + fill), take);
+      fill += take;
+      i += take;
+      if (fill === perBatch * stretch) {
+        append(runBatch());
+        // The next batch's lead-in: the last `warmup` samples of this one.
+        for (let c = 0; c < C; c++) {
+          const b = k.f32(buffer(c), cap);
+          b.copyWithin(dataAt, dataAt + lead + fill - warmup, dataAt + lead + fill);
         }
+        lead = leadFill = warmup;
+        fill = 0;
       }
-      subFill += end - i;
-      i = end;
-      if (subFill === subLen) closeSub();
     }
+  };
+
+  const partial = (): LoudnessPartial => {
+    const pending = runBatch();
+    const subBlocks = new Float64Array(subCount + pending.length);
+    subBlocks.set(subs.subarray(0, subCount));
+    subBlocks.set(pending, subCount);
+    return { subBlocks };
   };
 
   const accumulator: LoudnessAccumulator = {
@@ -171,7 +241,7 @@ export function createLoudness(
       const n = channels[0]?.length ?? 0;
       for (let from = 0; from < n; from += staging.maxFrames) {
         const len = Math.min(staging.maxFrames, n - from);
-        run(k.i32(staging.stage(channels, from, len), channelCount), len);
+        push(k.i32(staging.stage(channels, from, len), C), len);
       }
     },
     partial,
@@ -180,7 +250,10 @@ export function createLoudness(
     },
   };
   owned(accumulator, () => {
-    k.exports.free(block);
+    k.exports.free(coefficients);
+    k.exports.free(buffers);
+    k.exports.free(lanePtrs);
+    k.exports.free(laneOut);
     staging.release();
   });
   return accumulator;

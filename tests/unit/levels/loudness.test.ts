@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLoudness, defaultChannelWeights, kWeightingCoefficients } from '../../../src/core/levels/loudness';
-import { randomSizes, readWav, runChunked, sine, speechFixtures, wavBytes } from './signals';
+import { randomSizes, readWav, rng, runChunked, sine, speechFixtures, wavBytes } from './signals';
 
 const loud = (channels: Float32Array[], fs: number, sizes = [4096], weights?: number[]) =>
   runChunked(createLoudness(fs, channels.length, weights ? { channelWeights: weights } : {}), channels, sizes);
@@ -106,6 +106,60 @@ describe('BS.1770-4 integrated loudness', () => {
       const r = loud(w.channels, w.sampleRateHz, randomSizes(seed, 300, 900));
       expect(r.integratedLufs!).toBeCloseTo(ref.integratedLufs!, 9);
       expect(r.blockCount).toBe(ref.blockCount);
+    }
+  });
+
+  it('filters in lane stretches that give the one-pass filter\'s sub-block sums, for any chunking and channel count', () => {
+    // A plain one-pass direct-form-I K-weighting in float64: Σ_c G_c·Σz² per 100 ms sub-block.
+    const onePass = (channels: Float32Array[], fs: number, weights: number[], skip = 0): Float64Array => {
+      const { shelf: [b0, b1, b2, a1, a2], highPass: [, , , d1, d2] } = kWeightingCoefficients(fs);
+      const subLen = Math.round(fs / 10);
+      const subs = new Float64Array(Math.floor((channels[0].length - skip) / subLen));
+      channels.forEach((x, c) => {
+        let x1 = 0, x2 = 0, y1 = 0, y2 = 0, z1 = 0, z2 = 0;
+        for (let i = 0; i < skip + subs.length * subLen; i++) {
+          const v = Number.isFinite(x[i]) ? x[i] : 0;
+          const y = b0 * v + b1 * x1 + b2 * x2 - a2 * y2 - a1 * y1;
+          const z = y + -(y1 + y1) + y2 - d2 * z2 - d1 * z1;
+          [x2, x1, y2, y1, z2, z1] = [x1, v, y1, y, z1, z];
+          if (i >= skip) subs[Math.floor((i - skip) / subLen)] += weights[c] * z * z;
+        }
+      });
+      return subs;
+    };
+    const r = rng(7);
+    for (const [fs, C, seconds] of [[16000, 1, 21.3], [48000, 2, 13.7], [8000, 3, 9.05], [22050, 6, 5]] as const) {
+      // Noise with a DC step and a low hum (the slowest parts of the filters' memory), and a NaN.
+      const channels = Array.from({ length: C }, (_, c) =>
+        Float32Array.from({ length: Math.round(seconds * fs) }, (_, i) => (r() - 0.5) * 0.3 + (i > fs * 3.3 ? 0.2 : 0) + 0.1 * Math.sin((2 * Math.PI * 50 * i) / fs + c)),
+      );
+      channels[0][Math.round(fs * 4.2)] = Number.NaN;
+      const weights = defaultChannelWeights(C);
+      const ref = onePass(channels, fs, weights);
+      const whole = createLoudness(fs, C);
+      whole.push(channels);
+      const got = whole.partial().subBlocks;
+      expect(got.length).toBe(ref.length);
+      for (let s = 0; s < ref.length; s++) expect(Math.abs(got[s] - ref[s]) / ref[s], `${fs} Hz ×${C}, sub-block ${s}`).toBeLessThan(1e-12);
+      // Chunked any way, the same bits.
+      for (const seed of [1, 2]) {
+        const acc = createLoudness(fs, C);
+        const sizes = randomSizes(seed, 200, Math.round(fs * 0.7));
+        for (let i = 0, k = 0; i < channels[0].length; k++) {
+          const end = Math.min(channels[0].length, i + sizes[k % sizes.length]);
+          acc.push(channels.map((x) => x.subarray(i, end)));
+          i = end;
+        }
+        expect(Array.from(acc.partial().subBlocks)).toEqual(Array.from(got));
+      }
+      // A segment pushed with a lead-in: sums from its start on.
+      const lead = Math.round(fs * 2);
+      const seg = createLoudness(fs, C, {}, lead);
+      seg.push(channels);
+      const segRef = onePass(channels, fs, weights, lead);
+      const segGot = seg.partial().subBlocks;
+      expect(segGot.length).toBe(segRef.length);
+      for (let s = 0; s < segRef.length; s++) expect(Math.abs(segGot[s] - segRef[s]) / segRef[s]).toBeLessThan(1e-12);
     }
   });
 

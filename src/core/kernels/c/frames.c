@@ -10,7 +10,7 @@
  * spectra of frames whose level bucket found no free slot (the caller sums those itself).
  */
 #include "kernels.h"
-#include "fft.h"
+#include "fft4.h"
 
 #define KEY_OFFSET 4096
 #define KEY_RANGE 8192
@@ -23,7 +23,10 @@ typedef struct Frames {
   double bin_scale;
   int32_t band_start[MAX_BANDS], band_end[MAX_BANDS], band_speech[MAX_BANDS];
   double *window;
-  FftPlan *fft;
+  /* frames are transformed four at a time (fft4.c): those waiting for a free lane */
+  Fft4Plan *fft;
+  int pending;
+  float *pending_bands[4];
   /* running sums of the current hop */
   double *ss, *slin;
   double sxy, sx, sy, ss_mid, ss_down, s_down;
@@ -32,7 +35,6 @@ typedef struct Frames {
   /* rings of the analysis signals, indexed by absolute sample & mask */
   int ring_size, mask;
   double *ring_mid, *ring_side;
-  double *input, *frame_power;
   /* level buckets: key → slot (−1 none yet, −2 overflow), slot sums */
   int16_t *slot_of_key;
   int slot_count, slots_used;
@@ -73,7 +75,8 @@ Frames *frames_new(int C, int hop, int fft_size, int offset, double frame0, doub
     window_power += f->window[n] * f->window[n];
   }
   f->bin_scale = 2 / (fft_size * window_power);
-  f->fft = fft_plan_new(fft_size);
+  f->fft = fft4_plan_new(fft_size);
+  f->pending = 0;
   f->ss = apl_malloc(sizeof(double) * C);
   f->slin = apl_malloc(sizeof(double) * C);
   for (int c = 0; c < C; c++) f->ss[c] = f->slin[c] = 0;
@@ -84,8 +87,6 @@ Frames *frames_new(int C, int hop, int fft_size, int offset, double frame0, doub
   f->ring_mid = apl_malloc(sizeof(double) * ring);
   f->ring_side = apl_malloc(sizeof(double) * ring);
   for (int i = 0; i < ring; i++) f->ring_mid[i] = f->ring_side[i] = 0;
-  f->input = f->fft->input;
-  f->frame_power = f->fft->out;
   f->slot_of_key = apl_malloc(sizeof(int16_t) * KEY_RANGE);
   for (int k = 0; k < KEY_RANGE; k++) f->slot_of_key[k] = -1;
   f->slot_count = slot_count;
@@ -107,7 +108,7 @@ Frames *frames_new(int C, int hop, int fft_size, int offset, double frame0, doub
 EXPORT(frames_free) void frames_free(Frames *f) {
   if (!f) return;
   apl_free(f->window);
-  fft_plan_free(f->fft);
+  fft4_plan_free(f->fft);
   apl_free(f->ss);
   apl_free(f->slin);
   apl_free(f->ring_mid);
@@ -155,58 +156,24 @@ static void close_hop(Frames *f) {
   f->hops_done++;
 }
 
-/* FFT of frame i; samples at or past `end` (absolute) read as 0. */
-static void analyse_frame(Frames *f, int64_t i, int64_t end) {
-  const int N = f->fft_size;
+/* Band powers and level bucket of each frame waiting in a lane: transform them, in frame order. */
+static void flush_frames(Frames *f) {
+  if (f->pending == 0) return;
   const int half = f->half;
-  const int mask = f->mask;
-  const double *window = f->window;
-  const int64_t start = (f->frame0 + i) * f->hop + f->offset;
-  const int64_t lo = start > 0 ? start : 0;
-  const int64_t hi = start + N < end ? start + N : end;
-  const double *ring = f->ring_mid;
-  if (f->C == 2) {
-    double e_mid = 0, e_side = 0;
-    for (int64_t idx = lo; idx < hi; idx++) {
-      const double w = window[idx - start];
-      const double m = f->ring_mid[idx & mask] * w;
-      const double d = f->ring_side[idx & mask] * w;
-      e_mid += m * m;
-      e_side += d * d;
-    }
-    if (e_side > e_mid) ring = f->ring_side;
-  }
-  double *input = f->input;
-  double frame_sum = 0;
-  for (int64_t idx = lo; idx < hi; idx++) frame_sum += ring[idx & mask];
-  const double frame_mean = hi > lo ? frame_sum / (double)(hi - lo) : 0;
-  double energy = 0;
-  for (int64_t n = 0; n < lo - start; n++) input[n] = 0;
-  for (int64_t idx = lo; idx < hi; idx++) {
-    const double v = ring[idx & mask];
-    const int64_t n = idx - start;
-    energy += v * v;
-    input[n] = (v - frame_mean) * window[n];
-  }
-  for (int64_t n = hi - start > 0 ? hi - start : 0; n < N; n++) input[n] = 0;
-  float *bands = f->band_out + f->frames_out * f->band_count;
-  f->frames_out++;
-  if (energy == 0) {
-    for (int b = 0; b < f->band_count; b++) bands[b] = 0;
-    return;
-  }
-  double *power = f->frame_power;
-  fft_power(f->fft, input, power);
+  fft4_power(f->fft);
+  const float *power4 = (const float *)f->fft->out;
   const double scale = f->bin_scale;
-  double speech_band = 0;
-  for (int b = 0; b < f->band_count; b++) {
-    double acc = 0;
-    for (int k = f->band_start[b]; k < f->band_end[b]; k++) acc += power[k];
-    acc *= scale;
-    bands[b] = (float)acc;
-    if (f->band_speech[b]) speech_band += acc;
-  }
-  if (speech_band > 0) {
+  for (int j = 0; j < f->pending; j++) {
+    float *bands = f->pending_bands[j];
+    double speech_band = 0;
+    for (int b = 0; b < f->band_count; b++) {
+      double acc = 0;
+      for (int k = f->band_start[b]; k < f->band_end[b]; k++) acc += power4[4 * k + j];
+      acc *= scale;
+      bands[b] = (float)acc;
+      if (f->band_speech[b]) speech_band += acc;
+    }
+    if (!(speech_band > 0)) continue;
     const int key = (int)__builtin_floor(10 * js_log10(speech_band));
     const int at = key + KEY_OFFSET;
     int slot = at >= 0 && at < KEY_RANGE ? f->slot_of_key[at] : -2;
@@ -225,15 +192,104 @@ static void analyse_frame(Frames *f, int64_t i, int64_t end) {
     if (slot >= 0) {
       f->slot_frames[slot]++;
       double *s = f->slot_sums + (size_t)slot * (half + 1);
-      for (int k = 0; k <= half; k++) s[k] += power[k] * scale;
+      for (int k = 0; k <= half; k++) s[k] += power4[4 * k + j] * scale;
     } else {
       /* No slot: hand the spectrum to the caller, which sums it in order. */
       f->overflow_key[f->overflow_out] = key;
       double *s = f->overflow_sum + (size_t)f->overflow_out * (half + 1);
-      for (int k = 0; k <= half; k++) s[k] = power[k] * scale;
+      for (int k = 0; k <= half; k++) s[k] = power4[4 * k + j] * scale;
       f->overflow_out++;
     }
   }
+  f->pending = 0;
+}
+
+/*
+ * Frame i: its windowed, mean-removed analysis signal into the next free lane (samples at or past
+ * `end`, absolute, read as 0); a silent frame's bands are 0 at once. Its band row is taken now,
+ * so rows stay in frame order while frames wait for a lane.
+ */
+static void analyse_frame(Frames *f, int64_t i, int64_t end) {
+  const int N = f->fft_size;
+  const int mask = f->mask;
+  const double *window = f->window;
+  const int64_t start = (f->frame0 + i) * f->hop + f->offset;
+  const int64_t lo = start > 0 ? start : 0;
+  const int64_t hi = start + N < end ? start + N : end;
+  /* [lo, hi) as at most two contiguous runs of the ring: ring[at[r] + t], window[n0[r] + t], t < len[r] */
+  int at[2], n0[2], len[2], runs = 0;
+  for (int64_t idx = lo; idx < hi; runs++) {
+    at[runs] = (int)(idx & mask);
+    n0[runs] = (int)(idx - start);
+    len[runs] = (int)(hi - idx < f->ring_size - at[runs] ? hi - idx : f->ring_size - at[runs]);
+    idx += len[runs];
+  }
+  const double *ring = f->ring_mid;
+  if (f->C == 2) {
+    v128_t e_mid = wasm_f64x2_splat(0), e_side = wasm_f64x2_splat(0);
+    double em = 0, es = 0;
+    for (int r = 0; r < runs; r++) {
+      const double *pm = f->ring_mid + at[r], *ps = f->ring_side + at[r], *w = window + n0[r];
+      int t = 0;
+      for (; t + 2 <= len[r]; t += 2) {
+        const v128_t wv = wasm_v128_load(w + t);
+        const v128_t m = wasm_f64x2_mul(wasm_v128_load(pm + t), wv);
+        const v128_t d = wasm_f64x2_mul(wasm_v128_load(ps + t), wv);
+        e_mid = wasm_f64x2_add(e_mid, wasm_f64x2_mul(m, m));
+        e_side = wasm_f64x2_add(e_side, wasm_f64x2_mul(d, d));
+      }
+      for (; t < len[r]; t++) {
+        const double m = pm[t] * w[t], d = ps[t] * w[t];
+        em += m * m;
+        es += d * d;
+      }
+    }
+    em += wasm_f64x2_extract_lane(e_mid, 0) + wasm_f64x2_extract_lane(e_mid, 1);
+    es += wasm_f64x2_extract_lane(e_side, 0) + wasm_f64x2_extract_lane(e_side, 1);
+    if (es > em) ring = f->ring_side;
+  }
+  float *bands = f->band_out + f->frames_out * f->band_count;
+  f->frames_out++;
+  v128_t sum2 = wasm_f64x2_splat(0), energy2 = wasm_f64x2_splat(0);
+  double frame_sum = 0, energy = 0;
+  for (int r = 0; r < runs; r++) {
+    const double *p = ring + at[r];
+    int t = 0;
+    for (; t + 2 <= len[r]; t += 2) {
+      const v128_t v = wasm_v128_load(p + t);
+      sum2 = wasm_f64x2_add(sum2, v);
+      energy2 = wasm_f64x2_add(energy2, wasm_f64x2_mul(v, v));
+    }
+    for (; t < len[r]; t++) {
+      frame_sum += p[t];
+      energy += p[t] * p[t];
+    }
+  }
+  frame_sum += wasm_f64x2_extract_lane(sum2, 0) + wasm_f64x2_extract_lane(sum2, 1);
+  energy += wasm_f64x2_extract_lane(energy2, 0) + wasm_f64x2_extract_lane(energy2, 1);
+  if (energy == 0) {
+    for (int b = 0; b < f->band_count; b++) bands[b] = 0;
+    return;
+  }
+  const double frame_mean = frame_sum / (double)(hi - lo);
+  const v128_t mean2 = wasm_f64x2_splat(frame_mean);
+  const int j = f->pending;
+  float *input = (float *)f->fft->input + j;
+  for (int64_t n = 0; n < lo - start; n++) input[4 * n] = 0;
+  for (int r = 0; r < runs; r++) {
+    const double *p = ring + at[r], *w = window + n0[r];
+    float *in = input + 4 * n0[r];
+    int t = 0;
+    for (; t + 2 <= len[r]; t += 2) {
+      const v128_t y = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(wasm_f64x2_sub(wasm_v128_load(p + t), mean2), wasm_v128_load(w + t)));
+      in[4 * t] = wasm_f32x4_extract_lane(y, 0);
+      in[4 * t + 4] = wasm_f32x4_extract_lane(y, 1);
+    }
+    for (; t < len[r]; t++) in[4 * t] = (float)((p[t] - frame_mean) * w[t]);
+  }
+  for (int64_t n = hi - start > 0 ? hi - start : 0; n < N; n++) input[4 * n] = 0;
+  f->pending_bands[j] = bands;
+  if (++f->pending == 4) flush_frames(f);
 }
 
 static void drain_frames(Frames *f) {
@@ -396,6 +452,7 @@ EXPORT(frames_push) void frames_push(Frames *f, const float *const *x, int len) 
     j += n;
     drain_frames(f);
   }
+  flush_frames(f);
 }
 
 /* The stretch ended: close the open hop and analyse every frame left (zero-padded past the end). */
@@ -406,6 +463,7 @@ EXPORT(frames_finish) void frames_finish(Frames *f) {
     analyse_frame(f, f->fft_done, f->written);
     f->fft_done++;
   }
+  flush_frames(f);
 }
 
 /* Counters and pointers for the caller, as doubles: see FRAMES_INFO in frame-analysis.ts. */

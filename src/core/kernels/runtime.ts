@@ -24,6 +24,11 @@ export interface KernelExports {
   fft_plan_input(plan: number): number;
   fft_plan_output(plan: number): number;
   fft_power(plan: number, x: number, out: number): void;
+  fft4_plan_new(size: number): number;
+  fft4_plan_free(plan: number): void;
+  fft4_plan_input(plan: number): number;
+  fft4_plan_output(plan: number): number;
+  fft4_power(plan: number): void;
   frames_new(
     channels: number,
     hop: number,

@@ -161,3 +161,6 @@ EXPORT(fft4_power) void fft4_power(Fft4Plan *p) {
     out[mk] = ADD(MUL(br, br), MUL(bi, bi));
   }
 }
+
+EXPORT(fft4_plan_input) float *fft4_plan_input(Fft4Plan *p) { return (float *)p->input; }
+EXPORT(fft4_plan_output) float *fft4_plan_output(Fft4Plan *p) { return (float *)p->out; }

@@ -99,9 +99,10 @@ export interface LoudnessAccumulator extends Accumulator<LoudnessResult> {
 /**
  * The K-weighting filters run as independent stretches on four lanes at once (the recursion's
  * latency, not its arithmetic, bounds one run, so four cost about what one does): the audio is
- * cut into stretches of LANE_STRETCH_SUBS sub-blocks counted from the first sub-block, and each
- * stretch is filtered from zero state starting LANE_WARMUP_SEC before it (the first from the
- * first sample pushed). The filters forget their state as e^(−2π·38 Hz·t) (the RLB high-pass's
+ * cut into stretches of LANE_STRETCH_SUBS sub-blocks (a quarter of that from three channels on)
+ * counted from the first sub-block, and each stretch is filtered from zero state starting
+ * LANE_WARMUP_SEC before it (the first from the first sample pushed, or LANE_WARMUP_SEC into a
+ * segment's warm-up). The filters forget their state as e^(−2π·38 Hz·t) (the RLB high-pass's
  * poles): after 0.25 s by e^−60, far below double rounding, so each stretch's sums are the
  * one-pass filter's up to rounding. The cut depends only on the position in the stream, never on
  * how it was chunked: the same samples always give the same bits.
@@ -127,27 +128,31 @@ export function createLoudness(
   if (highPass[0] !== 1 || highPass[1] !== -2 || highPass[2] !== 1) throw new RangeError('the K-weighting high-pass numerator must be 1, −2, 1');
   const C = channelCount;
   const subLen = Math.max(1, Math.round(sampleRateHz / 10));
-  const stretch = LANE_STRETCH_SUBS * subLen;
+  // Shorter stretches for many channels, which fill the four lanes anyway: less to hold.
+  const stretchSubs = C <= 2 ? LANE_STRETCH_SUBS : LANE_STRETCH_SUBS / 4;
+  const stretch = stretchSubs * subLen;
   const warmup = Math.min(stretch, Math.max(1, Math.round(LANE_WARMUP_SEC * sampleRateHz)));
   // Stretches gathered per channel before the lanes run: enough for four lanes (one per channel
   // from four channels on).
   const perBatch = Math.ceil(LANES / C);
   // Per channel, in kernel memory: `warmup` zeros (a stretch with a shorter lead-in reads them:
   // zero input keeps a zero state exactly zero), the lead-in of the batch's first stretch
-  // (`lead` samples: the segment's warm-up at first, then the last `warmup` samples), the
+  // (`lead` ≤ `warmup` samples: the end of the segment's warm-up at first, then the last
+  // `warmup` samples of the previous batch), the
   // batch's stretches, and one stretch of slack that padded lanes may read past the data.
-  const leadMax = Math.max(warmupSamples, warmup);
-  const cap = warmup + leadMax + (perBatch + 1) * stretch;
+  // Of a segment's warm-up only the last `warmup` samples are kept: the filters remember no more.
+  let skip = Math.max(0, warmupSamples - warmup);
+  const cap = 2 * warmup + (perBatch + 1) * stretch;
   const k = kernels();
   const coefficients = k.alloc(8 * 10);
   k.f64(coefficients, 10).set([...shelf, ...highPass]);
   const buffers = k.alloc(4 * cap * C);
   k.f32(buffers, cap * C).fill(0);
   const lanePtrs = k.alloc(4 * LANES);
-  const laneOut = k.alloc(8 * LANES * LANE_STRETCH_SUBS);
+  const laneOut = k.alloc(8 * LANES * stretchSubs);
   const buffer = (c: number): number => buffers + 4 * cap * c;
   const dataAt = warmup; // index of the lead-in's first sample in each channel's buffer
-  let lead = warmupSamples;
+  let lead = warmupSamples - skip;
   let leadFill = 0; // of the first lead-in, pushed so far
   let fill = 0; // samples after the lead-in
   const staging = createStaging(C);
@@ -166,8 +171,8 @@ export function createLoudness(
 
   /** Σ_c G_c·Σz² of the complete sub-blocks of the stretches in the buffers. */
   const runBatch = (): Float64Array => {
-    const stretches = Math.ceil(Math.floor(fill / subLen) / LANE_STRETCH_SUBS);
-    const subsOf = (j: number): number => Math.min(LANE_STRETCH_SUBS, Math.floor((fill - j * stretch) / subLen));
+    const stretches = Math.ceil(Math.floor(fill / subLen) / stretchSubs);
+    const subsOf = (j: number): number => Math.min(stretchSubs, Math.floor((fill - j * stretch) / subLen));
     const jobs: { c: number; j: number }[] = [];
     for (let j = 0; j < stretches; j++) for (let c = 0; c < C; c++) jobs.push({ c, j });
     const sums = Array.from({ length: stretches * C }, () => new Float64Array(0));
@@ -193,8 +198,8 @@ export function createLoudness(
     const total = Math.floor(fill / subLen);
     const result = new Float64Array(total);
     for (let s = 0; s < total; s++) {
-      const j = Math.floor(s / LANE_STRETCH_SUBS);
-      const at = s - j * LANE_STRETCH_SUBS;
+      const j = Math.floor(s / stretchSubs);
+      const at = s - j * stretchSubs;
       let acc = 0;
       for (let c = 0; c < C; c++) acc += weights[c] * sums[j * C + c][at];
       result[s] = acc;
@@ -203,12 +208,13 @@ export function createLoudness(
   };
 
   const push = (ptrs: Int32Array, n: number): void => {
-    let i = 0;
-    if (leadFill < lead) {
-      const take = Math.min(n, lead - leadFill);
-      for (let c = 0; c < C; c++) k.exports.f32_copy_finite(ptrs[c], buffer(c) + 4 * (dataAt + leadFill), take);
+    let i = Math.min(n, skip);
+    skip -= i;
+    if (i < n && leadFill < lead) {
+      const take = Math.min(n - i, lead - leadFill);
+      for (let c = 0; c < C; c++) k.exports.f32_copy_finite(ptrs[c] + 4 * i, buffer(c) + 4 * (dataAt + leadFill), take);
       leadFill += take;
-      i = take;
+      i += take;
     }
     while (i < n) {
       const take = Math.min(n - i, perBatch * stretch - fill);

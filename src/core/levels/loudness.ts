@@ -128,8 +128,9 @@ export function createLoudness(
   if (highPass[0] !== 1 || highPass[1] !== -2 || highPass[2] !== 1) throw new RangeError('the K-weighting high-pass numerator must be 1, −2, 1');
   const C = channelCount;
   const subLen = Math.max(1, Math.round(sampleRateHz / 10));
-  // Shorter stretches for many channels, which fill the four lanes anyway: less to hold.
-  const stretchSubs = C <= 2 ? LANE_STRETCH_SUBS : LANE_STRETCH_SUBS / 4;
+  // Shorter stretches for many channels, which fill the four lanes anyway: less to hold (at most
+  // ~4 Mi samples of stretches; 256 channels at 768 kHz get 0.1 s stretches and warm-ups, e^−24).
+  const stretchSubs = C <= 2 ? LANE_STRETCH_SUBS : Math.max(1, Math.min(LANE_STRETCH_SUBS / 4, Math.floor(2 ** 22 / (C * subLen))));
   const stretch = stretchSubs * subLen;
   const warmup = Math.min(stretch, Math.max(1, Math.round(LANE_WARMUP_SEC * sampleRateHz)));
   // Stretches gathered per channel before the lanes run: enough for four lanes (one per channel

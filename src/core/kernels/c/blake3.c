@@ -6,7 +6,7 @@
  * to its stack of subtree values and the final chunk's output node (b3_last_piece); b3_finish
  * merges them as the reference implementation merges its chunk stack, and the root output is
  * exactly b3sum's. Chunks are compressed four at a time in the lanes of i32x4 vectors.
- * Specification: https://github.com/BLAKE3-team/BLAKE3-specs (the reference implementation's
+ * Specification: the BLAKE3 paper and specification (BLAKE3-team/BLAKE3-specs; the reference implementation's
  * structure is followed: G, round, compress, chunk state, parent nodes, CV stack).
  */
 #include "kernels.h"

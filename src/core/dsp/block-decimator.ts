@@ -3,8 +3,8 @@
  * on multiples of the new rate, so what folds down is attenuated; good enough for the long-window
  * analyses that use it (hum lines, cepstral echo), which compare a feature with its neighbours.
  * A frame whose channel sum is non-finite counts as 0. Chunk-agnostic: state carries across push
- * calls. The loop runs in the analysis kernels (src/core/kernels/c/decimate.c), in the order of a
- * plain per-sample loop, so the blocks are bit-identical however the audio is chunked.
+ * calls. The loop runs in the analysis kernels (src/core/kernels/c/decimate.c) as two partial
+ * sums per window, each in sample order, so the blocks are bit-identical however the audio is chunked.
  *
  * `onBlock` gets the block as a view of kernel memory (valid during the call) and its pointer,
  * for a consumer that runs in the kernels too.

@@ -89,7 +89,9 @@ export function mergeWada(a: WadaPartial, b: WadaPartial): WadaPartial {
 export function finishWada(p: WadaPartial): WadaResult {
   if (p.count === 0) return { snrDb: null, g: null };
   const meanAbs = p.sumAbs / p.count;
-  if (meanAbs <= AMPLITUDE_FLOOR) return { snrDb: null, g: null };
+  // Every |x| is clamped to the floor from below: a mean at the floor, up to the rounding of
+  // a long sum (n·ε relative), is silence.
+  if (meanAbs <= AMPLITUDE_FLOOR * (1 + 1e-6)) return { snrDb: null, g: null };
   const g = Math.log(meanAbs) - (p.sumLog + Math.log(p.product)) / p.count;
   return { snrDb: wadaSnrFromG(g), g };
 }
@@ -98,16 +100,17 @@ export function finishWada(p: WadaPartial): WadaResult {
 export const WADA_GROUP = 16;
 
 export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & { partial(): WadaPartial } {
-  // The per-sample sums run in the kernels (src/core/kernels/c/wada.c); the state is five
-  // doubles in kernel memory: sumAbs, sumLog, product, inBlock, count.
+  // The per-sample sums run in the kernels (src/core/kernels/c/wada.c); the state is doubles in
+  // kernel memory: Σ|x| of whole groups, sumLog, product, inBlock, count, the unfinished group's
+  // Σ|x| and its 16 values.
   const k = kernels();
-  const st = k.alloc(8 * 5);
-  k.f64(st, 5).set([0, 0, 1, 0, 0]);
+  const st = k.alloc(8 * (6 + WADA_GROUP));
+  k.f64(st, 6 + WADA_GROUP).set([0, 0, 1, 0, 0, 0]);
   const staging = createStaging(channelCount);
   const products = k.alloc(8 * (Math.floor(staging.maxFrames / WADA_GROUP) + 2));
   const partial = (): WadaPartial => {
-    const [sumAbs, sumLog, product, inBlock, count] = k.f64(st, 5);
-    return { sumAbs, sumLog, product, inBlock, count };
+    const [sumAbs, sumLog, product, inBlock, count, pendingAbs] = k.f64(st, 6);
+    return { sumAbs: sumAbs + pendingAbs, sumLog, product, inBlock, count };
   };
   const accumulator = {
     push(channels: readonly Float32Array[]): void {

@@ -51,6 +51,6 @@ describe('cepstral echo analysis', () => {
     const a = analyse(x, 16000, 100000);
     const b = analyse(x, 16000, 313);
     expect(b.delaySec).toBe(a.delaySec);
-    expect(b.peakHeight).toBeCloseTo(a.peakHeight ?? NaN, 9);
+    expect(b.peakHeight).toBe(a.peakHeight); // the decimated blocks are the same bits
   });
 });

@@ -52,6 +52,6 @@ describe('mains hum', () => {
     addSine(x, sr, 50, 0.02);
     const a = run(x, sr, 4096);
     const b = run(x, sr, 777);
-    expect(b.prominenceDb).toBeCloseTo(a.prominenceDb ?? NaN, 9);
+    expect(b.prominenceDb).toBe(a.prominenceDb); // the decimated blocks are the same bits
   });
 });

@@ -84,6 +84,8 @@ describe('WADA-SNR', () => {
     const whole = wada(x);
     for (const seed of [1, 2]) expect(wada(x, randomChunks(seed, 30, 5000))).toBe(whole);
     expect(wada(new Float32Array(1000))).toBeNull();
+    // 2^22 zeros: the clamped mean is the floor up to a long sum's rounding.
+    expect(wada(new Float32Array(1 << 22), randomChunks(3, 30, 70_000))).toBeNull();
     expect(createWadaSnr(2).finish().snrDb).toBeNull();
   });
 });

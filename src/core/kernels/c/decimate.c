@@ -1,14 +1,15 @@
 /*
  * Mono downmix → boxcar average of `factor` samples → fixed-length blocks, for the long-window
- * analyses (hum lines, cepstral echo); src/core/dsp/block-decimator.ts describes it. The
- * additions run in the order of a plain per-sample loop, so blocks are bit-identical however
- * the audio is chunked.
+ * analyses (hum lines, cepstral echo); src/core/dsp/block-decimator.ts describes it. A window
+ * is summed as two partial sums (even and odd positions), each in sample order, so blocks are
+ * bit-identical however the audio is chunked (and to a plain running sum for 16-bit PCM, whose
+ * sums are exact).
  */
 #include "kernels.h"
 
 typedef struct Decimator {
   int C, factor, block_length, fill, acc_count;
-  double acc, gain;
+  double acc, acc_odd, gain; /* the window's partial sums of even and odd positions */
   double *block;
 } Decimator;
 
@@ -21,6 +22,7 @@ EXPORT(decim_new) Decimator *decim_new(int C, int factor, int block_length) {
   d->fill = 0;
   d->acc_count = 0;
   d->acc = 0;
+  d->acc_odd = 0;
   d->gain = 1.0 / (C * factor);
   d->block = apl_malloc(sizeof(double) * block_length);
   if (!d->block) return 0;
@@ -40,44 +42,66 @@ EXPORT(decim_fill) int decim_fill(const Decimator *d) { return d->fill; }
 EXPORT(decim_reset) void decim_reset(Decimator *d) { d->fill = 0; }
 
 /*
+ * Σ of the finite frame sums of x0 (+ x1)[i, end) into the two partial sums `acc` (even and odd
+ * positions in the boxcar window, `pos` being i's): two at a time, so a running sum waits on one
+ * addition per two samples, and each partial sum adds its samples in order however the audio is
+ * chunked.
+ */
+static v128_t window_sum(v128_t acc, const float *x0, const float *x1, int i, int end, int pos) {
+  const v128_t zero = wasm_f64x2_splat(0);
+  if (i < end && (pos & 1)) {
+    const double s = x1 ? (double)x0[i] + (double)x1[i] : x0[i];
+    if (s - s == 0) acc = wasm_f64x2_add(acc, wasm_f64x2_make(0, s));
+    i++;
+  }
+  for (; i + 2 <= end; i += 2) {
+    v128_t s = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(x0 + i));
+    if (x1) s = wasm_f64x2_add(s, wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(x1 + i)));
+    acc = wasm_f64x2_add(acc, wasm_v128_and(s, wasm_f64x2_eq(wasm_f64x2_sub(s, s), zero)));
+  }
+  if (i < end) {
+    const double s = x1 ? (double)x0[i] + (double)x1[i] : x0[i];
+    if (s - s == 0) acc = wasm_f64x2_add(acc, wasm_f64x2_make(s, 0));
+  }
+  return acc;
+}
+
+/*
  * Consume x[from, n) until the block is full; returns where it stopped (n when it did not fill).
  * The caller hands the full block on and calls decim_reset before pushing more.
  */
 EXPORT(decim_push) int decim_push(Decimator *d, const float *const *x, int from, int n) {
   const int C = d->C, factor = d->factor;
   int fill = d->fill, acc_count = d->acc_count;
-  double acc = d->acc;
+  v128_t acc = wasm_f64x2_make(d->acc, d->acc_odd);
   const float *x0 = x[0];
-  const float *x1 = C >= 2 ? x[1] : x0;
+  const float *x1 = C == 2 ? x[1] : 0;
   int i = from;
   while (i < n && fill < d->block_length) {
     const int end = n < i + (factor - acc_count) ? n : i + (factor - acc_count);
-    acc_count += end - i;
-    if (C == 1) {
-      for (; i < end; i++) {
-        const double s = x0[i];
-        if (s - s == 0) acc += s;
-      }
-    } else if (C == 2) {
-      for (; i < end; i++) {
-        const double s = (double)x0[i] + (double)x1[i];
-        if (s - s == 0) acc += s;
-      }
+    if (C <= 2) {
+      acc = window_sum(acc, x0, x1, i, end, acc_count);
+      acc_count += end - i;
+      i = end;
     } else {
+      acc_count += end - i;
+      double a = wasm_f64x2_extract_lane(acc, 0);
       for (; i < end; i++) {
         double s = 0;
         for (int c = 0; c < C; c++) s += x[c][i];
-        if (s - s == 0) acc += s;
+        if (s - s == 0) a += s;
       }
+      acc = wasm_f64x2_replace_lane(acc, 0, a);
     }
     if (acc_count == factor) {
-      d->block[fill++] = acc * d->gain;
-      acc = 0;
+      d->block[fill++] = (wasm_f64x2_extract_lane(acc, 0) + wasm_f64x2_extract_lane(acc, 1)) * d->gain;
+      acc = wasm_f64x2_splat(0);
       acc_count = 0;
     }
   }
   d->fill = fill;
   d->acc_count = acc_count;
-  d->acc = acc;
+  d->acc = wasm_f64x2_extract_lane(acc, 0);
+  d->acc_odd = wasm_f64x2_extract_lane(acc, 1);
   return i;
 }

@@ -30,6 +30,8 @@ typedef struct Frames {
   /* running sums of the current hop */
   double *ss, *slin;
   double sxy, sx, sy, ss_mid, ss_down, s_down;
+  /* one and two channels: the hop's sums by position in the hop mod 2 (HOP_*), folded at its close */
+  double lane[6][2];
   int in_hop;
   int64_t hops_done, fft_done, written;
   /* rings of the analysis signals, indexed by absolute sample & mask */
@@ -48,6 +50,8 @@ typedef struct Frames {
   int32_t *overflow_key;
   double *overflow_sum; /* overflow_out × (half + 1) */
 } Frames;
+
+enum { HOP_SS0, HOP_SS1, HOP_SXY, HOP_SX, HOP_SY, HOP_SS_MID };
 
 static int hop_stride(const Frames *f) { return 2 * f->C + 6; }
 
@@ -130,6 +134,18 @@ EXPORT(frames_bands) int32_t *frames_bands(Frames *f) { return f->band_start; }
 static void close_hop(Frames *f) {
   const int C = f->C;
   const int stereo = C == 2;
+  if (C <= 2) {
+    double folded[6];
+    for (int k = 0; k < 6; k++) folded[k] = f->lane[k][0] + f->lane[k][1], f->lane[k][0] = f->lane[k][1] = 0;
+    f->ss[0] = folded[HOP_SS0];
+    if (stereo) {
+      f->ss[1] = folded[HOP_SS1];
+      f->sxy = folded[HOP_SXY];
+      f->sx = folded[HOP_SX];
+      f->sy = folded[HOP_SY];
+      f->ss_mid = folded[HOP_SS_MID];
+    } else f->slin[0] = folded[HOP_SX];
+  }
   if (stereo) {
     f->slin[0] = f->sx;
     f->slin[1] = f->sy;
@@ -300,6 +316,92 @@ static void drain_frames(Frames *f) {
 }
 
 /* Samples outside the stretch: the analysis signal goes into the ring, nothing is summed. */
+/* Samples [t, to) go to the ring from index `at` on without wrapping up to the returned end. */
+static inline int ring_piece(const Frames *f, int t, int to, int at) { return to - t < f->ring_size - at ? to : t + (f->ring_size - at); }
+
+/* Two floats as two doubles; NaN and ±∞ as 0. */
+static inline v128_t finite_pair(const float *p) {
+  const v128_t v = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p));
+  return wasm_v128_and(v, wasm_f64x2_eq(wasm_f64x2_sub(v, v), wasm_f64x2_splat(0)));
+}
+static inline double finite(double v) { return v - v == 0 ? v : 0; }
+
+/*
+ * A stretch of one hop, two channels: the hop's sums (into the lanes of HopSums, by position in
+ * the hop mod 2, so one running sum does not wait on an addition per sample, and each lane adds
+ * its samples in order: the same bits however the audio is chunked) and the mid/side ring. The
+ * lanes round differently from one running sum (not at all for 16-bit PCM, whose sums are exact).
+ */
+static void stereo_hop_sums(Frames *f, const float *x0, const float *x1, int from, int to) {
+  double (*lane)[2] = f->lane;
+  const v128_t half = wasm_f64x2_splat(0.5);
+  int t = from, parity = f->in_hop & 1;
+  while (t < to) {
+    const int at = (int)((f->written + (t - from)) & f->mask);
+    const int end = ring_piece(f, t, to, at);
+    double *mid = f->ring_mid + at - t, *side = f->ring_side + at - t;
+    for (; t < end && (parity || t + 2 > end); t++, parity ^= 1) {
+      const double a = finite(x0[t]), b = finite(x1[t]), m = 0.5 * (a + b);
+      lane[HOP_SS0][parity] += a * a;
+      lane[HOP_SS1][parity] += b * b;
+      lane[HOP_SXY][parity] += a * b;
+      lane[HOP_SX][parity] += a;
+      lane[HOP_SY][parity] += b;
+      lane[HOP_SS_MID][parity] += m * m;
+      mid[t] = m;
+      side[t] = 0.5 * (a - b);
+    }
+    if (t >= end) continue;
+    v128_t s0 = wasm_v128_load(lane[HOP_SS0]), s1 = wasm_v128_load(lane[HOP_SS1]), axy = wasm_v128_load(lane[HOP_SXY]);
+    v128_t ax = wasm_v128_load(lane[HOP_SX]), ay = wasm_v128_load(lane[HOP_SY]), am = wasm_v128_load(lane[HOP_SS_MID]);
+    for (; t + 2 <= end; t += 2) {
+      const v128_t a = finite_pair(x0 + t), b = finite_pair(x1 + t);
+      const v128_t m = wasm_f64x2_mul(half, wasm_f64x2_add(a, b));
+      s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(a, a));
+      s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(b, b));
+      axy = wasm_f64x2_add(axy, wasm_f64x2_mul(a, b));
+      ax = wasm_f64x2_add(ax, a);
+      ay = wasm_f64x2_add(ay, b);
+      am = wasm_f64x2_add(am, wasm_f64x2_mul(m, m));
+      wasm_v128_store(mid + t, m);
+      wasm_v128_store(side + t, wasm_f64x2_mul(half, wasm_f64x2_sub(a, b)));
+    }
+    wasm_v128_store(lane[HOP_SS0], s0);
+    wasm_v128_store(lane[HOP_SS1], s1);
+    wasm_v128_store(lane[HOP_SXY], axy);
+    wasm_v128_store(lane[HOP_SX], ax);
+    wasm_v128_store(lane[HOP_SY], ay);
+    wasm_v128_store(lane[HOP_SS_MID], am);
+  }
+}
+
+/* A stretch of one hop, one channel (as stereo_hop_sums). */
+static void mono_hop_sums(Frames *f, const float *x0, int from, int to) {
+  double (*lane)[2] = f->lane;
+  int t = from, parity = f->in_hop & 1;
+  while (t < to) {
+    const int at = (int)((f->written + (t - from)) & f->mask);
+    const int end = ring_piece(f, t, to, at);
+    double *mid = f->ring_mid + at - t;
+    for (; t < end && (parity || t + 2 > end); t++, parity ^= 1) {
+      const double a = finite(x0[t]);
+      lane[HOP_SS0][parity] += a * a;
+      lane[HOP_SX][parity] += a;
+      mid[t] = a;
+    }
+    if (t >= end) continue;
+    v128_t s0 = wasm_v128_load(lane[HOP_SS0]), l0 = wasm_v128_load(lane[HOP_SX]);
+    for (; t + 2 <= end; t += 2) {
+      const v128_t a = finite_pair(x0 + t);
+      s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(a, a));
+      l0 = wasm_f64x2_add(l0, a);
+      wasm_v128_store(mid + t, a);
+    }
+    wasm_v128_store(lane[HOP_SS0], s0);
+    wasm_v128_store(lane[HOP_SX], l0);
+  }
+}
+
 static void to_ring(Frames *f, const float *const *x, int from, int to) {
   const int C = f->C;
   const int mask = f->mask;
@@ -354,47 +456,9 @@ EXPORT(frames_push) void frames_push(Frames *f, const float *const *x, int len) 
     const int n = hop - f->in_hop < own - j ? hop - f->in_hop : own - j;
     const int end = j + n;
     int64_t w = f->written;
-    if (C == 2) {
-      const float *x0 = x[0], *x1 = x[1];
-      double *mid = f->ring_mid, *side = f->ring_side;
-      double s0 = f->ss[0], s1 = f->ss[1], axy = f->sxy, ax = f->sx, ay = f->sy, am = f->ss_mid;
-      for (int t = j; t < end; t++) {
-        double a = x0[t], b = x1[t];
-        if (a - a != 0) a = 0;
-        if (b - b != 0) b = 0;
-        s0 += a * a;
-        s1 += b * b;
-        axy += a * b;
-        ax += a;
-        ay += b;
-        const double m = 0.5 * (a + b);
-        const double d = 0.5 * (a - b);
-        am += m * m;
-        mid[w & mask] = m;
-        side[w & mask] = d;
-        w++;
-      }
-      f->ss[0] = s0;
-      f->ss[1] = s1;
-      f->sxy = axy;
-      f->sx = ax;
-      f->sy = ay;
-      f->ss_mid = am;
-    } else if (C == 1) {
-      const float *x0 = x[0];
-      double *mid = f->ring_mid;
-      double s0 = f->ss[0], l0 = f->slin[0];
-      for (int t = j; t < end; t++) {
-        double a = x0[t];
-        if (a - a != 0) a = 0;
-        s0 += a * a;
-        l0 += a;
-        mid[w & mask] = a;
-        w++;
-      }
-      f->ss[0] = s0;
-      f->slin[0] = l0;
-    } else {
+    if (C == 2) stereo_hop_sums(f, x[0], x[1], j, end);
+    else if (C == 1) mono_hop_sums(f, x[0], j, end);
+    else {
       for (int c = 0; c < C; c++) {
         const float *xc = x[c];
         double acc = f->ss[c], lin = f->slin[c];

@@ -4,7 +4,8 @@
  * fixed-block sums with Neumaier totals, zeros and non-finite samples, the running min/max and
  * how many samples equal them, clipped samples and runs, the 16 largest values per polarity with
  * their counts and plateau runs, and the 1 ms sub-block maxima behind the 50 ms noise floor.
- * Operation for operation the TypeScript it replaced: the statistics are bit-identical.
+ * The sums are kept in partial sums (`finite_sums`), so they may differ from one running sum at
+ * the rounding level; everything else is operation for operation the TypeScript it replaced.
  *
  * The state is a struct of doubles; `stats_layout` tells the TypeScript where each field is.
  */
@@ -28,6 +29,7 @@ typedef struct Stats {
   double clipped, clip_run, clip_runs, last_clip_pos, head_clip;
   double sub_fill, sub_max_bits, sub_index, all_max, floor, dq_head, dq_tail, sub_len, first_subs_count;
   double clip_bits;
+  double lane_sum[4], lane_sq[4]; /* the block's sums by position mod 4 (lane_sums) */
   double dq_value[64], dq_index[64];
   double first_subs[L], last_subs[L];
   Top pos, neg;
@@ -257,6 +259,63 @@ static void scan(Stats *s, const float *x, int from, int to, double base) {
   s->sub_max_bits = sub_max;
 }
 
+/*
+ * Σx, Σx² and the zeros of x[from, to) (x[from] being sample `pos` of the stream) into the four
+ * lanes' partial sums of the block (lane = pos mod 4), four samples at a time: one running sum
+ * waits on an addition per sample. Each lane adds its samples in order, so the sums are the same
+ * bits however the audio is chunked; they differ from one running sum at the rounding level (not
+ * at all for 16-bit PCM, whose sums are exact). Returns 0, having changed nothing, when a sample
+ * is NaN or ±∞.
+ */
+static int lane_sums(Stats *s, const float *x, int from, int to, int64_t pos) {
+  double ls[4], lq[4];
+  for (int k = 0; k < 4; k++) ls[k] = s->lane_sum[k], lq[k] = s->lane_sq[k];
+  int zeros = 0, lane = (int)(pos & 3), i = from;
+  for (; i < to && lane != 0; i++, lane = (lane + 1) & 3) {
+    const double v = x[i];
+    if (v - v != 0) return 0;
+    ls[lane] += v;
+    lq[lane] += v * v;
+    zeros += v == 0;
+  }
+  const v128_t exponent = wasm_i32x4_splat(0x7f800000);
+  v128_t s0 = wasm_v128_load(ls), s1 = wasm_v128_load(ls + 2), q0 = wasm_v128_load(lq), q1 = wasm_v128_load(lq + 2);
+  v128_t bad = wasm_i32x4_splat(0), zero_count = bad;
+  for (; i + 4 <= to; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    bad = wasm_v128_or(bad, wasm_i32x4_eq(wasm_v128_and(v, exponent), exponent));
+    zero_count = wasm_i32x4_sub(zero_count, wasm_f32x4_eq(v, wasm_f32x4_splat(0)));
+    const v128_t lo = wasm_f64x2_promote_low_f32x4(v);
+    const v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+    s0 = wasm_f64x2_add(s0, lo);
+    s1 = wasm_f64x2_add(s1, hi);
+    q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(lo, lo));
+    q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(hi, hi));
+  }
+  if (wasm_v128_any_true(bad)) return 0;
+  wasm_v128_store(ls, s0);
+  wasm_v128_store(ls + 2, s1);
+  wasm_v128_store(lq, q0);
+  wasm_v128_store(lq + 2, q1);
+  for (; i < to; i++, lane = (lane + 1) & 3) {
+    const double v = x[i];
+    if (v - v != 0) return 0;
+    ls[lane] += v;
+    lq[lane] += v * v;
+    zeros += v == 0;
+  }
+  for (int k = 0; k < 4; k++) s->lane_sum[k] = ls[k], s->lane_sq[k] = lq[k];
+  s->zeros += zeros + wasm_i32x4_extract_lane(zero_count, 0) + wasm_i32x4_extract_lane(zero_count, 1) +
+              wasm_i32x4_extract_lane(zero_count, 2) + wasm_i32x4_extract_lane(zero_count, 3);
+  return 1;
+}
+
+/* The block's sums so far, from its lanes (recomputed, never accumulated: chunking cannot show). */
+static void fold_lanes(Stats *s) {
+  s->block_sum = (s->lane_sum[0] + s->lane_sum[2]) + (s->lane_sum[1] + s->lane_sum[3]);
+  s->block_sum_sq = (s->lane_sq[0] + s->lane_sq[2]) + (s->lane_sq[1] + s->lane_sq[3]);
+}
+
 static void add_block(Stats *s) {
   double t = s->sum + s->block_sum;
   s->sum_comp += __builtin_fabs(s->sum) >= __builtin_fabs(s->block_sum) ? s->sum - t + s->block_sum : s->block_sum - t + s->sum;
@@ -266,36 +325,27 @@ static void add_block(Stats *s) {
   s->sum_sq = t;
   s->block_sum = 0;
   s->block_sum_sq = 0;
+  for (int k = 0; k < 4; k++) s->lane_sum[k] = s->lane_sq[k] = 0;
 }
 
 /* x[from, to), inside one sum block; `clean` (to − from floats) takes a copy with non-finite → 0. */
 static void run(Stats *s, const float *x, int from, int to, float *clean) {
-  double bs = s->block_sum, bss = s->block_sum_sq, zeros = s->zeros;
-  int non_finite = 0;
-  for (int i = from; i < to; i++) {
-    const double v = x[i];
-    if (v - v != 0) non_finite++;
-    else {
-      bs += v;
-      bss += v * v;
-      if (v == 0) zeros++;
-    }
-  }
-  s->block_sum = bs;
-  s->block_sum_sq = bss;
-  s->zeros = zeros;
-  if (non_finite > 0) {
-    s->non_finite += non_finite;
+  const int64_t pos = (int64_t)s->count;
+  if (lane_sums(s, x, from, to, pos)) {
+    scan(s, x, from, to, s->count - from);
+  } else {
+    int non_finite = 0;
     for (int i = from; i < to; i++) {
       const double v = x[i];
-      clean[i - from] = v - v == 0 ? x[i] : 0;
+      if (v - v == 0) clean[i - from] = x[i];
+      else clean[i - from] = 0, non_finite++;
     }
-    s->zeros += non_finite;
+    s->non_finite += non_finite;
+    lane_sums(s, clean, 0, to - from, pos); /* the zeros counted include them */
     scan(s, clean, 0, to - from, s->count);
-  } else {
-    scan(s, x, from, to, s->count - from);
   }
   s->count += to - from;
+  fold_lanes(s);
 }
 
 /* `clean`: scratch of SUM_BLOCK floats, used only when the chunk holds NaN or ±∞. */

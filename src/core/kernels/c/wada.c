@@ -1,8 +1,9 @@
 /*
  * WADA-SNR's sums over the mono downmix (src/core/snr/wada.ts has the definitions): Σ|x| and
  * Σ ln|x|, the latter as ln of products of 16 consecutive |x| (counted from the first sample),
- * |x| clamped to [1e-10, 1e10]. State: sumAbs, sumLog, product, inBlock, count (doubles).
- * Operation for operation the TypeScript formulation (its Math.log is apl_log: the same bits).
+ * |x| clamped to [1e-10, 1e10]. State (doubles): Σ|x| of whole groups, sumLog, the unfinished
+ * group's product, its length, count, its Σ|x| and its values (16). The TypeScript formulation,
+ * its Math.log as apl_log (the same bits); wada_push sums and multiplies whole groups as trees.
  */
 #include "kernels.h"
 
@@ -30,21 +31,73 @@ static inline __attribute__((always_inline)) void take(double a, double *sa, dou
   }
 }
 
+static inline double clamp(double a) { return !(a > FLOOR) ? FLOOR : a > CEIL ? CEIL : a; }
+
+static inline double wada_abs(double u, double v, double w, double w1) {
+  if (u - u != 0) u = 0;
+  if (v - v != 0) v = 0;
+  return clamp(__builtin_fabs(w * u + w1 * v));
+}
+
+/* wada_abs of two samples. */
+static inline v128_t wada_abs2(v128_t u, v128_t v, v128_t w, v128_t w1) {
+  const v128_t zero = wasm_f64x2_splat(0);
+  u = wasm_v128_and(u, wasm_f64x2_eq(wasm_f64x2_sub(u, u), zero));
+  v = wasm_v128_and(v, wasm_f64x2_eq(wasm_f64x2_sub(v, v), zero));
+  v128_t a = wasm_f64x2_abs(wasm_f64x2_add(wasm_f64x2_mul(w, u), wasm_f64x2_mul(w1, v)));
+  a = wasm_v128_bitselect(a, wasm_f64x2_splat(FLOOR), wasm_f64x2_gt(a, wasm_f64x2_splat(FLOOR)));
+  return wasm_v128_bitselect(wasm_f64x2_splat(CEIL), a, wasm_f64x2_gt(a, wasm_f64x2_splat(CEIL)));
+}
+
+static inline v128_t high_pair(v128_t f) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(f, f, 2, 3, 0, 1)); }
+
+/* A whole group of |x| (a[q] = samples 2q, 2q + 1): its sum into *sa, its product, both as trees. */
+static inline double close_group(const v128_t *a, double *sa) {
+  const v128_t s = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_add(a[0], a[1]), wasm_f64x2_add(a[2], a[3])),
+                                  wasm_f64x2_add(wasm_f64x2_add(a[4], a[5]), wasm_f64x2_add(a[6], a[7])));
+  *sa += wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+  const v128_t m = wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_mul(a[0], a[1]), wasm_f64x2_mul(a[2], a[3])),
+                                  wasm_f64x2_mul(wasm_f64x2_mul(a[4], a[5]), wasm_f64x2_mul(a[6], a[7])));
+  return wasm_f64x2_extract_lane(m, 0) * wasm_f64x2_extract_lane(m, 1);
+}
+
 /*
  * One or two channels: weights w (first) and w1 (second; 0 for mono, where y = x). `products`:
- * scratch for len/16 + 1 doubles.
+ * scratch for len/16 + 1 doubles. A whole group's |x| are summed and multiplied as trees, two
+ * samples at a time (a running sum and product wait on an operation per sample), into Σ|x| group
+ * by group; they round differently from the sample-by-sample definition, at the 1e-16 relative
+ * level. An unfinished group waits in the state (its values from st[6]; st[2] and st[5] hold its
+ * product and sum in sample order), so the sums are the same bits however the audio is chunked.
  */
 EXPORT(wada_push) void wada_push(double *st, const float *x, const float *y, double w, double w1, int len, double *products) {
-  double sa = st[0], p = st[2];
+  double sa = st[0];
+  double *pending = st + 6;
   int k = (int)st[3], groups = 0;
-  for (int t = 0; t < len; t++) {
-    double u = x[t], v = y[t];
-    if (u - u != 0) u = 0;
-    if (v - v != 0) v = 0;
-    take(__builtin_fabs(w * u + w1 * v), &sa, &p, &k, products, &groups);
+  int t = 0;
+  for (; t < len && k != 0; t++) {
+    pending[k++] = wada_abs(x[t], y[t], w, w1);
+    if (k == GROUP) {
+      v128_t a[8];
+      for (int q = 0; q < 8; q++) a[q] = wasm_v128_load(pending + 2 * q);
+      products[groups++] = close_group(a, &sa);
+      k = 0;
+    }
   }
+  const v128_t w2 = wasm_f64x2_splat(w), w12 = wasm_f64x2_splat(w1);
+  for (; t + GROUP <= len; t += GROUP) {
+    v128_t a[8];
+    for (int q = 0; q < 4; q++) {
+      const v128_t xf = wasm_v128_load(x + t + 4 * q), yf = wasm_v128_load(y + t + 4 * q);
+      a[2 * q] = wada_abs2(wasm_f64x2_promote_low_f32x4(xf), wasm_f64x2_promote_low_f32x4(yf), w2, w12);
+      a[2 * q + 1] = wada_abs2(high_pair(xf), high_pair(yf), w2, w12);
+    }
+    products[groups++] = close_group(a, &sa);
+  }
+  for (; t < len; t++) pending[k++] = wada_abs(x[t], y[t], w, w1);
+  double p = 1, ps = 0;
+  for (int j = 0; j < k; j++) p *= pending[j], ps += pending[j];
   st[1] = add_logs(st[1], products, groups);
-  st[0] = sa, st[2] = p, st[3] = k, st[4] += len;
+  st[0] = sa, st[2] = p, st[3] = k, st[4] += len, st[5] = ps;
 }
 
 EXPORT(wada_push_n) void wada_push_n(double *st, const float *const *x, int C, int len, double *products) {

@@ -136,12 +136,14 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
   /** One staged piece of n frames (channel pointers at `table`). */
   const run = (table: number, n: number): void => {
     let at: number;
+    // No zero before `clearTo` (two channels: zero_mix2 says where its first zero is).
+    let clearTo = 0;
     if (channelCount === 1) at = k.i32(table, 1)[0];
     else {
       at = mixPtr;
       if (channelCount === 2) {
         const ptrs = k.i32(table, 2);
-        k.exports.zero_mix2(ptrs[0], ptrs[1], mixPtr, n);
+        clearTo = k.exports.zero_mix2(ptrs[0], ptrs[1], mixPtr, n);
       } else k.exports.zero_mixn(table, channelCount, mixPtr, n);
     }
     const mixArr = k.f32(at, n);
@@ -153,7 +155,7 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
       if (zeroStart < 0 && pending === null) {
         // The common case: inside signal, nothing pending. Skip to the next zero.
         const from = i;
-        i = k.exports.zero_skip(at, i, n);
+        i = i < clearTo ? clearTo : k.exports.zero_skip(at, i, n);
         if (i > from) {
           const v = mixArr[i - 1];
           lastNonZeroAbs = v < 0 ? -v : v;

@@ -19,8 +19,10 @@ static inline float mix2(double a, double b) {
   return m;
 }
 
-EXPORT(zero_mix2) void zero_mix2(const float *x0, const float *x1, float *out, int n) {
-  int i = 0;
+/* Writes the frame mix of n frames; returns the first frame whose mix is 0 (n when none), so a
+   chunk without zeros needs no zero_skip. */
+EXPORT(zero_mix2) int zero_mix2(const float *x0, const float *x1, float *out, int n) {
+  int i = 0, first = n;
   const v128_t half = wasm_f64x2_splat(0.5), zero = wasm_f32x4_splat(0);
   /* Four frames at a time, (a + b)/2 in float64 as in mix2; a group holding a non-finite sample
      is done one frame at a time. */
@@ -34,7 +36,10 @@ EXPORT(zero_mix2) void zero_mix2(const float *x0, const float *x1, float *out, i
     v128_t m = wasm_i32x4_shuffle(l, h, 0, 1, 4, 5);
     const v128_t finite = wasm_v128_and(wasm_f32x4_eq(wasm_f32x4_sub(a, a), zero), wasm_f32x4_eq(wasm_f32x4_sub(b, b), zero));
     if (!wasm_i32x4_all_true(finite)) {
-      for (int j = i; j < i + 4; j++) out[j] = mix2(x0[j], x1[j]);
+      for (int j = i; j < i + 4; j++) {
+        out[j] = mix2(x0[j], x1[j]);
+        if (out[j] == 0 && j < first) first = j;
+      }
       continue;
     }
     /* As mix2 for finite frames: 0 when both channels are 0, the marker when they cancel. */
@@ -42,8 +47,15 @@ EXPORT(zero_mix2) void zero_mix2(const float *x0, const float *x1, float *out, i
     m = wasm_v128_bitselect(wasm_f32x4_splat(MARKER), m, wasm_v128_andnot(wasm_f32x4_eq(m, zero), both));
     m = wasm_v128_andnot(m, both);
     wasm_v128_store(out + i, m);
+    if (first == n && wasm_v128_any_true(both))
+      for (int j = i + 3; j >= i; j--)
+        if (out[j] == 0) first = j;
   }
-  for (; i < n; i++) out[i] = mix2(x0[i], x1[i]);
+  for (; i < n; i++) {
+    out[i] = mix2(x0[i], x1[i]);
+    if (out[i] == 0 && i < first) first = i;
+  }
+  return first;
 }
 
 EXPORT(zero_mixn) void zero_mixn(const float *const *x, int C, float *out, int n) {

@@ -19,7 +19,7 @@
                        wasm_f64x2_mul(a2, y2)),                                                                  \
         wasm_f64x2_mul(a1, y1));                                                                                 \
     const v128_t z_ = wasm_f64x2_sub(                                                                            \
-        wasm_f64x2_sub(wasm_f64x2_add(wasm_f64x2_add(y_, wasm_f64x2_neg(wasm_f64x2_add(y1, y1))), y2), wasm_f64x2_mul(d2, z2)), \
+        wasm_f64x2_sub(wasm_f64x2_add(wasm_f64x2_sub(y_, wasm_f64x2_add(y1, y1)), y2), wasm_f64x2_mul(d2, z2)),     \
         wasm_f64x2_mul(d1, z1));                                                                                 \
     x2 = x1;                                                                                                     \
     x1 = v;                                                                                                      \
@@ -52,6 +52,24 @@ void kweight_lanes(const double *co, const float *const *x, int warm, int sub_le
   for (int s = -1; s < subs; s++) {
     const int end = s < 0 ? warm : warm + (s + 1) * sub_len;
     v128_t acc = zero, ACC = zero;
+    /* Four steps per loop: each lane's floats loaded four at a time and paired by shuffles
+       (cheaper than building every pair from two scalar loads; the same values). */
+    for (; i + 4 <= end; i += 4) {
+      const v128_t f0 = wasm_v128_load(p0 + i), f1 = wasm_v128_load(p1 + i);
+      const v128_t f2 = wasm_v128_load(p2 + i), f3 = wasm_v128_load(p3 + i);
+      const v128_t e01 = wasm_i32x4_shuffle(f0, f1, 0, 4, 1, 5), o01 = wasm_i32x4_shuffle(f0, f1, 2, 6, 3, 7);
+      const v128_t e23 = wasm_i32x4_shuffle(f2, f3, 0, 4, 1, 5), o23 = wasm_i32x4_shuffle(f2, f3, 2, 6, 3, 7);
+      const v128_t v01[4] = {wasm_f64x2_promote_low_f32x4(e01), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(e01, e01, 1, 0)),
+                             wasm_f64x2_promote_low_f32x4(o01), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(o01, o01, 1, 0))};
+      const v128_t v23[4] = {wasm_f64x2_promote_low_f32x4(e23), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(e23, e23, 1, 0)),
+                             wasm_f64x2_promote_low_f32x4(o23), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(o23, o23, 1, 0))};
+      for (int k = 0; k < 4; k++) {
+        KW_STEP(v01[k], x1, x2, y1, y2, z1, z2, z);
+        KW_STEP(v23[k], X1, X2, Y1, Y2, Z1, Z2, Z);
+        acc = wasm_f64x2_add(acc, wasm_f64x2_mul(z, z));
+        ACC = wasm_f64x2_add(ACC, wasm_f64x2_mul(Z, Z));
+      }
+    }
     for (; i < end; i++) {
       const v128_t v = wasm_f64x2_make(p0[i], p1[i]);
       const v128_t V = wasm_f64x2_make(p2[i], p3[i]);

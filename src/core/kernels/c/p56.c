@@ -87,7 +87,33 @@ EXPORT(p56_push2) void p56_push2(double *s, double *r, const float *x, const flo
   int i = 0;
   while (i < len) {
     v128_t out = zero;
-    for (; i < len; i++) {
+    int crossed = 0;
+    /* Four frames per loop: both channels' floats loaded four at a time (NaN, ±∞ → +0) and
+       paired by shuffles, cheaper than building each pair from two scalar loads. */
+    for (; i + 4 <= len; i += 4) {
+      const v128_t fz = wasm_f32x4_splat(0);
+      v128_t fx = wasm_v128_load(x + i), fy = wasm_v128_load(y + i);
+      fx = wasm_v128_and(fx, wasm_f32x4_eq(wasm_f32x4_sub(fx, fx), fz));
+      fy = wasm_v128_and(fy, wasm_f32x4_eq(wasm_f32x4_sub(fy, fy), fz));
+      const v128_t e = wasm_i32x4_shuffle(fx, fy, 0, 4, 1, 5), o = wasm_i32x4_shuffle(fx, fy, 2, 6, 3, 7);
+      const v128_t vs[4] = {wasm_f64x2_promote_low_f32x4(e), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(e, e, 1, 0)),
+                            wasm_f64x2_promote_low_f32x4(o), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(o, o, 1, 0))};
+      int k = 0;
+      for (; k < 4; k++) {
+        const v128_t v = vs[k];
+        sq = wasm_f64x2_add(sq, wasm_f64x2_mul(v, v));
+        p = wasm_f64x2_add(wasm_f64x2_mul(g, p), wasm_f64x2_mul(h, wasm_f64x2_abs(v)));
+        q = wasm_f64x2_add(wasm_f64x2_mul(g, q), wasm_f64x2_mul(h, p));
+        out = wasm_v128_or(wasm_f64x2_ge(q, hi), wasm_f64x2_lt(q, lo));
+        if (wasm_v128_any_true(out)) break;
+      }
+      if (k < 4) {
+        i += k;
+        crossed = 1;
+        break;
+      }
+    }
+    for (; !crossed && i < len; i++) {
       v128_t v = wasm_f64x2_make(x[i], y[i]);
       v = wasm_v128_and(v, wasm_f64x2_eq(wasm_f64x2_sub(v, v), zero)); /* NaN, ±∞ → +0 */
       sq = wasm_f64x2_add(sq, wasm_f64x2_mul(v, v));

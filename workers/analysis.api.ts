@@ -123,7 +123,7 @@ interface Finished {
 
 /** Fans every chunk out to the analyser and the display accumulators (one segment: the whole file). */
 function createPipeline(sampleRateHz: number, channelCount: number, expectedFrameCount: number, options: AnalyzeOptions) {
-  const analyzer = createAnalyzer(sampleRateHz, channelCount, options);
+  const analyzer = createAnalyzer(sampleRateHz, channelCount, { ...options, expectedFrames: expectedFrameCount });
   const display = createDisplaySegment(planDisplay(sampleRateHz, channelCount, expectedFrameCount), { start: 0, end: null, firstPushed: 0 });
   return {
     push(chunk: readonly Float32Array[]) {

@@ -56,7 +56,9 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       if (!partial.ok) return partial;
       measurements = finishAnalysis([partial.value], options);
     } else {
-      const analyzer = createAnalyzer(audio.probe.decodedSampleRateHz, audio.probe.channels, options);
+      const { durationSec, decodedSampleRateHz } = audio.probe;
+      const expectedFrames = durationSec === null ? undefined : Math.round(durationSec * decodedSampleRateHz);
+      const analyzer = createAnalyzer(decodedSampleRateHz, audio.probe.channels, { ...options, expectedFrames });
       for await (const chunk of audio.chunks()) analyzer.push(chunk);
       measurements = analyzer.finish();
     }

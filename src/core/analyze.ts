@@ -46,6 +46,8 @@ import { createClipRanges, finishClipRanges, mergeClipRanges, type ClipRangesPar
 
 export interface AnalyzeOptions {
   vad?: Partial<VadSettings>;
+  /** Samples per channel a header promises: sizes the frame table once (the results do not depend on it). */
+  expectedFrames?: number;
 }
 
 /** Everything measured on the audio itself (the summary adds source, findings, schema). */
@@ -78,6 +80,8 @@ export interface Measurements {
 export interface SegmentSpec {
   start: number;
   end: number | null;
+  /** The audio's length (samples per channel) when a header gives it: sizes buffers, nothing else. */
+  expectedEnd?: number;
 }
 
 /** Everything one segment measured, as plain data (structured-clonable: typed arrays, numbers). */
@@ -151,12 +155,12 @@ export function planSegments(sampleRateHz: number, frameCount: number, count: nu
   const cells = grid === null ? 0 : Math.floor(frameCount / grid);
   const minCells = grid === null ? 1 : Math.max(1, Math.ceil((MIN_SEGMENT_SEC * sampleRateHz) / grid));
   const n = Math.max(1, Math.min(Math.floor(count), Math.floor(cells / minCells)));
-  if (n === 1 || grid === null) return [{ start: 0, end: null }];
+  if (n === 1 || grid === null) return [{ start: 0, end: null, expectedEnd: frameCount }];
   const specs: SegmentSpec[] = [];
   for (let k = 0; k < n; k++) {
     const start = Math.round((k * cells) / n) * grid;
     const end = k === n - 1 ? null : Math.round(((k + 1) * cells) / n) * grid;
-    specs.push({ start, end });
+    specs.push(end === null ? { start, end, expectedEnd: frameCount } : { start, end });
   }
   return specs;
 }
@@ -174,7 +178,7 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
   const final = spec.end === null;
   const firstSample = Math.max(0, start - Math.round(SEGMENT_WARMUP_SEC * sampleRateHz));
   const levels = createLevels(sampleRateHz, channelCount, start - firstSample);
-  const frames = createFrameAnalysis(sampleRateHz, channelCount, {}, { start, end: spec.end, firstPushed: firstSample });
+  const frames = createFrameAnalysis(sampleRateHz, channelCount, {}, { start, end: spec.end, firstPushed: firstSample, expectedEnd: spec.expectedEnd });
   const wada = createWadaSnr(channelCount);
   const hum = createHumAnalysis(sampleRateHz, channelCount);
   const echo = createEchoAnalysis(sampleRateHz, channelCount);
@@ -326,7 +330,7 @@ export function createAnalyzer(
   channelCount: number,
   options: AnalyzeOptions = {},
 ): Accumulator<Measurements> {
-  const segment = createSegmentAnalyzer(sampleRateHz, channelCount, { start: 0, end: null });
+  const segment = createSegmentAnalyzer(sampleRateHz, channelCount, { start: 0, end: null, expectedEnd: options.expectedFrames });
   return {
     push(channels) {
       segment.push(channels);
@@ -338,7 +342,7 @@ export function createAnalyzer(
 }
 
 export function analyzePcm(audio: PcmAudio, options: AnalyzeOptions = {}): Measurements {
-  const analyzer = createAnalyzer(audio.sampleRateHz, audio.channels.length, options);
+  const analyzer = createAnalyzer(audio.sampleRateHz, audio.channels.length, { ...options, expectedFrames: audio.channels[0]?.length });
   analyzer.push(audio.channels);
   return analyzer.finish();
 }

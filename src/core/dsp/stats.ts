@@ -1,16 +1,70 @@
 /** Small order statistics over typed arrays (copying; the inputs are never reordered). */
 
-/** The q-quantile (0..1) of `values`, with linear interpolation; NaN when empty. */
+/**
+ * The q-quantile (0..1) of `values`, with linear interpolation; NaN when empty. Exactly what
+ * sorting a copy and reading it would give (NaN sort last), by selection in O(n): the level
+ * model takes quantiles of up to 360 000 frames per hour, where a sort cost ~45 ms.
+ */
 export function quantile(values: ArrayLike<number>, q: number): number {
   const n = values.length;
   if (n === 0) return NaN;
-  const sorted = new Float64Array(n);
-  sorted.set(values);
-  sorted.sort();
+  const a = new Float64Array(n);
+  let m = 0; // the non-NaN values, first
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === v) a[m++] = v;
+  }
   const pos = Math.min(Math.max(q, 0), 1) * (n - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  if (lo >= m) return NaN;
+  const low = select(a, m, lo);
+  // After the selection everything right of `lo` is ≥ a[lo]: the next order statistic is their minimum.
+  let high = NaN;
+  if (hi === lo) high = low;
+  else if (hi < m) {
+    high = a[lo + 1];
+    for (let i = lo + 2; i < m; i++) if (a[i] < high) high = a[i];
+  }
+  return low + (high - low) * (pos - lo);
+}
+
+/**
+ * Reorders a[0, m) so that a[k] is its k-th smallest value, smaller ones left of it and larger
+ * ones right (Hoare's selection with median-of-three pivots); returns a[k]. −0 and +0 count as
+ * equal, so either may be returned where a sort would put −0 first.
+ */
+function select(a: Float64Array, m: number, k: number): number {
+  let left = 0;
+  let right = m - 1;
+  while (right > left) {
+    const mid = (left + right) >>> 1;
+    // Median of three as the pivot.
+    let x = a[left];
+    let y = a[mid];
+    let z = a[right];
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) [x, y] = [y, x];
+    const pivot = y;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k];
 }
 
 /**

@@ -108,9 +108,19 @@ describe('segmented analysis', () => {
       expect(specs[k - 1].end).toBe(specs[k].start);
       expect(specs[k].start - specs[k - 1].start).toBe(900 * 16000);
     }
-    expect(planSegments(16000, 59 * 16000, 4)).toEqual([{ start: 0, end: null }]);
+    expect(specs[3].expectedEnd).toBe(3600 * 16000 + 123); // sizes the last segment's frame table
+    expect(planSegments(16000, 59 * 16000, 4)).toEqual([{ start: 0, end: null, expectedEnd: 59 * 16000 }]);
     expect(planSegments(16000, 61 * 16000, 4)).toHaveLength(2);
     expect(planSegments(44100, 3600 * 44100, 2)).toHaveLength(2);
+  });
+
+  it('reads the same whatever length the header promised (the hint only sizes the frame table)', () => {
+    const sr = 16000;
+    const x = speechLike(sr, 40.3, 5);
+    const exact = analyzeInSegments(sr, [x], [{ start: 0, end: null }]);
+    for (const expectedEnd of [x.length, 1000, x.length * 3, 2 ** 52, NaN]) {
+      expect(analyzeInSegments(sr, [x], [{ start: 0, end: null, expectedEnd }])).toEqual(exact);
+    }
   });
 
   it('equals one pass on 16 kHz mono with clip runs and zero runs across and on the seams', () => {

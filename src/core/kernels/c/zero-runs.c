@@ -8,43 +8,28 @@
 
 #define MARKER 0x1p-149f
 
-static inline float mix2(double a, double b) {
-  float m = (float)((a + b) / 2);
-  if (m == 0 || m - m != 0) {
-    if (a - a != 0) a = 0;
-    if (b - b != 0) b = 0;
-    m = a == 0 && b == 0 ? 0 : (float)((a + b) / 2);
-    if (m == 0 && !(a == 0 && b == 0)) m = MARKER;
-  }
-  return m;
+/* Two channels' frame mix, a/2 + b/2 in float32 (exact for 16-bit PCM; no overflow near ±FLT_MAX). */
+static inline float mix2(float a, float b) {
+  if (a - a != 0) a = 0;
+  if (b - b != 0) b = 0;
+  if (a == 0 && b == 0) return 0;
+  const float m = a * 0.5f + b * 0.5f;
+  return m == 0 ? MARKER : m;
 }
 
 /* Writes the frame mix of n frames; returns the first frame whose mix is 0 (n when none), so a
    chunk without zeros needs no zero_skip. */
 EXPORT(zero_mix2) int zero_mix2(const float *x0, const float *x1, float *out, int n) {
   int i = 0, first = n;
-  const v128_t half = wasm_f64x2_splat(0.5), zero = wasm_f32x4_splat(0);
-  /* Four frames at a time, (a + b)/2 in float64 as in mix2; a group holding a non-finite sample
-     is done one frame at a time. */
+  const v128_t half = wasm_f32x4_splat(0.5f), zero = wasm_f32x4_splat(0), marker = wasm_f32x4_splat(MARKER);
+  /* Four frames at a time, operation for operation mix2. */
   for (; i + 4 <= n; i += 4) {
-    const v128_t a = wasm_v128_load(x0 + i), b = wasm_v128_load(x1 + i);
-    const v128_t lo = wasm_f64x2_mul(wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b)), half);
-    const v128_t hi = wasm_f64x2_mul(
-        wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 0, 1)), wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 0, 1))),
-        half);
-    const v128_t l = wasm_f32x4_demote_f64x2_zero(lo), h = wasm_f32x4_demote_f64x2_zero(hi);
-    v128_t m = wasm_i32x4_shuffle(l, h, 0, 1, 4, 5);
-    const v128_t finite = wasm_v128_and(wasm_f32x4_eq(wasm_f32x4_sub(a, a), zero), wasm_f32x4_eq(wasm_f32x4_sub(b, b), zero));
-    if (!wasm_i32x4_all_true(finite)) {
-      for (int j = i; j < i + 4; j++) {
-        out[j] = mix2(x0[j], x1[j]);
-        if (out[j] == 0 && j < first) first = j;
-      }
-      continue;
-    }
-    /* As mix2 for finite frames: 0 when both channels are 0, the marker when they cancel. */
+    v128_t a = wasm_v128_load(x0 + i), b = wasm_v128_load(x1 + i);
+    a = wasm_v128_and(a, wasm_f32x4_eq(wasm_f32x4_sub(a, a), zero));
+    b = wasm_v128_and(b, wasm_f32x4_eq(wasm_f32x4_sub(b, b), zero));
     const v128_t both = wasm_v128_and(wasm_f32x4_eq(a, zero), wasm_f32x4_eq(b, zero));
-    m = wasm_v128_bitselect(wasm_f32x4_splat(MARKER), m, wasm_v128_andnot(wasm_f32x4_eq(m, zero), both));
+    v128_t m = wasm_f32x4_add(wasm_f32x4_mul(a, half), wasm_f32x4_mul(b, half));
+    m = wasm_v128_bitselect(marker, m, wasm_f32x4_eq(m, zero));
     m = wasm_v128_andnot(m, both);
     wasm_v128_store(out + i, m);
     if (first == n && wasm_v128_any_true(both))

@@ -1,15 +1,16 @@
 /**
  * One segment of a WAV file for the CLI: the core's segment reader (src/core/wav-segment.ts) over
- * a file handle — its own byte range decoded into the segment analyzer, its content-hash pieces
- * hashed. The main thread calls it directly; as a
+ * a file descriptor — its own byte range read into kernel memory, decoded into the segment
+ * analyzer, its content-hash pieces hashed. The main thread calls it directly; as a
  * worker thread (node:worker_threads) this module takes jobs as messages. Jobs
  * come in as messages; each answer is plain data, `{ ok: true, value: AnalysisPartial }` or
  * `{ ok: false, error }`. See parallel.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createSegmentAnalyzer } from '../core/analyze';
-import { HASH_PIECE_BYTES } from '../core/hash';
+import { HASH_PIECE_BYTES, hashPieceBuffer } from '../core/hash';
+import { kernels } from '../core/kernels/runtime';
 import { readWavSegment, type WavSegmentJob } from '../core/wav-segment';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
 import type { AnalysisPartial, SegmentAnalyzer } from '../core/analyze';
@@ -28,20 +29,28 @@ export interface SegmentOutcome {
 export async function analyzeSegmentOfWav(job: SegmentJob): Promise<SegmentOutcome> {
   const { layout, spec } = job;
   const analyzer = createSegmentAnalyzer(layout.sampleRateHz, layout.channels, spec);
-  const handle = await open(job.path, 'r');
+  const fd = openSync(job.path, 'r');
   try {
-    // The reader keeps at most one read ahead of the piece in use: two buffers take turns.
-    const bufs = [new Uint8Array(HASH_PIECE_BYTES), new Uint8Array(HASH_PIECE_BYTES)];
-    let turn = 0;
-    const read = async (offset: number, length: number): Promise<Uint8Array> => {
-      const buf = bufs[turn++ & 1];
-      const { bytesRead } = await handle.read(buf, 0, Math.min(length, buf.length, job.fileBytes - offset), offset);
-      return buf.subarray(0, bytesRead);
-    };
+    // Each piece is read straight into the kernel piece buffer, when the reader awaits it (after
+    // it is done with the previous piece): no buffers of our own, which cost ~32 MB of fresh
+    // memory a thread (slow to touch on a VM) and a copy of every byte. The thread has nothing
+    // else to do while it waits.
+    const read = (offset: number, length: number): PromiseLike<Uint8Array> => ({
+      then(resolve, reject) {
+        try {
+          const at = hashPieceBuffer();
+          const bytes = kernels().u8(at, Math.max(0, Math.min(length, HASH_PIECE_BYTES, job.fileBytes - offset)));
+          const bytesRead = readSync(fd, bytes, 0, bytes.length, offset);
+          return Promise.resolve(bytes.subarray(0, bytesRead)).then(resolve, reject);
+        } catch (error) {
+          return Promise.reject(error).then(resolve, reject);
+        }
+      },
+    });
     const pieceDigests = await readWavSegment(read, job.fileBytes, job, [analyzer]);
     return { analysis: analyzer.partial(), pieceDigests };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -28,7 +28,12 @@ export interface SegmentConsumer {
 }
 
 /** Bytes [offset, offset + length) of the file, fewer only at its end. */
-export type ReadBytes = (offset: number, length: number) => Promise<Uint8Array>;
+/**
+ * Bytes [offset, offset + length) of the file. May return a view of the kernel piece buffer
+ * (hashPieceBuffer), filled when the result is awaited: the reader asks for a piece ahead and
+ * awaits it only after the previous one is done with.
+ */
+export type ReadBytes = (offset: number, length: number) => PromiseLike<Uint8Array>;
 
 export interface SegmentReadOptions {
   onProgress?: (framesDone: number) => void;
@@ -91,14 +96,14 @@ export async function readWavSegment(
   const wantsAudio = (): boolean => audioAt < dataEnd && (audioAt < ownEnd || consumers.some((c) => c.needsMore()));
   const report = (): void => onProgress?.(Math.max(0, Math.min(Math.floor((audioAt - dataOffset) / blockAlign), end) - spec.start));
   let j = Math.floor(audioAt / L);
-  let next: Promise<Uint8Array> | null = readBytes(j * L, L);
+  let next: PromiseLike<Uint8Array> | null = readBytes(j * L, L);
   while (next && (j < pieces.to || wantsAudio())) {
     const read = await next;
     const pieceStart = j * L;
     if (read.length < Math.min(L, fileBytes - pieceStart)) {
       throw new AudioPathError('io-error', `The file ended at byte ${pieceStart + read.length} while being read.`);
     }
-    k.u8(pieceAt, read.length).set(read);
+    if (!(k.holds(read) && read.byteOffset === pieceAt)) k.u8(pieceAt, read.length).set(read);
     const bytes = k.u8(pieceAt, read.length);
     // The next piece is read ahead when it is sure to be needed: to hash it, or for audio inside the segment.
     const following = pieceStart + L;

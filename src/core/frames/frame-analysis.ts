@@ -182,22 +182,23 @@ class Column {
   constructor(capacity: number) {
     this.data = new Float32Array(Math.max(1, capacity));
   }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
+  /** Room for `n` values (doubling). */
+  private reserve(n: number): void {
+    if (n <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < n) size *= 2;
+    const next = new Float32Array(size);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
-  set(i: number, v: number): void {
-    while (i >= this.data.length) {
-      const next = new Float32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[i] = v;
-    if (i >= this.length) this.length = i + 1;
+  append(values: Float32Array): void {
+    this.setAt(this.length, values);
+  }
+  /** values[j] at row at + j. */
+  setAt(at: number, values: Float32Array): void {
+    this.reserve(at + values.length);
+    this.data.set(values, at);
+    if (at + values.length > this.length) this.length = at + values.length;
   }
   /** The first n values: the column itself when it holds exactly n (no copy). */
   toArray(n: number): Float32Array {
@@ -273,7 +274,7 @@ export function createFrameAnalysis(
     BUCKET_SLOTS,
   );
   if (state === 0) throw new RangeError('the analysis kernels ran out of memory');
-  const infoPtr = k.alloc(8 * 17);
+  const infoPtr = k.alloc(8 * 19);
   // Band b holds bins k with edges[b] ≤ k·binHz < edges[b+1] (the Nyquist bin joins the top band).
   const bands = k.i32(k.exports.frames_bands(state), 3 * 32);
   for (let b = 0; b < bandCount; b++) {
@@ -308,34 +309,31 @@ export function createFrameAnalysis(
   let hopsDone = 0;
   let fftDone = 0;
   let slotsUsed = 0;
-  const stride = 2 * C + 6;
 
   /** Move what the last kernel call produced into the columns. */
   function drain(): void {
-    const info = k.f64(infoPtr, 17);
+    const info = k.f64(infoPtr, 19);
     k.exports.frames_info(state, infoPtr);
     const [hopsOut, framesOut, overflowOut, firstFrame] = info;
     hopsDone = info[4];
     fftDone = info[5];
     written = info[6];
     slotsUsed = info[7];
-    const rows = k.f32(info[8], hopsOut * stride);
-    for (let h = 0, o = 0; h < hopsOut; h++, o += stride) {
-      for (let c = 0; c < C; c++) {
-        chanPower[c].push(rows[o + c]);
-        chanMean[c].push(rows[o + C + c]);
-      }
-      downmixCol.push(rows[o + 2 * C]);
-      downmixMean.push(rows[o + 2 * C + 1]);
-      silenceCol.push(rows[o + 2 * C + 2]);
-      if (pairXY && pairX && pairY) {
-        pairXY.push(rows[o + 2 * C + 3]);
-        pairX.push(rows[o + 2 * C + 4]);
-        pairY.push(rows[o + 2 * C + 5]);
-      }
+    // The kernel hands the hop rows and band rows over column by column: one bulk copy each.
+    const hopColumn = (j: number): Float32Array => k.f32(info[8] + 4 * j * info[17], hopsOut);
+    for (let c = 0; c < C; c++) {
+      chanPower[c].append(hopColumn(c));
+      chanMean[c].append(hopColumn(C + c));
     }
-    const bandRows = k.f32(info[9], framesOut * bandCount);
-    for (let f = 0; f < framesOut; f++) for (let b = 0; b < bandCount; b++) bandCols[b].set(firstFrame + f, bandRows[f * bandCount + b]);
+    downmixCol.append(hopColumn(2 * C));
+    downmixMean.append(hopColumn(2 * C + 1));
+    silenceCol.append(hopColumn(2 * C + 2));
+    if (pairXY && pairX && pairY) {
+      pairXY.append(hopColumn(2 * C + 3));
+      pairX.append(hopColumn(2 * C + 4));
+      pairY.append(hopColumn(2 * C + 5));
+    }
+    for (let b = 0; b < bandCount; b++) bandCols[b].setAt(firstFrame, k.f32(info[9] + 4 * b * info[18], framesOut));
     if (overflowOut > 0) {
       const keys = k.i32(info[10], overflowOut);
       const spectra = k.f64(info[11], overflowOut * (half + 1));
@@ -359,7 +357,7 @@ export function createFrameAnalysis(
     drain();
     const frame0 = segment.start / hop;
     const lastFrameSamples = hopsDone > 0 ? Math.min(hop, written - (frame0 + hopsDone - 1) * hop) : 0;
-    const info = k.f64(infoPtr, 17);
+    const info = k.f64(infoPtr, 19);
     k.exports.frames_info(state, infoPtr);
     const slotKeys = k.i32(info[12], slotsUsed);
     const slotFrames = k.i32(info[13], slotsUsed);

@@ -47,6 +47,7 @@ typedef struct Frames {
   int64_t first_frame_out;
   float *hop_out;       /* hops_out × hop_stride */
   float *band_out;      /* frames_out × band_count */
+  float *hop_cols, *band_cols; /* the same, column by column (frames_info), for bulk copies */
   int32_t *overflow_key;
   double *overflow_sum; /* overflow_out × (half + 1) */
 } Frames;
@@ -101,10 +102,12 @@ Frames *frames_new(int C, int hop, int fft_size, int offset, double frame0, doub
   f->max_frames_out = f->max_hops_out + fft_size / hop + 4;
   f->hop_out = apl_malloc(sizeof(float) * f->max_hops_out * hop_stride(f));
   f->band_out = apl_malloc(sizeof(float) * f->max_frames_out * (band_count > 0 ? band_count : 1));
+  f->hop_cols = apl_malloc(sizeof(float) * f->max_hops_out * hop_stride(f));
+  f->band_cols = apl_malloc(sizeof(float) * f->max_frames_out * (band_count > 0 ? band_count : 1));
   f->overflow_key = apl_malloc(sizeof(int32_t) * f->max_frames_out);
   f->overflow_sum = apl_malloc(sizeof(double) * f->max_frames_out * (f->half + 1));
   if (!f->window || !f->fft || !f->ss || !f->slin || !f->ring_mid || !f->ring_side || !f->slot_of_key || !f->slot_key ||
-      !f->slot_frames || !f->slot_sums || !f->hop_out || !f->band_out || !f->overflow_key || !f->overflow_sum)
+      !f->slot_frames || !f->slot_sums || !f->hop_out || !f->band_out || !f->hop_cols || !f->band_cols || !f->overflow_key || !f->overflow_sum)
     return 0;
   return f;
 }
@@ -123,6 +126,8 @@ EXPORT(frames_free) void frames_free(Frames *f) {
   apl_free(f->slot_sums);
   apl_free(f->hop_out);
   apl_free(f->band_out);
+  apl_free(f->hop_cols);
+  apl_free(f->band_cols);
   apl_free(f->overflow_key);
   apl_free(f->overflow_sum);
   apl_free(f);
@@ -531,6 +536,12 @@ EXPORT(frames_finish) void frames_finish(Frames *f) {
 }
 
 /* Counters and pointers for the caller, as doubles: see FRAMES_INFO in frame-analysis.ts. */
+/* rows (n × stride) → cols: column j at cols + j·cap. */
+static void transpose(const float *rows, int n, int stride, int cap, float *cols) {
+  for (int j = 0; j < stride; j++)
+    for (int h = 0; h < n; h++) cols[j * cap + h] = rows[h * stride + j];
+}
+
 EXPORT(frames_info) void frames_info(const Frames *f, double *out) {
   out[0] = f->hops_out;
   out[1] = f->frames_out;
@@ -540,8 +551,10 @@ EXPORT(frames_info) void frames_info(const Frames *f, double *out) {
   out[5] = (double)f->fft_done;
   out[6] = (double)f->written;
   out[7] = f->slots_used;
-  out[8] = (double)(uintptr_t)f->hop_out;
-  out[9] = (double)(uintptr_t)f->band_out;
+  transpose(f->hop_out, f->hops_out, hop_stride(f), f->max_hops_out, f->hop_cols);
+  transpose(f->band_out, f->frames_out, f->band_count, f->max_frames_out, f->band_cols);
+  out[8] = (double)(uintptr_t)f->hop_cols;
+  out[9] = (double)(uintptr_t)f->band_cols;
   out[10] = (double)(uintptr_t)f->overflow_key;
   out[11] = (double)(uintptr_t)f->overflow_sum;
   out[12] = (double)(uintptr_t)f->slot_key;
@@ -549,4 +562,6 @@ EXPORT(frames_info) void frames_info(const Frames *f, double *out) {
   out[14] = (double)(uintptr_t)f->slot_sums;
   out[15] = f->in_hop;
   out[16] = f->bin_scale;
+  out[17] = f->max_hops_out;
+  out[18] = f->max_frames_out;
 }

@@ -83,6 +83,15 @@ class SegmentPool {
     }
   }
 
+  /** Boot every thread now (idle ones do not hold the process open). */
+  prestart(): void {
+    while (this.workers.length < this.size) {
+      const worker = this.spawn();
+      worker.unref();
+      this.idle.push(worker);
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
@@ -118,6 +127,15 @@ function getPool(size: number, code: URL | string): SegmentPool {
     pool = new SegmentPool(size, code);
   }
   return pool;
+}
+
+/**
+ * Boot the analysis threads before the file is opened: a thread takes ~0.1 s to start (an
+ * isolate, the bundle, the kernels), which otherwise delays its segment, and the merge waits for
+ * the last one. The threads then sit idle if the file turns out not to be split.
+ */
+export async function prestartAnalysisThreads(threads: number): Promise<void> {
+  if (threads >= 2) getPool(threads - 1, await workerEntry()).prestart();
 }
 
 /** Stop the worker threads (they are idle between files and do not keep the process alive anyway). */

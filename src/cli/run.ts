@@ -6,7 +6,10 @@ import { parseArgs } from 'node:util';
 import type { ErrorCode } from '../core/types';
 import type { Severity, VadSettings } from '../core/summary/types';
 import { DEFAULT_THRESHOLDS, type FindingThresholds } from '../core/findings/thresholds';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { sniffContainer } from '../core/format/sniff';
 import { analyzeFile } from './analyze-file';
+import { defaultThreads, prestartAnalysisThreads } from './parallel';
 import { formatSummaryTable } from './format-table';
 
 /** One distinct exit code per failure kind, so scripts can tell them apart. */
@@ -133,6 +136,9 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CODES.usage;
   }
 
+  // Long WAV files are split across threads: boot them while the first file is opened.
+  const threadCount = threads ?? defaultThreads();
+  if (threadCount > 1 && files.some(mayBeSplit)) void prestartAnalysisThreads(threadCount).catch(() => undefined);
   let exitCode = 0;
   let tripped = false;
   for (const file of files) {
@@ -151,6 +157,24 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   return exitCode !== 0 ? exitCode : tripped ? EXIT_CODES.findings : 0;
+}
+
+/** Bytes of a WAV file worth splitting: a minute of 16 kHz 16-bit mono is ~1.9 MB (shorter files stay one pass). */
+const PRESTART_BYTES = 2 << 20;
+
+/** A WAV file long enough that it will probably be split across threads (a cheap look: size and magic). */
+function mayBeSplit(path: string): boolean {
+  let fd: number | null = null;
+  try {
+    if (statSync(path).size < PRESTART_BYTES) return false;
+    fd = openSync(path, 'r');
+    const head = new Uint8Array(64);
+    return sniffContainer(head.subarray(0, readSync(fd, head, 0, head.length, 0))) === 'wav';
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /** `name=value` pairs → threshold overrides; names and values are checked. */

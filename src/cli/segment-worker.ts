@@ -11,6 +11,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { createSegmentAnalyzer } from '../core/analyze';
 import { HASH_PIECE_BYTES, hashPieceBuffer } from '../core/hash';
 import { kernels } from '../core/kernels/runtime';
+import { transferablesOf } from '../core/transferables';
 import { readWavSegment, type WavSegmentJob } from '../core/wav-segment';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
 import type { AnalysisPartial, SegmentAnalyzer } from '../core/analyze';
@@ -88,7 +89,8 @@ parentPort?.on('message', (message: SegmentJob | StreamMessage) => {
     return;
   }
   analyzeSegmentOfWav(message).then(
-    (partial) => parentPort?.postMessage(ok(partial)),
+    // The partial's buffers are transferred, not copied (fresh memory is slow to touch here).
+    (partial) => parentPort?.postMessage(ok(partial), transferablesOf(partial)),
     (error: unknown) => parentPort?.postMessage(segmentFailure(error)),
   );
 });

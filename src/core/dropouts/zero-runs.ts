@@ -35,6 +35,8 @@ export interface ZeroRunsResult {
 
 const MIN_RUN_SEC = 0.002;
 const CONTEXT_SEC = 0.01;
+/** Frames of a two-channel mix made at once, where it is needed. */
+const MIX_BLOCK = 1024;
 const MAX_STORED_RUNS = 20000;
 
 /** The runs found so far, as plain data: segments of a file merge by concatenation. */
@@ -90,6 +92,9 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
   const k = kernels();
   const staging = createStaging(channelCount);
   const mixPtr = channelCount === 1 ? 0 : k.alloc(4 * staging.maxFrames);
+  // Two channels: the mix is made only where it is read (around zeros, and a chunk's tail), a
+  // block of MIX_BLOCK frames at a time; the scan for zeros reads the channels themselves.
+  const mixDone = new Uint8Array(Math.ceil(staging.maxFrames / MIX_BLOCK));
 
   const finalize = (): void => {
     if (!pending) return;
@@ -136,17 +141,28 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
   /** One staged piece of n frames (channel pointers at `table`). */
   const run = (table: number, n: number): void => {
     let at: number;
-    // No zero before `clearTo` (two channels: zero_mix2 says where its first zero is).
-    let clearTo = 0;
+    let x0 = 0;
+    let x1 = 0;
+    const lazy = channelCount === 2;
     if (channelCount === 1) at = k.i32(table, 1)[0];
     else {
       at = mixPtr;
-      if (channelCount === 2) {
-        const ptrs = k.i32(table, 2);
-        clearTo = k.exports.zero_mix2(ptrs[0], ptrs[1], mixPtr, n);
+      if (lazy) {
+        [x0, x1] = k.i32(table, 2);
+        mixDone.fill(0);
       } else k.exports.zero_mixn(table, channelCount, mixPtr, n);
     }
     const mixArr = k.f32(at, n);
+    /** The mix of frames [lo, hi) is in mixArr from here on. */
+    const ensure = (lo: number, hi: number): void => {
+      if (!lazy) return;
+      for (let b = Math.floor(lo / MIX_BLOCK); b * MIX_BLOCK < hi; b++) {
+        if (mixDone[b]) continue;
+        const s = b * MIX_BLOCK;
+        k.exports.zero_mix2(x0 + 4 * s, x1 + 4 * s, mixPtr + 4 * s, Math.min(MIX_BLOCK, n - s));
+        mixDone[b] = 1;
+      }
+    };
     const chunkStart = st.position;
     let lastNonZeroAbs = st.lastNonZeroAbs;
     let zeroStart = st.zeroStart;
@@ -155,13 +171,15 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
       if (zeroStart < 0 && pending === null) {
         // The common case: inside signal, nothing pending. Skip to the next zero.
         const from = i;
-        i = i < clearTo ? clearTo : k.exports.zero_skip(at, i, n);
+        i = lazy ? k.exports.zero_find2(x0, x1, i, n) : k.exports.zero_skip(at, i, n);
         if (i > from) {
+          ensure(i - 1, i);
           const v = mixArr[i - 1];
           lastNonZeroAbs = v < 0 ? -v : v;
         }
         if (i === n) break;
       }
+      ensure(i, i + 1);
       let v = mixArr[i];
       if (!Number.isFinite(v)) v = 0;
       const position = chunkStart + i;
@@ -169,6 +187,7 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
         if (zeroStart < 0) zeroStart = position;
         else if (position - zeroStart + 1 === minRun) {
           // The run now counts: take its "before" context.
+          ensure(Math.max(0, i - context), i);
           const rms = contextBeforeRms(mixArr, chunkStart, position, minRun - 1);
           st.abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
           st.edgeBeforeAbs = lastNonZeroAbs;
@@ -191,6 +210,7 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
       i++;
     }
     // Keep the chunk's tail for the next chunk's "before" contexts.
+    ensure(Math.max(0, n - context), n);
     for (let p = Math.max(chunkStart, chunkStart + n - context); p < chunkStart + n; p++) {
       let v = mixArr[p - chunkStart];
       if (v - v !== 0) v = 0;

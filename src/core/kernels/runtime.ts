@@ -76,9 +76,10 @@ export interface KernelExports {
   echo_block(echo: number, block: number): void;
   wada_push(state: number, x: number, y: number, w: number, w1: number, frames: number, products: number): void;
   wada_push_n(state: number, channels: number, channelCount: number, frames: number, products: number): void;
-  zero_mix2(x0: number, x1: number, out: number, frames: number): number;
+  zero_mix2(x0: number, x1: number, out: number, frames: number): void;
   zero_mixn(channels: number, channelCount: number, out: number, frames: number): void;
   zero_skip(mix: number, from: number, frames: number): number;
+  zero_find2(x0: number, x1: number, from: number, frames: number): number;
 }
 
 export interface Kernels {

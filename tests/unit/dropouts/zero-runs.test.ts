@@ -67,4 +67,22 @@ describe('zero runs', () => {
       expect(r.runs[0].durationSec).toBeCloseTo(0.02, 6);
     }
   });
+
+  it('two equal channels read as the one channel, however chunked: the stereo scan and its partial mix (holes, NaN, on mix-block edges)', () => {
+    const x = sine(3, 0.4, 173);
+    // Holes of 3–40 ms, some across or right at the 1024-frame blocks the stereo mix is made in,
+    // one with NaN and ±∞ inside (they count as 0), one reaching a chunk's end.
+    for (const [at, ms] of [[1020, 5], [2048, 3], [9000, 40], [20470, 12], [33000, 8], [47000, 20]]) x.fill(0, at, at + (ms * sr) / 1000);
+    x[9100] = NaN;
+    x[9200] = Infinity;
+    x[9300] = -Infinity;
+    const mono = run(x, 4096);
+    expect(mono.runs).toHaveLength(6);
+    for (const chunk of [1, 777, 1024, 4096, 65536]) {
+      const acc = createZeroRuns(sr, 2);
+      for (let i = 0; i < x.length; i += chunk) acc.push([x.subarray(i, i + chunk), x.subarray(i, i + chunk)]);
+      expect(acc.finish()).toEqual(mono);
+    }
+  });
 });
+

@@ -17,10 +17,9 @@ static inline float mix2(float a, float b) {
   return m == 0 ? MARKER : m;
 }
 
-/* Writes the frame mix of n frames; returns the first frame whose mix is 0 (n when none), so a
-   chunk without zeros needs no zero_skip. */
-EXPORT(zero_mix2) int zero_mix2(const float *x0, const float *x1, float *out, int n) {
-  int i = 0, first = n;
+/* The frame mix of n frames. */
+EXPORT(zero_mix2) void zero_mix2(const float *x0, const float *x1, float *out, int n) {
+  int i = 0;
   const v128_t half = wasm_f32x4_splat(0.5f), zero = wasm_f32x4_splat(0), marker = wasm_f32x4_splat(MARKER);
   /* Four frames at a time, operation for operation mix2. */
   for (; i + 4 <= n; i += 4) {
@@ -32,15 +31,8 @@ EXPORT(zero_mix2) int zero_mix2(const float *x0, const float *x1, float *out, in
     m = wasm_v128_bitselect(marker, m, wasm_f32x4_eq(m, zero));
     m = wasm_v128_andnot(m, both);
     wasm_v128_store(out + i, m);
-    if (first == n && wasm_v128_any_true(both))
-      for (int j = i + 3; j >= i; j--)
-        if (out[j] == 0) first = j;
   }
-  for (; i < n; i++) {
-    out[i] = mix2(x0[i], x1[i]);
-    if (out[i] == 0 && i < first) first = i;
-  }
-  return first;
+  for (; i < n; i++) out[i] = mix2(x0[i], x1[i]);
 }
 
 EXPORT(zero_mixn) void zero_mixn(const float *const *x, int C, float *out, int n) {
@@ -77,6 +69,24 @@ EXPORT(zero_skip) int zero_skip(const float *mix, int from, int n) {
   for (; i < n; i++) {
     const float v = mix[i];
     if (v == 0 || v - v != 0) return i;
+  }
+  return n;
+}
+
+/* The first frame i ≥ from whose channels are both 0 (NaN and ±∞ count as 0), i.e. whose mix is
+   0, read from the channels themselves; n when there is none. */
+EXPORT(zero_find2) int zero_find2(const float *x0, const float *x1, int from, int n) {
+  int i = from;
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const v128_t a = wasm_v128_load(x0 + i), b = wasm_v128_load(x1 + i);
+    const v128_t za = wasm_v128_or(wasm_f32x4_eq(a, zero), wasm_f32x4_ne(wasm_f32x4_sub(a, a), zero));
+    const v128_t zb = wasm_v128_or(wasm_f32x4_eq(b, zero), wasm_f32x4_ne(wasm_f32x4_sub(b, b), zero));
+    if (wasm_v128_any_true(wasm_v128_and(za, zb))) break;
+  }
+  for (; i < n; i++) {
+    const float a = x0[i], b = x1[i];
+    if ((a == 0 || a - a != 0) && (b == 0 || b - b != 0)) return i;
   }
   return n;
 }

@@ -5,7 +5,8 @@
  * last reduces to one chaining value (b3_piece_cv); the last piece, which holds the final chunk,
  * to its stack of subtree values and the final chunk's output node (b3_last_piece); b3_finish
  * merges them as the reference implementation merges its chunk stack, and the root output is
- * exactly b3sum's. Chunks are compressed four at a time in the lanes of i32x4 vectors.
+ * exactly b3sum's. Chunks are compressed four at a time in the lanes of i32x4 vectors, and so
+ * are the lower parent nodes of each 16-chunk subtree.
  * Specification: the BLAKE3 paper and specification (BLAKE3-team/BLAKE3-specs; the reference implementation's
  * structure is followed: G, round, compress, chunk state, parent nodes, CV stack).
  */
@@ -44,7 +45,7 @@ static inline void g(uint32_t *s, int a, int b, int c, int d, uint32_t mx, uint3
   s[b] = rotr(s[b] ^ s[c], 7);
 }
 
-static void compress(const uint32_t cv[8], const uint32_t block[16], uint64_t counter, uint32_t block_len, uint32_t flags, uint32_t out[16]) {
+__attribute__((noinline)) static void compress(const uint32_t cv[8], const uint32_t block[16], uint64_t counter, uint32_t block_len, uint32_t flags, uint32_t out[16]) {
   uint32_t s[16] = {cv[0], cv[1], cv[2], cv[3], cv[4], cv[5], cv[6], cv[7], IV[0], IV[1], IV[2], IV[3], (uint32_t)counter, (uint32_t)(counter >> 32), block_len, flags};
   uint32_t m[16], t[16];
   for (int i = 0; i < 16; i++) m[i] = block[i];
@@ -140,49 +141,82 @@ static inline void g4(v128_t *s, int a, int b, int c, int d, v128_t mx, v128_t m
   s[b] = rot7(XOR(s[b], s[c]));
 }
 
-/* The chaining values of chunks counter..counter+3 (each exactly 1 KiB at p + 1024·lane). */
-static void four_chunk_cvs(const uint8_t *p, uint64_t counter, uint32_t cvs[4][8]) {
-  v128_t h[8];
-  for (int i = 0; i < 8; i++) h[i] = V(IV[i]);
-  const v128_t lo = wasm_i32x4_make((uint32_t)counter, (uint32_t)(counter + 1), (uint32_t)(counter + 2), (uint32_t)(counter + 3));
-  const v128_t hi = wasm_i32x4_make((uint32_t)(counter >> 32), (uint32_t)((counter + 1) >> 32), (uint32_t)((counter + 2) >> 32), (uint32_t)((counter + 3) >> 32));
-  for (int b = 0; b < CHUNK_LEN / BLOCK_LEN; b++) {
-    v128_t m[16];
-    /* Transpose: word w of lane i is the w-th little-endian word of chunk i's block b. */
-    for (int w = 0; w < 16; w += 4) {
-      v128_t r0 = wasm_v128_load(p + 0 * CHUNK_LEN + b * BLOCK_LEN + 4 * w);
-      v128_t r1 = wasm_v128_load(p + 1 * CHUNK_LEN + b * BLOCK_LEN + 4 * w);
-      v128_t r2 = wasm_v128_load(p + 2 * CHUNK_LEN + b * BLOCK_LEN + 4 * w);
-      v128_t r3 = wasm_v128_load(p + 3 * CHUNK_LEN + b * BLOCK_LEN + 4 * w);
-      v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-      v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-      m[w] = wasm_i64x2_shuffle(t0, t2, 0, 2);
-      m[w + 1] = wasm_i64x2_shuffle(t0, t2, 1, 3);
-      m[w + 2] = wasm_i64x2_shuffle(t1, t3, 0, 2);
-      m[w + 3] = wasm_i64x2_shuffle(t1, t3, 1, 3);
-    }
-    const uint32_t flags = (b == 0 ? CHUNK_START : 0) | (b == CHUNK_LEN / BLOCK_LEN - 1 ? CHUNK_END : 0);
-    v128_t s[16] = {h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], V(IV[0]), V(IV[1]), V(IV[2]), V(IV[3]), lo, hi, V(BLOCK_LEN), V(flags)};
-    static const uint8_t S[7][16] = SCHEDULE;
-#pragma clang loop unroll(full)
-    for (int r = 0; r < 7; r++) {
-      g4(s, 0, 4, 8, 12, m[S[r][0]], m[S[r][1]]);
-      g4(s, 1, 5, 9, 13, m[S[r][2]], m[S[r][3]]);
-      g4(s, 2, 6, 10, 14, m[S[r][4]], m[S[r][5]]);
-      g4(s, 3, 7, 11, 15, m[S[r][6]], m[S[r][7]]);
-      g4(s, 0, 5, 10, 15, m[S[r][8]], m[S[r][9]]);
-      g4(s, 1, 6, 11, 12, m[S[r][10]], m[S[r][11]]);
-      g4(s, 2, 7, 8, 13, m[S[r][12]], m[S[r][13]]);
-      g4(s, 3, 4, 9, 14, m[S[r][14]], m[S[r][15]]);
-    }
-    for (int i = 0; i < 8; i++) h[i] = XOR(s[i], s[i + 8]);
+/* Message words of four blocks (block i at p + i·stride), transposed: m[w] lane i = word w of block i. */
+static inline void load4(const uint8_t *p, size_t stride, v128_t m[16]) {
+  for (int w = 0; w < 16; w += 4) {
+    v128_t r0 = wasm_v128_load(p + 0 * stride + 4 * w);
+    v128_t r1 = wasm_v128_load(p + 1 * stride + 4 * w);
+    v128_t r2 = wasm_v128_load(p + 2 * stride + 4 * w);
+    v128_t r3 = wasm_v128_load(p + 3 * stride + 4 * w);
+    v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+    v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+    m[w] = wasm_i64x2_shuffle(t0, t2, 0, 2);
+    m[w + 1] = wasm_i64x2_shuffle(t0, t2, 1, 3);
+    m[w + 2] = wasm_i64x2_shuffle(t1, t3, 0, 2);
+    m[w + 3] = wasm_i64x2_shuffle(t1, t3, 1, 3);
   }
+}
+
+/* Four compressions at once, one per lane; h becomes the four chaining values. */
+__attribute__((noinline)) static void compress4(v128_t h[8], const v128_t m[16], v128_t lo, v128_t hi, uint32_t block_len, uint32_t flags) {
+  v128_t s[16] = {h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], V(IV[0]), V(IV[1]), V(IV[2]), V(IV[3]), lo, hi, V(block_len), V(flags)};
+  static const uint8_t S[7][16] = SCHEDULE;
+#pragma clang loop unroll(full)
+  for (int r = 0; r < 7; r++) {
+    g4(s, 0, 4, 8, 12, m[S[r][0]], m[S[r][1]]);
+    g4(s, 1, 5, 9, 13, m[S[r][2]], m[S[r][3]]);
+    g4(s, 2, 6, 10, 14, m[S[r][4]], m[S[r][5]]);
+    g4(s, 3, 7, 11, 15, m[S[r][6]], m[S[r][7]]);
+    g4(s, 0, 5, 10, 15, m[S[r][8]], m[S[r][9]]);
+    g4(s, 1, 6, 11, 12, m[S[r][10]], m[S[r][11]]);
+    g4(s, 2, 7, 8, 13, m[S[r][12]], m[S[r][13]]);
+    g4(s, 3, 4, 9, 14, m[S[r][14]], m[S[r][15]]);
+  }
+  for (int i = 0; i < 8; i++) h[i] = XOR(s[i], s[i + 8]);
+}
+
+static inline void store4(const v128_t h[8], uint32_t cvs[4][8]) {
   for (int i = 0; i < 8; i++) {
     cvs[0][i] = wasm_i32x4_extract_lane(h[i], 0);
     cvs[1][i] = wasm_i32x4_extract_lane(h[i], 1);
     cvs[2][i] = wasm_i32x4_extract_lane(h[i], 2);
     cvs[3][i] = wasm_i32x4_extract_lane(h[i], 3);
   }
+}
+
+/* The chaining values of chunks counter..counter+3 (each exactly 1 KiB at p + 1024·lane). */
+__attribute__((noinline)) static void four_chunk_cvs(const uint8_t *p, uint64_t counter, uint32_t cvs[4][8]) {
+  v128_t h[8];
+  for (int i = 0; i < 8; i++) h[i] = V(IV[i]);
+  const v128_t lo = wasm_i32x4_make((uint32_t)counter, (uint32_t)(counter + 1), (uint32_t)(counter + 2), (uint32_t)(counter + 3));
+  const v128_t hi = wasm_i32x4_make((uint32_t)(counter >> 32), (uint32_t)((counter + 1) >> 32), (uint32_t)((counter + 2) >> 32), (uint32_t)((counter + 3) >> 32));
+  for (int b = 0; b < CHUNK_LEN / BLOCK_LEN; b++) {
+    v128_t m[16];
+    load4(p + b * BLOCK_LEN, CHUNK_LEN, m);
+    compress4(h, m, lo, hi, BLOCK_LEN, (b == 0 ? CHUNK_START : 0) | (b == CHUNK_LEN / BLOCK_LEN - 1 ? CHUNK_END : 0));
+  }
+  store4(h, cvs);
+}
+
+/* Four parent nodes at once: children[2i], children[2i + 1] (8 words each, contiguous) → parents[i]. */
+__attribute__((noinline)) static void four_parent_cvs(const uint32_t children[8][8], uint32_t parents[4][8]) {
+  v128_t h[8], m[16];
+  for (int i = 0; i < 8; i++) h[i] = V(IV[i]);
+  load4((const uint8_t *)children, BLOCK_LEN, m);
+  compress4(h, m, V(0), V(0), BLOCK_LEN, PARENT);
+  store4(h, parents);
+}
+
+/* The chaining value of the complete subtree of 16 chunks from chunk `counter` on (at p). */
+__attribute__((noinline)) static void sixteen_chunk_cv(const uint8_t *p, uint64_t counter, uint32_t cv[8]) {
+  uint32_t chunks[16][8], level1[8][8], level2[4][8], level3[2][8];
+  for (int q = 0; q < 4; q++) four_chunk_cvs(p + 4 * q * CHUNK_LEN, counter + 4 * q, &chunks[4 * q]);
+  four_parent_cvs((const uint32_t(*)[8])&chunks[0], &level1[0]);
+  four_parent_cvs((const uint32_t(*)[8])&chunks[8], &level1[4]);
+  four_parent_cvs((const uint32_t(*)[8])level1, level2);
+  parent_cv(level2[0], level2[1], level3[0]);
+  parent_cv(level2[2], level2[3], level3[1]);
+  parent_cv(level3[0], level3[1], cv);
 }
 
 /* The CV stack of the reference implementation: chunk CVs merged as soon as a subtree is complete. */
@@ -212,6 +246,13 @@ static void hash_chunks(const uint8_t *p, size_t len, uint64_t first, Stack *st,
   const size_t closed = keep_last ? chunks - 1 : chunks;
   size_t c = 0;
   uint32_t cvs[4][8];
+  /* Whole 16-chunk subtrees first (their parents four at a time too), pushed as one node each:
+     the stack then holds what the reference's would after c chunks (c a multiple of 16). */
+  for (; c + 16 <= closed; c += 16) {
+    uint32_t cv[8];
+    sixteen_chunk_cv(p + c * CHUNK_LEN, first + c, cv);
+    push_cv(st, cv, (c + 16) / 16);
+  }
   for (; c + 4 <= closed; c += 4) {
     four_chunk_cvs(p + c * CHUNK_LEN, first + c, cvs);
     for (int k = 0; k < 4; k++) push_cv(st, cvs[k], c + k + 1);

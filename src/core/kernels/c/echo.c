@@ -74,7 +74,8 @@ EXPORT(echo_block) void echo_block(Echo *e, const double *block) {
     if (power[k] > max) max = power[k];
   const double floor = max * 1e-8;
   double *log_sym = e->log_sym;
-  for (int k = 0; k <= half; k++) log_sym[k] = apl_log(power[k] + floor);
+  for (int k = 0; k <= half; k++) log_sym[k] = power[k] + floor;
+  apl_log_array(log_sym, log_sym, half + 1);
   for (int k = 1; k < half; k++) log_sym[N - k] = log_sym[k];
   fft_power(e->fft, log_sym, e->cep_power);
   double idx = __builtin_floor((level_db + e->buckets * e->bucket_db) / e->bucket_db);

@@ -27,6 +27,8 @@ void *apl_malloc(size_t bytes);
 void apl_free(void *ptr);
 /* Natural log, bit for bit as JavaScript's Math.log (log.c). */
 double apl_log(double x);
+/* out[i] = apl_log(x[i]) (the same bits), two at a time (log.c). */
+void apl_log_array(const double *x, double *out, int n);
 
 static inline double max_f64(double a, double b) { return __builtin_wasm_max_f64(a, b); }
 static inline double min_f64(double a, double b) { return __builtin_wasm_min_f64(a, b); }

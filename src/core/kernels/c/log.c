@@ -75,7 +75,59 @@ double apl_log(double x) {
   return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
 }
 
-/* For the test that compares it with Math.log. */
-EXPORT(log_many) void log_many(const double *x, double *out, int n) {
-  for (int i = 0; i < n; i++) out[i] = apl_log(x[i]);
+#define I64 wasm_i64x2_splat
+#define F64 wasm_f64x2_splat
+
+/*
+ * apl_log of two values at once, bit for bit: the same operations lane by lane, both of the
+ * general case's two final formulas computed and the right one selected per lane (k = 0 needs no
+ * case of its own: 0·ln2 − y is −y exactly). A lane that is not a positive normal finite number,
+ * or whose reduced argument is within 2^-20 of 1 (another formula), sets its bit in *special
+ * (1, 2) and is to be redone by apl_log.
+ */
+static inline v128_t log2v(v128_t x, int *special) {
+  const v128_t hx0 = wasm_i64x2_shr(x, 32); /* the high word, sign-extended */
+  const v128_t normal = wasm_v128_and(wasm_i64x2_ge(hx0, I64(0x00100000)), wasm_i64x2_lt(hx0, I64(0x7ff00000)));
+  v128_t k = wasm_i64x2_sub(wasm_i64x2_shr(hx0, 20), I64(1023));
+  const v128_t hx = wasm_v128_and(hx0, I64(0x000fffff));
+  const v128_t i = wasm_v128_and(wasm_i64x2_add(hx, I64(0x95f64)), I64(0x100000));
+  const v128_t hi = wasm_v128_or(hx, wasm_v128_xor(i, I64(0x3ff00000)));
+  const v128_t xr = wasm_v128_or(wasm_i64x2_shl(hi, 32), wasm_v128_and(x, I64(0xffffffff)));
+  k = wasm_i64x2_add(k, wasm_i64x2_shr(i, 20));
+  const v128_t tiny = wasm_i64x2_lt(wasm_v128_and(wasm_i64x2_add(hx, I64(2)), I64(0x000fffff)), I64(3));
+  *special = wasm_i64x2_bitmask(wasm_v128_or(wasm_v128_not(normal), tiny));
+  const v128_t f = wasm_f64x2_sub(xr, F64(1.0));
+  const v128_t s = wasm_f64x2_div(f, wasm_f64x2_add(F64(2.0), f));
+  const v128_t dk = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(k, k, 0, 2, 0, 2));
+  const v128_t z = wasm_f64x2_mul(s, s);
+  const v128_t w = wasm_f64x2_mul(z, z);
+  const v128_t t1 = wasm_f64x2_mul(w, wasm_f64x2_add(F64(Lg2), wasm_f64x2_mul(w, wasm_f64x2_add(F64(Lg4), wasm_f64x2_mul(w, F64(Lg6))))));
+  const v128_t t2 = wasm_f64x2_mul(
+      z, wasm_f64x2_add(F64(Lg1), wasm_f64x2_mul(w, wasm_f64x2_add(F64(Lg3), wasm_f64x2_mul(w, wasm_f64x2_add(F64(Lg5), wasm_f64x2_mul(w, F64(Lg7))))))));
+  const v128_t R = wasm_f64x2_add(t2, t1);
+  const v128_t use_hfsq = wasm_i64x2_gt(wasm_v128_or(wasm_i64x2_sub(hx, I64(0x6147a)), wasm_i64x2_sub(I64(0x6b851), hx)), I64(0));
+  const v128_t hfsq = wasm_f64x2_mul(wasm_f64x2_mul(F64(0.5), f), f);
+  const v128_t khi = wasm_f64x2_mul(dk, F64(ln2_hi)), klo = wasm_f64x2_mul(dk, F64(ln2_lo));
+  /* dk·ln2_hi − ((hfsq − (s·(hfsq + R) + dk·ln2_lo)) − f) */
+  const v128_t a = wasm_f64x2_sub(khi, wasm_f64x2_sub(wasm_f64x2_sub(hfsq, wasm_f64x2_add(wasm_f64x2_mul(s, wasm_f64x2_add(hfsq, R)), klo)), f));
+  /* dk·ln2_hi − ((s·(f − R) − dk·ln2_lo) − f) */
+  const v128_t b = wasm_f64x2_sub(khi, wasm_f64x2_sub(wasm_f64x2_sub(wasm_f64x2_mul(s, wasm_f64x2_sub(f, R)), klo), f));
+  return wasm_v128_bitselect(a, b, use_hfsq);
 }
+
+/* out may be x (in place). */
+void apl_log_array(const double *x, double *out, int n) {
+  int i = 0;
+  for (; i + 2 <= n; i += 2) {
+    int special;
+    const v128_t v = wasm_v128_load(x + i);
+    v128_t y = log2v(v, &special);
+    if (special & 1) y = wasm_f64x2_replace_lane(y, 0, apl_log(wasm_f64x2_extract_lane(v, 0)));
+    if (special & 2) y = wasm_f64x2_replace_lane(y, 1, apl_log(wasm_f64x2_extract_lane(v, 1)));
+    wasm_v128_store(out + i, y); /* out may be x */
+  }
+  for (; i < n; i++) out[i] = apl_log(x[i]);
+}
+
+/* For the test that compares it with Math.log (the two-lane path and its fallbacks). */
+EXPORT(log_many) void log_many(const double *x, double *out, int n) { apl_log_array(x, out, n); }

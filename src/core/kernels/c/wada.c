@@ -13,8 +13,9 @@
 
 /* Σ ln of the finished groups' products, in order (kept out of the sample loops: a call inside
    a loop costs its recursions their registers). */
-static double add_logs(double sl, const double *products, int n) {
-  for (int j = 0; j < n; j++) sl += apl_log(products[j]);
+static double add_logs(double sl, double *products, int n) {
+  apl_log_array(products, products, n);
+  for (int j = 0; j < n; j++) sl += products[j];
   return sl;
 }
 

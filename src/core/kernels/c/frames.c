@@ -184,12 +184,27 @@ static void flush_frames(Frames *f) {
   fft4_power(f->fft);
   const float *power4 = (const float *)f->fft->out;
   const double scale = f->bin_scale;
+  /* Each band's sum for the four lanes at once (bin k of the four frames is one f32x4), each
+     lane adding its bins in order as a plain loop would: one chain of additions per band and
+     pair of frames instead of per band and frame. */
+  double band_sum[4][MAX_BANDS];
+  for (int b = 0; b < f->band_count; b++) {
+    v128_t s01 = wasm_f64x2_splat(0), s23 = s01;
+    for (int k = f->band_start[b]; k < f->band_end[b]; k++) {
+      const v128_t v = wasm_v128_load(power4 + 4 * k);
+      s01 = wasm_f64x2_add(s01, wasm_f64x2_promote_low_f32x4(v));
+      s23 = wasm_f64x2_add(s23, wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(v, v, 1, 0)));
+    }
+    band_sum[0][b] = wasm_f64x2_extract_lane(s01, 0);
+    band_sum[1][b] = wasm_f64x2_extract_lane(s01, 1);
+    band_sum[2][b] = wasm_f64x2_extract_lane(s23, 0);
+    band_sum[3][b] = wasm_f64x2_extract_lane(s23, 1);
+  }
   for (int j = 0; j < f->pending; j++) {
     float *bands = f->pending_bands[j];
     double speech_band = 0;
     for (int b = 0; b < f->band_count; b++) {
-      double acc = 0;
-      for (int k = f->band_start[b]; k < f->band_end[b]; k++) acc += power4[4 * k + j];
+      double acc = band_sum[j][b];
       acc *= scale;
       bands[b] = (float)acc;
       if (f->band_speech[b]) speech_band += acc;

@@ -286,11 +286,20 @@ static void analyse_frame(Frames *f, int64_t i, int64_t end) {
   }
   float *bands = f->band_out + f->frames_out * f->band_count;
   f->frames_out++;
-  v128_t sum2 = wasm_f64x2_splat(0), energy2 = wasm_f64x2_splat(0);
+  /* Four partial sums each (two per vector, two vectors): one running sum would wait on an
+     addition per sample. */
+  v128_t sum2 = wasm_f64x2_splat(0), energy2 = sum2, sum2b = sum2, energy2b = sum2;
   double frame_sum = 0, energy = 0;
   for (int r = 0; r < runs; r++) {
     const double *p = ring + at[r];
     int t = 0;
+    for (; t + 4 <= len[r]; t += 4) {
+      const v128_t v = wasm_v128_load(p + t), u = wasm_v128_load(p + t + 2);
+      sum2 = wasm_f64x2_add(sum2, v);
+      energy2 = wasm_f64x2_add(energy2, wasm_f64x2_mul(v, v));
+      sum2b = wasm_f64x2_add(sum2b, u);
+      energy2b = wasm_f64x2_add(energy2b, wasm_f64x2_mul(u, u));
+    }
     for (; t + 2 <= len[r]; t += 2) {
       const v128_t v = wasm_v128_load(p + t);
       sum2 = wasm_f64x2_add(sum2, v);
@@ -301,6 +310,8 @@ static void analyse_frame(Frames *f, int64_t i, int64_t end) {
       energy += p[t] * p[t];
     }
   }
+  sum2 = wasm_f64x2_add(sum2, sum2b);
+  energy2 = wasm_f64x2_add(energy2, energy2b);
   frame_sum += wasm_f64x2_extract_lane(sum2, 0) + wasm_f64x2_extract_lane(sum2, 1);
   energy += wasm_f64x2_extract_lane(energy2, 0) + wasm_f64x2_extract_lane(energy2, 1);
   if (energy == 0) {

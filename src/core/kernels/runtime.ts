@@ -24,6 +24,7 @@ export interface KernelExports {
   fft_plan_input(plan: number): number;
   fft_plan_output(plan: number): number;
   fft_power(plan: number, x: number, out: number): void;
+  fft_complex(plan: number, x: number, re: number, im: number): void;
   fft4_plan_new(size: number): number;
   fft4_plan_free(plan: number): void;
   fft4_plan_input(plan: number): number;
@@ -74,6 +75,7 @@ export interface KernelExports {
   echo_counts(echo: number): number;
   echo_blocks(echo: number): number;
   echo_block(echo: number, block: number): void;
+  echo_even_power(echo: number, x: number, out: number): void;
   wada_push(state: number, x: number, y: number, w: number, w1: number, frames: number, products: number): void;
   wada_push_n(state: number, channels: number, channelCount: number, frames: number, products: number): void;
   zero_mix2(x0: number, x1: number, out: number, frames: number): void;

@@ -42,6 +42,37 @@ describe('the analysis kernels', () => {
     }
   });
 
+  it('give the real FFT\'s complex bins as a direct DFT does (e^−2πikn/N), to rounding', () => {
+    const k = kernels();
+    const r = rng(5);
+    for (const size of [8, 16, 64, 512, 4096]) {
+      const plan = k.exports.fft_plan_new(size);
+      const re = k.alloc(8 * (size / 2 + 1));
+      const im = k.alloc(8 * (size / 2 + 1));
+      try {
+        const x = Array.from({ length: size }, (_, n) => r() - 0.5 + Math.sin(2 * Math.PI * 0.173 * n));
+        k.f64(k.exports.fft_plan_input(plan), size).set(x);
+        k.exports.fft_complex(plan, k.exports.fft_plan_input(plan), re, im);
+        const gotRe = k.f64(re, size / 2 + 1);
+        const gotIm = k.f64(im, size / 2 + 1);
+        for (const bin of [0, 1, 2, Math.floor(size / 7), size / 4, size / 2 - 1, size / 2]) {
+          let a = 0;
+          let b = 0;
+          for (let n = 0; n < size; n++) {
+            a += x[n] * Math.cos((2 * Math.PI * bin * n) / size);
+            b -= x[n] * Math.sin((2 * Math.PI * bin * n) / size);
+          }
+          expect(Math.abs(gotRe[bin] - a), `N=${size} re ${bin}`).toBeLessThan(1e-9 * size);
+          expect(Math.abs(gotIm[bin] - b), `N=${size} im ${bin}`).toBeLessThan(1e-9 * size);
+        }
+      } finally {
+        k.exports.fft_plan_free(plan);
+        k.exports.free(re);
+        k.exports.free(im);
+      }
+    }
+  });
+
   it('transform four inputs at once in single precision as the f64 FFT does, to its rounding', () => {
     const k = kernels();
     const r = rng(11);

@@ -84,7 +84,8 @@ static inline v128_t cmul(v128_t x, v128_t c, v128_t s) {
   return wasm_f64x2_add(a, wasm_v128_xor(b, SIGN_RE));
 }
 
-EXPORT(fft_power) void fft_power(FftPlan *p, const double *x, double *out) {
+/* The half-size complex transform of x (its even and odd samples as real and imaginary parts) into p->z. */
+static void fft_z(FftPlan *p, const double *x) {
   const int m = p->m;
   const int n2 = 2 * m;
   double *z = p->z;
@@ -142,21 +143,43 @@ EXPORT(fft_power) void fft_power(FftPlan *p, const double *x, double *out) {
       }
     }
   }
-  const int h = m >> 1;
-  const double *split = p->split;
+}
+
+/* The real transform's bins k and m − k (k = 1..m/2) from p->z: (ar, ai) and (br, bi). */
+#define SPLIT_BINS(BODY)                                                                  \
+  do {                                                                                    \
+    const double *split = p->split;                                                       \
+    for (int k = 1, mk = 2 * m - 2; k <= (m >> 1); k++, mk -= 2) {                         \
+      const double zr = z[2 * k], zi = z[2 * k + 1], yr = z[mk], yi = z[mk + 1];         \
+      const double er = zr + yr, ei = zi - yi, dr = zr - yr, di = zi + yi;                \
+      const double wr = split[2 * k], wi = split[2 * k + 1];                              \
+      const double tr = dr * wr - di * wi, ti = dr * wi + di * wr;                        \
+      const double ar = 0.5 * er + ti, ai = 0.5 * ei - tr;                                \
+      const double br = 0.5 * er - ti, bi = 0.5 * ei + tr;                                \
+      BODY;                                                                               \
+    }                                                                                     \
+  } while (0)
+
+EXPORT(fft_power) void fft_power(FftPlan *p, const double *x, double *out) {
+  fft_z(p, x);
+  const int m = p->m;
+  const double *z = p->z;
   const double z0r = z[0], z0i = z[1];
   out[0] = (z0r + z0i) * (z0r + z0i);
   out[m] = (z0r - z0i) * (z0r - z0i);
-  for (int k = 1, mk = n2 - 2; k <= h; k++, mk -= 2) {
-    const double zr = z[2 * k], zi = z[2 * k + 1], yr = z[mk], yi = z[mk + 1];
-    const double er = zr + yr, ei = zi - yi, dr = zr - yr, di = zi + yi;
-    const double wr = split[2 * k], wi = split[2 * k + 1];
-    const double tr = dr * wr - di * wi, ti = dr * wi + di * wr;
-    const double ar = 0.5 * er + ti, ai = 0.5 * ei - tr;
-    out[k] = ar * ar + ai * ai;
-    const double br = 0.5 * er - ti, bi = 0.5 * ei + tr;
-    out[m - k] = br * br + bi * bi;
-  }
+  SPLIT_BINS((out[k] = ar * ar + ai * ai, out[m - k] = br * br + bi * bi));
+}
+
+/* The real transform of x, bins 0..size/2: Σ x[n]·e^(−2πikn/size) = re[k] + i·im[k]. */
+EXPORT(fft_complex) void fft_complex(FftPlan *p, const double *x, double *re, double *im) {
+  fft_z(p, x);
+  const int m = p->m;
+  const double *z = p->z;
+  re[0] = z[0] + z[1];
+  im[0] = 0;
+  re[m] = z[0] - z[1];
+  im[m] = 0;
+  SPLIT_BINS((re[k] = ar, im[k] = ai, re[m - k] = br, im[m - k] = -bi));
 }
 
 /*

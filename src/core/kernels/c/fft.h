@@ -16,4 +16,5 @@ typedef struct FftPlan {
 FftPlan *fft_plan_new(int size);
 void fft_plan_free(FftPlan *p);
 void fft_power(FftPlan *p, const double *x, double *out);
+void fft_complex(FftPlan *p, const double *x, double *re, double *im);
 #endif

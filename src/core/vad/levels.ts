@@ -14,7 +14,7 @@
  *   dither, and a threshold placed relative to −∞ would mean nothing.
  */
 import type { FrameTable } from '../frames/types';
-import { quantile, slidingMin } from '../dsp/stats';
+import { quantileInPlace, slidingMin } from '../dsp/stats';
 
 export interface LevelModelSettings {
   noiseRadiusSec: number;
@@ -74,7 +74,7 @@ export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelS
     if (Number.isFinite(levelDb[i]) && levelDb[i] - floor[i] >= margin) candidates[candidateCount++] = levelDb[i];
   }
   const minCandidates = Math.max(1, Math.round(cfg.minCandidateSec / table.hopSec));
-  const speechLevelDb = candidateCount >= minCandidates ? quantile(candidates.subarray(0, candidateCount), 0.9) : null;
+  const speechLevelDb = candidateCount >= minCandidates ? quantileInPlace(candidates.subarray(0, candidateCount), 0.9) : null;
 
   const noiseFloorDb = new Float64Array(n);
   const lowest = speechLevelDb !== null ? speechLevelDb - cfg.maxRangeDb : NaN;

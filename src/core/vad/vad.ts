@@ -8,6 +8,7 @@ import type { VadSettings, VadSummary } from '../summary/types';
 import { buildLevelModel, type LevelModel, type LevelModelSettings } from './levels';
 import { resolveVadSettings } from './defaults';
 import { framesFromSegments, segmentsFromFrames } from './segments';
+import { nthSmallestInPlace } from '../dsp/stats';
 
 export interface VadTuning extends LevelModelSettings {
   /** Offset threshold as a fraction of the onset threshold's height above the floor. */
@@ -71,8 +72,8 @@ export function runVad(
       if (speaking) onsets[onsetCount++] = on;
     }
     if (onsetCount > 0) {
-      const sorted = onsets.subarray(0, onsetCount).sort();
-      onsetThresholdDb = sorted[Math.floor(onsetCount / 2)];
+      // The median by selection (what sorting would put there; a sort of 360 000 frames took ~45 ms).
+      onsetThresholdDb = nthSmallestInPlace(onsets, onsetCount, Math.floor(onsetCount / 2));
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile } from '../../../src/core/dsp/stats';
+import { nthSmallestInPlace, quantile, quantileInPlace } from '../../../src/core/dsp/stats';
 
 /** The definition: sort a copy (NaN last), interpolate linearly. */
 function sortedQuantile(values: ArrayLike<number>, q: number): number {
@@ -35,6 +35,17 @@ describe('quantile', () => {
           else expect(got).toBe(want);
         }
         expect(Array.from(x)).toEqual(before); // the input is not reordered
+        // In place, on a scratch copy: the same values.
+        for (const q of [0, 0.5, 0.9, 1]) {
+          const want = sortedQuantile(x, q);
+          const got = quantileInPlace(Float64Array.from(x), q);
+          if (Number.isNaN(want)) expect(got).toBeNaN();
+          else expect(got).toBe(want);
+        }
+        if (kind !== 'nan') {
+          const sorted = Float64Array.from(x).sort();
+          for (const k of [0, Math.floor(n / 2), n - 1]) expect(nthSmallestInPlace(Float64Array.from(x), n, k)).toBe(sorted[k]);
+        }
       }
     }
     expect(quantile([], 0.5)).toBeNaN();

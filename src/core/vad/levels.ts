@@ -67,7 +67,9 @@ export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelS
   const radius = Math.max(1, Math.round(cfg.noiseRadiusSec / table.hopSec));
   const floor = slidingMin(levelDb, radius);
 
-  const candidates = new Float64Array(n);
+  // Scratch arrays are reused (fresh memory is slow to touch): the band powers, read above, hold
+  // the candidates; the sliding minimum becomes the noise floor in place.
+  const candidates = p;
   let candidateCount = 0;
   const margin = cfg.candidateMarginDb;
   for (let i = 0; i < n; i++) {
@@ -76,7 +78,7 @@ export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelS
   const minCandidates = Math.max(1, Math.round(cfg.minCandidateSec / table.hopSec));
   const speechLevelDb = candidateCount >= minCandidates ? quantileInPlace(candidates.subarray(0, candidateCount), 0.9) : null;
 
-  const noiseFloorDb = new Float64Array(n);
+  const noiseFloorDb = floor;
   const lowest = speechLevelDb !== null ? speechLevelDb - cfg.maxRangeDb : NaN;
   for (let i = 0; i < n; i++) {
     let f = floor[i];

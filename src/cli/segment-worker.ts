@@ -80,7 +80,7 @@ parentPort?.on('message', (message: SegmentJob | StreamMessage) => {
       } else {
         const partial = stream?.partial();
         stream = null;
-        parentPort?.postMessage(partial ? ok(partial) : fail('decode-failed', 'The analysis stream was not started.'));
+        parentPort?.postMessage(partial ? ok(partial) : fail('decode-failed', 'The analysis stream was not started.'), partial ? transferablesOf(partial) : []);
       }
     } catch (error) {
       stream = null;

@@ -34,18 +34,21 @@ export async function analyzeSegmentOfWav(job: SegmentJob): Promise<SegmentOutco
   try {
     // Each piece is read straight into the kernel piece buffer, when the reader awaits it (after
     // it is done with the previous piece): no buffers of our own, which cost ~32 MB of fresh
-    // memory a thread (slow to touch on a VM) and a copy of every byte. The thread has nothing
-    // else to do while it waits.
+    // memory a thread (slow to touch on a VM) and a copy of every byte. Each read first lets the
+    // event loop turn once, so the main thread, which takes segments too, still hears from its
+    // workers between pieces.
     const read = (offset: number, length: number): PromiseLike<Uint8Array> => ({
       then(resolve, reject) {
-        try {
-          const at = hashPieceBuffer();
-          const bytes = kernels().u8(at, Math.max(0, Math.min(length, HASH_PIECE_BYTES, job.fileBytes - offset)));
-          const bytesRead = readSync(fd, bytes, 0, bytes.length, offset);
-          return Promise.resolve(bytes.subarray(0, bytesRead)).then(resolve, reject);
-        } catch (error) {
-          return Promise.reject(error).then(resolve, reject);
-        }
+        return new Promise<Uint8Array>((done, failed) =>
+          setImmediate(() => {
+            try {
+              const bytes = kernels().u8(hashPieceBuffer(), Math.max(0, Math.min(length, HASH_PIECE_BYTES, job.fileBytes - offset)));
+              done(bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, offset)));
+            } catch (error) {
+              failed(error);
+            }
+          }),
+        ).then(resolve, reject);
       },
     });
     const pieceDigests = await readWavSegment(read, job.fileBytes, job, [analyzer]);

@@ -2,7 +2,8 @@
  * One block of the cepstral echo analysis (src/core/echo/cepstrum-echo.ts has the method and
  * the averaging): Hann window, power spectrum, log with a floor 80 dB below the peak bin, the
  * real cepstrum's magnitude as the root of the log spectrum's power spectrum, added to the
- * block's 2-dB level bucket. Operation for operation the TypeScript it replaced.
+ * block's 2-dB level bucket. Operation for operation the TypeScript it replaced, but for the
+ * second transform, a DCT-I of half the points (even_power).
  */
 #include "kernels.h"
 #include "fft.h"
@@ -10,7 +11,7 @@
 typedef struct Echo {
   int block, buckets;
   double bucket_db;
-  double *window, *windowed, *power, *log_sym, *cep_power, *sums;
+  double *window, *windowed, *power, *cep_power, *sums;
   uint32_t *counts;
   double blocks;
   FftPlan *fft;
@@ -30,7 +31,6 @@ EXPORT(echo_new) Echo *echo_new(int block, int buckets, double bucket_db) {
   e->window = apl_malloc(sizeof(double) * block);
   e->windowed = apl_malloc(sizeof(double) * block);
   e->power = apl_malloc(sizeof(double) * (half + 1));
-  e->log_sym = apl_malloc(sizeof(double) * block);
   e->cep_power = apl_malloc(sizeof(double) * (half + 1));
   e->sums = apl_malloc(sizeof(double) * buckets * (half + 1));
   e->counts = apl_malloc(sizeof(uint32_t) * buckets);
@@ -41,7 +41,7 @@ EXPORT(echo_new) Echo *echo_new(int block, int buckets, double bucket_db) {
   e->dct_im = apl_malloc(sizeof(double) * (half / 2 + 1));
   e->dct_sin = apl_malloc(sizeof(double) * (half / 2 + 1));
   e->dct_cos = apl_malloc(sizeof(double) * (half / 2 + 1));
-  if (!e->window || !e->windowed || !e->power || !e->log_sym || !e->cep_power || !e->sums || !e->counts || !e->fft || !e->half_fft ||
+  if (!e->window || !e->windowed || !e->power || !e->cep_power || !e->sums || !e->counts || !e->fft || !e->half_fft ||
       !e->dct_y || !e->dct_re || !e->dct_im || !e->dct_sin || !e->dct_cos)
     return 0;
   for (int j = 0; j <= half / 2; j++) {
@@ -59,7 +59,6 @@ EXPORT(echo_free) void echo_free(Echo *e) {
   apl_free(e->window);
   apl_free(e->windowed);
   apl_free(e->power);
-  apl_free(e->log_sym);
   apl_free(e->cep_power);
   apl_free(e->sums);
   apl_free(e->counts);
@@ -127,10 +126,9 @@ EXPORT(echo_block) void echo_block(Echo *e, const double *block) {
   for (int k = 0; k <= half; k++)
     if (power[k] > max) max = power[k];
   const double floor = max * 1e-8;
-  double *log_sym = e->log_sym;
-  for (int k = 0; k <= half; k++) log_sym[k] = power[k] + floor;
-  apl_log_array(log_sym, log_sym, half + 1);
-  even_power(e, log_sym, e->cep_power);
+  for (int k = 0; k <= half; k++) power[k] += floor;
+  apl_log_array(power, power, half + 1); /* the log spectrum, in place */
+  even_power(e, power, e->cep_power);
   double idx = __builtin_floor((level_db + e->buckets * e->bucket_db) / e->bucket_db);
   idx = idx < 0 ? 0 : idx;
   const int bucket = idx > e->buckets - 1 ? e->buckets - 1 : (int)idx;

@@ -47,7 +47,7 @@ typedef struct Frames {
   int64_t first_frame_out;
   float *hop_out;       /* hops_out × hop_stride */
   float *band_out;      /* frames_out × band_count */
-  float *hop_cols, *band_cols; /* the same, column by column (frames_info), for bulk copies */
+  float *hop_cols, *band_cols; /* the same, column by column (end_outputs), for bulk copies */
   int32_t *overflow_key;
   double *overflow_sum; /* overflow_out × (half + 1) */
 } Frames;
@@ -193,7 +193,7 @@ static void flush_frames(Frames *f) {
     for (int k = f->band_start[b]; k < f->band_end[b]; k++) {
       const v128_t v = wasm_v128_load(power4 + 4 * k);
       s01 = wasm_f64x2_add(s01, wasm_f64x2_promote_low_f32x4(v));
-      s23 = wasm_f64x2_add(s23, wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(v, v, 1, 0)));
+      s23 = wasm_f64x2_add(s23, f64x2_promote_high_f32x4(v));
     }
     band_sum[0][b] = wasm_f64x2_extract_lane(s01, 0);
     band_sum[1][b] = wasm_f64x2_extract_lane(s01, 1);
@@ -346,22 +346,18 @@ static void drain_frames(Frames *f) {
   }
 }
 
-/* Samples outside the stretch: the analysis signal goes into the ring, nothing is summed. */
 /* Samples [t, to) go to the ring from index `at` on without wrapping up to the returned end. */
 static inline int ring_piece(const Frames *f, int t, int to, int at) { return to - t < f->ring_size - at ? to : t + (f->ring_size - at); }
 
 /* Two floats as two doubles; NaN and ±∞ as 0. */
-static inline v128_t finite_pair(const float *p) {
-  const v128_t v = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p));
-  return wasm_v128_and(v, wasm_f64x2_eq(wasm_f64x2_sub(v, v), wasm_f64x2_splat(0)));
-}
+static inline v128_t finite_pair(const float *p) { return f64x2_finite(wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p))); }
 static inline double finite(double v) { return v - v == 0 ? v : 0; }
 
 /*
- * A stretch of one hop, two channels: the hop's sums (into the lanes of HopSums, by position in
- * the hop mod 2, so one running sum does not wait on an addition per sample, and each lane adds
- * its samples in order: the same bits however the audio is chunked) and the mid/side ring. The
- * lanes round differently from one running sum (not at all for 16-bit PCM, whose sums are exact).
+ * A stretch of one hop, two channels: the hop's sums (into f->lane, by position in the hop mod 2,
+ * so one running sum does not wait on an addition per sample, and each lane adds its samples in
+ * order: the same bits however the audio is chunked) and the mid/side ring. The lanes round
+ * differently from one running sum (not at all for 16-bit PCM, whose sums are exact).
  */
 static void stereo_hop_sums(Frames *f, const float *x0, const float *x1, int from, int to) {
   double (*lane)[2] = f->lane;
@@ -433,6 +429,7 @@ static void mono_hop_sums(Frames *f, const float *x0, int from, int to) {
   }
 }
 
+/* Samples outside the stretch: the analysis signal goes into the ring, nothing is summed. */
 static void to_ring(Frames *f, const float *const *x, int from, int to) {
   const int C = f->C;
   const int mask = f->mask;
@@ -465,6 +462,19 @@ static void begin_outputs(Frames *f) {
   f->frames_out = 0;
   f->overflow_out = 0;
   f->first_frame_out = f->fft_done;
+}
+
+/* rows (n × stride) → cols: column j at cols + j·cap. */
+static void transpose(const float *rows, int n, int stride, int cap, float *cols) {
+  for (int j = 0; j < stride; j++)
+    for (int h = 0; h < n; h++) cols[j * cap + h] = rows[h * stride + j];
+}
+
+/* The frames still in lanes analysed, and the call's hop and band rows column by column too. */
+static void end_outputs(Frames *f) {
+  flush_frames(f);
+  transpose(f->hop_out, f->hops_out, hop_stride(f), f->max_hops_out, f->hop_cols);
+  transpose(f->band_out, f->frames_out, f->band_count, f->max_frames_out, f->band_cols);
 }
 
 /* x: C pointers to len ≤ max_piece samples each. */
@@ -547,7 +557,7 @@ EXPORT(frames_push) void frames_push(Frames *f, const float *const *x, int len) 
     j += n;
     drain_frames(f);
   }
-  flush_frames(f);
+  end_outputs(f);
 }
 
 /* The stretch ended: close the open hop and analyse every frame left (zero-padded past the end). */
@@ -558,16 +568,10 @@ EXPORT(frames_finish) void frames_finish(Frames *f) {
     analyse_frame(f, f->fft_done, f->written);
     f->fft_done++;
   }
-  flush_frames(f);
+  end_outputs(f);
 }
 
-/* Counters and pointers for the caller, as doubles: see FRAMES_INFO in frame-analysis.ts. */
-/* rows (n × stride) → cols: column j at cols + j·cap. */
-static void transpose(const float *rows, int n, int stride, int cap, float *cols) {
-  for (int j = 0; j < stride; j++)
-    for (int h = 0; h < n; h++) cols[j * cap + h] = rows[h * stride + j];
-}
-
+/* Counters and pointers for the caller, as doubles (read by drain() in src/core/frames/frame-analysis.ts). */
 EXPORT(frames_info) void frames_info(const Frames *f, double *out) {
   out[0] = f->hops_out;
   out[1] = f->frames_out;
@@ -577,8 +581,6 @@ EXPORT(frames_info) void frames_info(const Frames *f, double *out) {
   out[5] = (double)f->fft_done;
   out[6] = (double)f->written;
   out[7] = f->slots_used;
-  transpose(f->hop_out, f->hops_out, hop_stride(f), f->max_hops_out, f->hop_cols);
-  transpose(f->band_out, f->frames_out, f->band_count, f->max_frames_out, f->band_cols);
   out[8] = (double)(uintptr_t)f->hop_cols;
   out[9] = (double)(uintptr_t)f->band_cols;
   out[10] = (double)(uintptr_t)f->overflow_key;

@@ -35,4 +35,20 @@ static inline double min_f64(double a, double b) { return __builtin_wasm_min_f64
 static inline int32_t max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
 static inline int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
 
+/* NaN and ±∞ as +0 (v − v is 0 only for a finite v), lane by lane. */
+static inline v128_t f64x2_finite(v128_t v) { return wasm_v128_and(v, wasm_f64x2_eq(wasm_f64x2_sub(v, v), wasm_f64x2_splat(0))); }
+static inline v128_t f32x4_finite(v128_t v) { return wasm_v128_and(v, wasm_f32x4_eq(wasm_f32x4_sub(v, v), wasm_f32x4_splat(0))); }
+
+/* Lanes 2 and 3 of four floats as two doubles (promote_low_f32x4 takes lanes 0 and 1). */
+static inline v128_t f64x2_promote_high_f32x4(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(v, v, 1, 0)); }
+
+/* Four floats of each of two channels as four pairs of doubles: out[k] = (a[k], b[k]). */
+static inline void pair_lanes4(v128_t a, v128_t b, v128_t out[4]) {
+  const v128_t even = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), odd = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+  out[0] = wasm_f64x2_promote_low_f32x4(even);
+  out[1] = f64x2_promote_high_f32x4(even);
+  out[2] = wasm_f64x2_promote_low_f32x4(odd);
+  out[3] = f64x2_promote_high_f32x4(odd);
+}
+
 #endif

@@ -34,7 +34,7 @@
  * Four independent K-weighting runs at once, as two interleaved f64x2 recursions: the filter's
  * loop-carried latency, not its arithmetic, bounds one run, so four cost about what one does.
  * Lane j filters x[j][0, warm + subs·sub_len) from zero state; after the first `warm` samples it
- * writes Σz² of each sub_len stretch to out[4·s + j]. Each lane performs kweight_sum's
+ * writes Σz² of each sub_len stretch to out[4·s + j]. Each lane performs a one-pass filter's
  * operations in its order (the same bits from the same start). The input must be finite
  * (copied through f32_copy_finite): masking NaN here costs registers the two recursions need
  * (3.5 instead of 1.25 ns per sample and lane).
@@ -57,12 +57,9 @@ void kweight_lanes(const double *co, const float *const *x, int warm, int sub_le
     for (; i + 4 <= end; i += 4) {
       const v128_t f0 = wasm_v128_load(p0 + i), f1 = wasm_v128_load(p1 + i);
       const v128_t f2 = wasm_v128_load(p2 + i), f3 = wasm_v128_load(p3 + i);
-      const v128_t e01 = wasm_i32x4_shuffle(f0, f1, 0, 4, 1, 5), o01 = wasm_i32x4_shuffle(f0, f1, 2, 6, 3, 7);
-      const v128_t e23 = wasm_i32x4_shuffle(f2, f3, 0, 4, 1, 5), o23 = wasm_i32x4_shuffle(f2, f3, 2, 6, 3, 7);
-      const v128_t v01[4] = {wasm_f64x2_promote_low_f32x4(e01), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(e01, e01, 1, 0)),
-                             wasm_f64x2_promote_low_f32x4(o01), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(o01, o01, 1, 0))};
-      const v128_t v23[4] = {wasm_f64x2_promote_low_f32x4(e23), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(e23, e23, 1, 0)),
-                             wasm_f64x2_promote_low_f32x4(o23), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(o23, o23, 1, 0))};
+      v128_t v01[4], v23[4];
+      pair_lanes4(f0, f1, v01);
+      pair_lanes4(f2, f3, v23);
       for (int k = 0; k < 4; k++) {
         KW_STEP(v01[k], x1, x2, y1, y2, z1, z2, z);
         KW_STEP(v23[k], X1, X2, Y1, Y2, Z1, Z2, Z);
@@ -85,13 +82,12 @@ void kweight_lanes(const double *co, const float *const *x, int warm, int sub_le
   }
 }
 
-/* dst[i] = src[i], NaN and ±∞ as +0 (as kweight_sum reads them). */
+/* dst[i] = src[i], NaN and ±∞ as +0 (what kweight_lanes reads). */
 EXPORT(f32_copy_finite) void f32_copy_finite(const float *src, float *dst, int n) {
   int i = 0;
-  const v128_t zero = wasm_f32x4_splat(0);
   for (; i + 4 <= n; i += 4) {
     const v128_t v = wasm_v128_load(src + i);
-    wasm_v128_store(dst + i, wasm_v128_and(v, wasm_f32x4_eq(wasm_f32x4_sub(v, v), zero)));
+    wasm_v128_store(dst + i, f32x4_finite(v));
   }
   for (; i < n; i++) {
     const float v = src[i];

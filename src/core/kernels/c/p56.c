@@ -72,6 +72,14 @@ EXPORT(p56_push) void p56_push(double *s, const float *x, int len) {
   s[P56_N] = base + len;
 }
 
+/* One sample of each channel (finite): p56_push's step in each lane; the lanes whose envelope left its band. */
+static inline v128_t step2(v128_t v, v128_t g, v128_t h, v128_t lo, v128_t hi, v128_t *sq, v128_t *p, v128_t *q) {
+  *sq = wasm_f64x2_add(*sq, wasm_f64x2_mul(v, v));
+  *p = wasm_f64x2_add(wasm_f64x2_mul(g, *p), wasm_f64x2_mul(h, wasm_f64x2_abs(v)));
+  *q = wasm_f64x2_add(wasm_f64x2_mul(g, *q), wasm_f64x2_mul(h, *p));
+  return wasm_v128_or(wasm_f64x2_ge(*q, hi), wasm_f64x2_lt(*q, lo));
+}
+
 /*
  * Two channels as the two lanes of one f64x2 recursion (each lane does p56_push's operations in
  * its order); a step where either envelope leaves its threshold band settles that channel's
@@ -91,20 +99,11 @@ EXPORT(p56_push2) void p56_push2(double *s, double *r, const float *x, const flo
     /* Four frames per loop: both channels' floats loaded four at a time (NaN, ±∞ → +0) and
        paired by shuffles, cheaper than building each pair from two scalar loads. */
     for (; i + 4 <= len; i += 4) {
-      const v128_t fz = wasm_f32x4_splat(0);
-      v128_t fx = wasm_v128_load(x + i), fy = wasm_v128_load(y + i);
-      fx = wasm_v128_and(fx, wasm_f32x4_eq(wasm_f32x4_sub(fx, fx), fz));
-      fy = wasm_v128_and(fy, wasm_f32x4_eq(wasm_f32x4_sub(fy, fy), fz));
-      const v128_t e = wasm_i32x4_shuffle(fx, fy, 0, 4, 1, 5), o = wasm_i32x4_shuffle(fx, fy, 2, 6, 3, 7);
-      const v128_t vs[4] = {wasm_f64x2_promote_low_f32x4(e), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(e, e, 1, 0)),
-                            wasm_f64x2_promote_low_f32x4(o), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(o, o, 1, 0))};
+      v128_t vs[4];
+      pair_lanes4(f32x4_finite(wasm_v128_load(x + i)), f32x4_finite(wasm_v128_load(y + i)), vs);
       int k = 0;
       for (; k < 4; k++) {
-        const v128_t v = vs[k];
-        sq = wasm_f64x2_add(sq, wasm_f64x2_mul(v, v));
-        p = wasm_f64x2_add(wasm_f64x2_mul(g, p), wasm_f64x2_mul(h, wasm_f64x2_abs(v)));
-        q = wasm_f64x2_add(wasm_f64x2_mul(g, q), wasm_f64x2_mul(h, p));
-        out = wasm_v128_or(wasm_f64x2_ge(q, hi), wasm_f64x2_lt(q, lo));
+        out = step2(vs[k], g, h, lo, hi, &sq, &p, &q);
         if (wasm_v128_any_true(out)) break;
       }
       if (k < 4) {
@@ -114,12 +113,7 @@ EXPORT(p56_push2) void p56_push2(double *s, double *r, const float *x, const flo
       }
     }
     for (; !crossed && i < len; i++) {
-      v128_t v = wasm_f64x2_make(x[i], y[i]);
-      v = wasm_v128_and(v, wasm_f64x2_eq(wasm_f64x2_sub(v, v), zero)); /* NaN, ±∞ → +0 */
-      sq = wasm_f64x2_add(sq, wasm_f64x2_mul(v, v));
-      p = wasm_f64x2_add(wasm_f64x2_mul(g, p), wasm_f64x2_mul(h, wasm_f64x2_abs(v)));
-      q = wasm_f64x2_add(wasm_f64x2_mul(g, q), wasm_f64x2_mul(h, p));
-      out = wasm_v128_or(wasm_f64x2_ge(q, hi), wasm_f64x2_lt(q, lo));
+      out = step2(f64x2_finite(wasm_f64x2_make(x[i], y[i])), g, h, lo, hi, &sq, &p, &q);
       if (wasm_v128_any_true(out)) break;
     }
     if (i == len) break;

@@ -4,7 +4,7 @@
  * fixed-block sums with Neumaier totals, zeros and non-finite samples, the running min/max and
  * how many samples equal them, clipped samples and runs, the 16 largest values per polarity with
  * their counts and plateau runs, and the 1 ms sub-block maxima behind the 50 ms noise floor.
- * The sums are kept in partial sums (`finite_sums`), so they may differ from one running sum at
+ * The sums are kept in partial sums (`lane_sums`), so they may differ from one running sum at
  * the rounding level; everything else is operation for operation the TypeScript it replaced.
  *
  * The state is a struct of doubles; `stats_layout` tells the TypeScript where each field is.
@@ -286,7 +286,7 @@ static int lane_sums(Stats *s, const float *x, int from, int to, int64_t pos) {
     bad = wasm_v128_or(bad, wasm_i32x4_eq(wasm_v128_and(v, exponent), exponent));
     zero_count = wasm_i32x4_sub(zero_count, wasm_f32x4_eq(v, wasm_f32x4_splat(0)));
     const v128_t lo = wasm_f64x2_promote_low_f32x4(v);
-    const v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+    const v128_t hi = f64x2_promote_high_f32x4(v);
     s0 = wasm_f64x2_add(s0, lo);
     s1 = wasm_f64x2_add(s1, hi);
     q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(lo, lo));

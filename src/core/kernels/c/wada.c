@@ -40,17 +40,12 @@ static inline double wada_abs(double u, double v, double w, double w1) {
   return clamp(__builtin_fabs(w * u + w1 * v));
 }
 
-/* wada_abs of two samples. */
+/* wada_abs of two samples (finite). */
 static inline v128_t wada_abs2(v128_t u, v128_t v, v128_t w, v128_t w1) {
-  const v128_t zero = wasm_f64x2_splat(0);
-  u = wasm_v128_and(u, wasm_f64x2_eq(wasm_f64x2_sub(u, u), zero));
-  v = wasm_v128_and(v, wasm_f64x2_eq(wasm_f64x2_sub(v, v), zero));
   v128_t a = wasm_f64x2_abs(wasm_f64x2_add(wasm_f64x2_mul(w, u), wasm_f64x2_mul(w1, v)));
   a = wasm_v128_bitselect(a, wasm_f64x2_splat(FLOOR), wasm_f64x2_gt(a, wasm_f64x2_splat(FLOOR)));
   return wasm_v128_bitselect(wasm_f64x2_splat(CEIL), a, wasm_f64x2_gt(a, wasm_f64x2_splat(CEIL)));
 }
-
-static inline v128_t high_pair(v128_t f) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(f, f, 2, 3, 0, 1)); }
 
 /* A whole group of |x| (a[q] = samples 2q, 2q + 1): its sum into *sa, its product, both as trees. */
 static inline double close_group(const v128_t *a, double *sa) {
@@ -88,9 +83,9 @@ EXPORT(wada_push) void wada_push(double *st, const float *x, const float *y, dou
   for (; t + GROUP <= len; t += GROUP) {
     v128_t a[8];
     for (int q = 0; q < 4; q++) {
-      const v128_t xf = wasm_v128_load(x + t + 4 * q), yf = wasm_v128_load(y + t + 4 * q);
+      const v128_t xf = f32x4_finite(wasm_v128_load(x + t + 4 * q)), yf = f32x4_finite(wasm_v128_load(y + t + 4 * q));
       a[2 * q] = wada_abs2(wasm_f64x2_promote_low_f32x4(xf), wasm_f64x2_promote_low_f32x4(yf), w2, w12);
-      a[2 * q + 1] = wada_abs2(high_pair(xf), high_pair(yf), w2, w12);
+      a[2 * q + 1] = wada_abs2(f64x2_promote_high_f32x4(xf), f64x2_promote_high_f32x4(yf), w2, w12);
     }
     products[groups++] = close_group(a, &sa);
   }

@@ -24,8 +24,8 @@ EXPORT(zero_mix2) void zero_mix2(const float *x0, const float *x1, float *out, i
   /* Four frames at a time, operation for operation mix2. */
   for (; i + 4 <= n; i += 4) {
     v128_t a = wasm_v128_load(x0 + i), b = wasm_v128_load(x1 + i);
-    a = wasm_v128_and(a, wasm_f32x4_eq(wasm_f32x4_sub(a, a), zero));
-    b = wasm_v128_and(b, wasm_f32x4_eq(wasm_f32x4_sub(b, b), zero));
+    a = f32x4_finite(a);
+    b = f32x4_finite(b);
     const v128_t both = wasm_v128_and(wasm_f32x4_eq(a, zero), wasm_f32x4_eq(b, zero));
     v128_t m = wasm_f32x4_add(wasm_f32x4_mul(a, half), wasm_f32x4_mul(b, half));
     m = wasm_v128_bitselect(marker, m, wasm_f32x4_eq(m, zero));

@@ -10,7 +10,7 @@ import { createSegmentAnalyzer, planSegments, type AnalysisPartial, type Segment
 import { createDisplaySegment, planDisplay, type DisplayPartial, type DisplayPlan } from '../src/core/display/display';
 import { readWavHeader, type WavLayout } from '../src/core/format/wav';
 import { hashPiecesOf, readWavSegment, type WavSegmentJob } from '../src/core/wav-segment';
-import { ok, type ContainerProbe, type Result } from '../src/core/types';
+import { expectedFrames, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { blobReader, blobSource, letReadsRun } from './core-io';
 
 export interface SplitPlan {
@@ -35,9 +35,6 @@ export interface SegmentResult {
 
 const PROGRESS_INTERVAL_MS = 100;
 
-/** The frames the page's one pass expects from the probe, so both paths plan the same display. */
-export const expectedFrames = (probe: ContainerProbe): number =>
-  probe.durationSec !== null ? Math.round(probe.durationSec * probe.decodedSampleRateHz) : 0;
 
 /** The segments of a WAV file, or null when it is too short to split (the one-pass path takes it). */
 export async function planWavSplit(file: Blob, probe: ContainerProbe, count: number): Promise<Result<SplitPlan | null>> {

@@ -3,7 +3,7 @@ import { createAnalyzer, finishAnalysis, type AnalyzeOptions, type Measurements 
 import { summarize } from '../core/summary/build';
 import type { FindingThresholds } from '../core/findings/thresholds';
 import type { Summary } from '../core/summary/types';
-import { AudioPathError, fail, ok, type Result } from '../core/types';
+import { AudioPathError, expectedFrames, fail, ok, type Result } from '../core/types';
 import { openAudioFile } from '../node/decode';
 import { analyzeWavInParallel, createThreadedStream, defaultThreads } from './parallel';
 
@@ -56,9 +56,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
       if (!partial.ok) return partial;
       measurements = finishAnalysis([partial.value], options);
     } else {
-      const { durationSec, decodedSampleRateHz } = audio.probe;
-      const expectedFrames = durationSec === null ? undefined : Math.round(durationSec * decodedSampleRateHz);
-      const analyzer = createAnalyzer(decodedSampleRateHz, audio.probe.channels, { ...options, expectedFrames });
+      const analyzer = createAnalyzer(audio.probe.decodedSampleRateHz, audio.probe.channels, { ...options, expectedFrames: expectedFrames(audio.probe) });
       for await (const chunk of audio.chunks()) analyzer.push(chunk);
       measurements = analyzer.finish();
     }

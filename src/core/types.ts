@@ -42,6 +42,10 @@ export interface ContainerProbe {
   warnings?: string[];
 }
 
+/** The frames (samples per channel) a probe's duration promises at the decoded rate; 0 when it gives none. */
+export const expectedFrames = (probe: ContainerProbe): number =>
+  probe.durationSec !== null ? Math.round(probe.durationSec * probe.decodedSampleRateHz) : 0;
+
 /** A failure reported as data, never thrown across a worker boundary. */
 export interface CoreError {
   code: ErrorCode;

@@ -46,8 +46,8 @@ export function letReadsRun(): Promise<void> {
  * at a time, in the order made.
  *
  * The bytes of a read stay valid until the read after next: two buffers take turns, because a
- * fresh 16 MiB ArrayBuffer costs ~16 ms in a Chromium worker here (new typed arrays cost ~1 ns
- * per byte there, ~10× Node's), ~0.7 s over an hour of 48 kHz stereo.
+ * fresh ArrayBuffer per read costs ~1 ns per byte in a Chromium worker here (~10× Node's),
+ * ~0.7 s over an hour of 48 kHz stereo.
  */
 export function blobReader(file: Blob): (offset: number, length: number) => Promise<Uint8Array> {
   let reader: ReadableStreamBYOBReader | null = null;
@@ -88,8 +88,8 @@ export function blobReader(file: Blob): (offset: number, length: number) => Prom
 export type ProbeWithWarnings = ContainerProbe & { warnings?: string[] };
 
 /**
- * Reads follow the content hash's 16 MiB pieces, through one byte stream (blobReader), one
- * piece ahead, each hashed as read. Decoding goes 2 MiB at a time, so the decoded floats stay small.
+ * Reads follow the content hash's 1 MiB pieces, through one byte stream (blobReader), one
+ * piece ahead, each hashed as read and decoded in one call, so the decoded floats stay small.
  */
 const READ_BYTES = HASH_PIECE_BYTES;
 
@@ -105,7 +105,7 @@ export interface WavRead {
   contentHash(): Promise<string>;
 }
 
-/** Decode a WAV File in 16 MiB reads (one ahead), hashing each as it is read (in the kernels). */
+/** Decode a WAV File in 1 MiB reads (one ahead), hashing each as it is read (in the kernels). */
 export async function readWav(file: Blob): Promise<Result<WavRead>> {
   const source = blobSource(file);
   // The same header walk as the probe and the CLI: sizes checked against the bytes present.

@@ -9,8 +9,6 @@
 import { parentPort } from 'node:worker_threads';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createSegmentAnalyzer } from '../core/analyze';
-import { HASH_PIECE_BYTES, hashPieceBuffer } from '../core/hash';
-import { kernels } from '../core/kernels/runtime';
 import { transferablesOf } from '../core/transferables';
 import { readWavSegment, type WavSegmentJob } from '../core/wav-segment';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
@@ -32,17 +30,17 @@ export async function analyzeSegmentOfWav(job: SegmentJob): Promise<SegmentOutco
   const analyzer = createSegmentAnalyzer(layout.sampleRateHz, layout.channels, spec);
   const fd = openSync(job.path, 'r');
   try {
-    // Each piece is read straight into the kernel piece buffer, when the reader awaits it (after
-    // it is done with the previous piece): no buffers of our own, which cost ~32 MB of fresh
-    // memory a thread (slow to touch on a VM) and a copy of every byte. Each read first lets the
-    // event loop turn once, so the main thread, which takes segments too, still hears from its
-    // workers between pieces.
-    const read = (offset: number, length: number): PromiseLike<Uint8Array> => ({
+    // Each piece is read straight into the segment's piece buffer in kernel memory, when the
+    // reader awaits it (after it is done with the previous piece): no buffers of our own (fresh
+    // memory is slow to touch on a VM) and no copy of every byte. Each read first lets the event
+    // loop turn once, so the main thread, which takes segments too, still hears from its workers
+    // between pieces.
+    const read = (offset: number, length: number, into: () => Uint8Array): PromiseLike<Uint8Array> => ({
       then(resolve, reject) {
         return new Promise<Uint8Array>((done, failed) =>
           setImmediate(() => {
             try {
-              const bytes = kernels().u8(hashPieceBuffer(), Math.max(0, Math.min(length, HASH_PIECE_BYTES, job.fileBytes - offset)));
+              const bytes = into().subarray(0, Math.max(0, Math.min(length, job.fileBytes - offset)));
               done(bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, offset)));
             } catch (error) {
               failed(error);

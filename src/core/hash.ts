@@ -2,7 +2,7 @@
  * The content hash that stands in for a file's name in the summary: the first 16 hex digits of
  * the file's BLAKE3 hash — what `b3sum` prints (Debian package b3sum).
  *
- * BLAKE3 is a tree over 1 KiB chunks, so a long file is hashed in 16 MiB pieces by whoever reads
+ * BLAKE3 is a tree over 1 KiB chunks, so a long file is hashed in 1 MiB pieces by whoever reads
  * them (the page's segment workers, the CLI's threads) and the pieces' results are merged into
  * exactly the whole file's hash (src/core/kernels/c/blake3.c); it runs in the analysis kernels,
  * four chunks at a time in SIMD lanes, so it costs a few percent of an analysis in the browser
@@ -10,12 +10,18 @@
  */
 import { kernels } from './kernels/runtime';
 
-export const HASH_PIECE_BYTES = 16 * 1024 * 1024;
+/**
+ * A piece is also what a reader holds at a time, so it is small: with 16 MiB pieces each CLI
+ * thread's piece buffer alone was 4096 fresh pages (~14 µs each to touch on this VM), and the
+ * page's workers held three such buffers. The hash does not depend on it (any power-of-two
+ * number of chunks is a subtree).
+ */
+export const HASH_PIECE_BYTES = 1024 * 1024;
 
 /** Pieces of a file of `bytes` bytes (an empty file is one empty piece). */
 export const pieceCount = (bytes: number): number => Math.max(1, Math.ceil(bytes / HASH_PIECE_BYTES));
 
-/** Words of the last piece's record: stack length, up to 14 chaining values, the open chunk. */
+/** Words of the last piece's record: stack length, up to 14 chaining values (10 for 1 MiB), the open chunk. */
 const LAST_WORDS = 1 + 8 * 14 + 28;
 
 let pieceBuffer = 0;
@@ -33,13 +39,13 @@ export function hashPieceBuffer(): number {
 }
 
 /**
- * One piece's share of the hash (bytes [index·16 MiB, …) of the file; `last`: the file's last
+ * One piece's share of the hash (bytes [index·1 MiB, …) of the file; `last`: the file's last
  * piece). Allocates kernel memory on first use: call it between pushes, never while holding
  * views of kernel memory.
  */
 export function hashPiece(bytes: Uint8Array, index: number, last: boolean): Uint32Array {
   if (bytes.length > HASH_PIECE_BYTES || (!last && bytes.length !== HASH_PIECE_BYTES)) {
-    throw new RangeError('a piece is 16 MiB, only the last one shorter');
+    throw new RangeError('a piece is 1 MiB, only the last one shorter');
   }
   const k = kernels();
   // Bytes already in kernel memory are hashed where they are; others are copied in first.

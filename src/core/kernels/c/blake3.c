@@ -1,7 +1,7 @@
 /*
  * BLAKE3 (the hash b3sum prints), for the content hash (src/core/hash.ts), computed piece by
- * piece so several threads or workers can each hash their own part of a file: a 16 MiB piece is
- * 2^14 chunks of 1 KiB, a complete subtree of BLAKE3's left-balanced tree, so every piece but the
+ * piece so several threads or workers can each hash their own part of a file: a 1 MiB piece is
+ * 2^10 chunks of 1 KiB, a complete subtree of BLAKE3's left-balanced tree, so every piece but the
  * last reduces to one chaining value (b3_piece_cv); the last piece, which holds the final chunk,
  * to its stack of subtree values and the final chunk's output node (b3_last_piece); b3_finish
  * merges them as the reference implementation merges its chunk stack, and the root output is
@@ -18,7 +18,7 @@
 #define CHUNK_END 2u
 #define PARENT 4u
 #define ROOT 8u
-#define PIECE_CHUNKS 16384 /* 16 MiB */
+#define PIECE_CHUNKS 1024 /* 1 MiB */
 
 static const uint32_t IV[8] = {0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A, 0x510E527F, 0x9B05688C, 0x1F83D9AB, 0x5BE0CD19};
 static const uint8_t PERM[16] = {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8};
@@ -270,7 +270,7 @@ static void hash_chunks(const uint8_t *p, size_t len, uint64_t first, Stack *st,
   }
 }
 
-/* A piece that is not the file's last (exactly 16 MiB): its subtree's chaining value. */
+/* A piece that is not the file's last (exactly 1 MiB): its subtree's chaining value. */
 EXPORT(b3_piece_cv) void b3_piece_cv(const uint8_t *p, double piece_index, uint32_t *cv) {
   Stack st;
   st.len = 0;
@@ -279,7 +279,7 @@ EXPORT(b3_piece_cv) void b3_piece_cv(const uint8_t *p, double piece_index, uint3
 }
 
 /*
- * The file's last piece (0..16 MiB; 0 only for an empty file): written to `out` as its stack
+ * The file's last piece (0..1 MiB; 0 only for an empty file): written to `out` as its stack
  * length n, n chaining values (8 words each), then the open final chunk's Output (28 words).
  */
 EXPORT(b3_last_piece) void b3_last_piece(const uint8_t *p, double len, double piece_index, uint32_t *out) {

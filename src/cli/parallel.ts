@@ -18,6 +18,7 @@ import { hashPiecesOf } from '../core/wav-segment';
 import { fileURLToPath } from 'node:url';
 import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions, type Measurements } from '../core/analyze';
 import { readWavHeader } from '../core/format/wav';
+import { createFrameStore } from '../core/frames/frame-analysis';
 import { sniffContainer } from '../core/format/sniff';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { analyzeSegmentOfWav, segmentFailure, type SegmentJob, type SegmentOutcome, type StreamMessage } from './segment-worker';
@@ -184,8 +185,11 @@ export async function analyzeWavInParallel(path: string, threads: number, option
     const { layout, probe } = parsed.value;
     const totalFrames = Math.floor(layout.dataBytes / layout.blockAlign);
     // Segments are taken from one queue by whichever thread is free (see SEGMENTS_PER_THREAD).
-    const specs = planSegments(layout.sampleRateHz, totalFrames, SEGMENTS_PER_THREAD * threads);
-    if (specs.length < 2) return null;
+    const planned = planSegments(layout.sampleRateHz, totalFrames, SEGMENTS_PER_THREAD * threads);
+    if (planned.length < 2) return null;
+    // The segments write their frame rows into one shared table (no merge copy; see FrameStore).
+    const frameStore = createFrameStore(layout.sampleRateHz, layout.channels, totalFrames) ?? undefined;
+    const specs = planned.map((spec) => ({ ...spec, frameStore }));
     const workers = getPool(Math.min(threads - 1, specs.length - 1), await workerEntry());
     const pieces = hashPiecesOf(layout, specs, size);
     const results: Array<Result<SegmentOutcome>> = [];
@@ -207,7 +211,7 @@ export async function analyzeWavInParallel(path: string, threads: number, option
       probe,
       measurements: finishAnalysis(
         values.map((v) => v.analysis),
-        options,
+        { ...options, frameStore },
       ),
       contentHash: contentHashOfPieces(values.flatMap((v) => v.pieceDigests)),
     });

@@ -33,6 +33,7 @@ import {
   finishFrameTable,
   hopSamplesFor,
   mergeFrameTables,
+  type FrameStore,
   type FrameTablePartial,
 } from './frames/frame-analysis';
 import { DEFAULT_FRAME_SETTINGS } from './frames/types';
@@ -48,6 +49,11 @@ export interface AnalyzeOptions {
   vad?: Partial<VadSettings>;
   /** Samples per channel a header promises: sizes the frame table once (the results do not depend on it). */
   expectedFrames?: number;
+  /**
+   * The frame store the segments wrote their rows into (SegmentSpec.frameStore): its rows are
+   * merged without a copy and finished in place, so a store serves one finishAnalysis.
+   */
+  frameStore?: FrameStore;
 }
 
 /** Everything measured on the audio itself (the summary adds source, findings, schema). */
@@ -82,6 +88,8 @@ export interface SegmentSpec {
   end: number | null;
   /** The audio's length (samples per channel) when a header gives it: sizes buffers, nothing else. */
   expectedEnd?: number;
+  /** The whole file's frame columns, shared by its segments (createFrameStore), when the caller has one. */
+  frameStore?: FrameStore;
 }
 
 /** Everything one segment measured, as plain data (structured-clonable: typed arrays, numbers). */
@@ -178,7 +186,13 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
   const final = spec.end === null;
   const firstSample = Math.max(0, start - Math.round(SEGMENT_WARMUP_SEC * sampleRateHz));
   const levels = createLevels(sampleRateHz, channelCount, start - firstSample);
-  const frames = createFrameAnalysis(sampleRateHz, channelCount, {}, { start, end: spec.end, firstPushed: firstSample, expectedEnd: spec.expectedEnd });
+  const frames = createFrameAnalysis(sampleRateHz, channelCount, {}, {
+    start,
+    end: spec.end,
+    firstPushed: firstSample,
+    expectedEnd: spec.expectedEnd,
+    store: spec.frameStore,
+  });
   const wada = createWadaSnr(channelCount);
   const hum = createHumAnalysis(sampleRateHz, channelCount);
   const echo = createEchoAnalysis(sampleRateHz, channelCount);
@@ -256,7 +270,7 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
 }
 
 /** The partials of adjacent segments, in order, as one (the frame tables concatenated once, the block sums added in order). */
-export function mergeAnalysisPartials(partials: readonly AnalysisPartial[]): AnalysisPartial {
+export function mergeAnalysisPartials(partials: readonly AnalysisPartial[], frameStore?: FrameStore): AnalysisPartial {
   if (partials.length === 0) throw new RangeError('no segments');
   if (partials.slice(0, -1).some((p) => p.final)) throw new RangeError('nothing follows the final segment');
   const pair = (a: AnalysisPartial, b: AnalysisPartial): AnalysisPartial => ({
@@ -270,7 +284,7 @@ export function mergeAnalysisPartials(partials: readonly AnalysisPartial[]): Ana
   });
   return {
     ...partials.slice(1).reduce(pair, partials[0]),
-    frames: mergeFrameTables(partials.map((p) => p.frames)),
+    frames: mergeFrameTables(partials.map((p) => p.frames), frameStore),
     hum: mergeHum(partials.map((p) => p.hum)),
     echo: mergeEcho(partials.map((p) => p.echo)),
   };
@@ -278,7 +292,7 @@ export function mergeAnalysisPartials(partials: readonly AnalysisPartial[]): Ana
 
 /** The measurements of a whole file from the merged partials of its segments, in order. */
 export function finishAnalysis(partials: readonly AnalysisPartial[], options: AnalyzeOptions = {}): Measurements {
-  const p = mergeAnalysisPartials(partials);
+  const p = mergeAnalysisPartials(partials, options.frameStore);
   const { sampleRateHz, channelCount, frameCount } = p;
   const l = finishLevels(p.levels);
   const table = finishFrameTable(p.frames);

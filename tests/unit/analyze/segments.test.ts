@@ -9,15 +9,18 @@ import {
   analyzePcm,
   createSegmentAnalyzer,
   finishAnalysis,
+  mergeAnalysisPartials,
   planSegments,
   segmentGrid,
+  type AnalysisPartial,
   type Measurements,
   type SegmentSpec,
 } from '../../../src/core/analyze';
+import { createFrameStore } from '../../../src/core/frames/frame-analysis';
 
-function analyzeInSegments(sampleRateHz: number, channels: Float32Array[], specs: SegmentSpec[], chunk = 70001): Measurements {
+function partialsOf(sampleRateHz: number, channels: Float32Array[], specs: SegmentSpec[], chunk = 70001): AnalysisPartial[] {
   const total = channels[0].length;
-  const partials = specs.map((spec) => {
+  return specs.map((spec) => {
     const a = createSegmentAnalyzer(sampleRateHz, channels.length, spec);
     let pos = a.firstSample;
     while (pos < total && (pos < (spec.end ?? Infinity) || a.needsMore())) {
@@ -27,7 +30,10 @@ function analyzeInSegments(sampleRateHz: number, channels: Float32Array[], specs
     }
     return a.partial();
   });
-  return finishAnalysis(partials);
+}
+
+function analyzeInSegments(sampleRateHz: number, channels: Float32Array[], specs: SegmentSpec[], chunk = 70001): Measurements {
+  return finishAnalysis(partialsOf(sampleRateHz, channels, specs, chunk));
 }
 
 /** Deterministic speech-like noise bursts (4 s on, 2 s off) over a low floor, with hum and an echo. */
@@ -181,4 +187,36 @@ describe('segmented analysis at the end of the file', () => {
     expect(whole.diagnostics.zeroRuns.totalRuns).toBeGreaterThanOrEqual(1);
     expectClose(whole, analyzeInSegments(sr, [x], specs), 'm');
   });
+});
+
+describe('segments writing into a frame store (the CLI threads)', () => {
+  for (const [sr, channelCount] of [
+    [16000, 1],
+    [48000, 2],
+  ] as const) {
+    it(`${sr} Hz × ${channelCount}: the merge takes the store's rows as they are, and reads as without one`, () => {
+      const x = speechLike(sr, 70.3, 13);
+      const channels = channelCount === 1 ? [x] : [x, x.map((v, i) => 0.5 * v + 0.001 * Math.sin(i))];
+      const specs = planSegments(sr, x.length, 2);
+      expect(specs).toHaveLength(2);
+      const store = createFrameStore(sr, channelCount, x.length);
+      if (!store) throw new Error('no SharedArrayBuffer');
+      const stored = specs.map((spec) => ({ ...spec, frameStore: store }));
+      const without = analyzeInSegments(sr, channels, specs);
+      // The rows are merged without a copy (and finished in place, so the merge is looked at first).
+      const partials = partialsOf(sr, channels, stored);
+      const merged = mergeAnalysisPartials(partials, store).frames;
+      expect(merged.storeRow).toBe(0);
+      expect(merged.channelPower[0].buffer).toBe(store.columns[0].buffer);
+      expect(merged.bandPower.at(-1)!.buffer).toBe(store.columns.at(-1)!.buffer);
+      if (channelCount === 1) expect(merged.downmixPower).toBe(merged.channelPower[0]);
+      expect(finishAnalysis(partials, { frameStore: store })).toEqual(without);
+      // A store too short for the audio (a header that lies): the last segment's rows outgrow it and are copied.
+      const short = createFrameStore(sr, channelCount, specs[1].start + sr);
+      if (!short) throw new Error('no SharedArrayBuffer');
+      const shortParts = partialsOf(sr, channels, specs.map((spec) => ({ ...spec, frameStore: short })));
+      expect(shortParts[1].frames.storeRow).toBeUndefined();
+      expect(finishAnalysis(shortParts, { frameStore: short })).toEqual(without);
+    });
+  }
 });

@@ -39,8 +39,8 @@ import {
 import { DEFAULT_FRAME_SETTINGS } from './frames/types';
 import { deriveFrameMeasurements } from './frames/derive';
 import { WADA_GROUP, createWadaSnr, finishWada, mergeWada, type WadaPartial } from './snr/wada';
-import { createHumAnalysis, humBlockSamples, mergeHum, type HumPartial } from './hum/hum';
-import { createEchoAnalysis, echoBlockSamples, mergeEcho, type EchoPartial } from './echo/cepstrum-echo';
+import { createHumAnalysis, finishHum, humBlockSamples, mergeHum, type HumPartial } from './hum/hum';
+import { createEchoAnalysis, echoBlockSamples, finishEcho, mergeEcho, type EchoPartial } from './echo/cepstrum-echo';
 import { createZeroRuns, finishZeroRuns, mergeZeroRuns, zeroRunsContextSamples, type ZeroRunsPartial } from './dropouts/zero-runs';
 import { createStaging } from './kernels/runtime';
 import { createClipRanges, finishClipRanges, mergeClipRanges, type ClipRangesPartial } from './levels/clip-ranges';
@@ -308,8 +308,6 @@ export function finishAnalysis(partials: readonly AnalysisPartial[], options: An
   const raw = f.rawDecisions;
   const firstRaw = raw.indexOf(1);
   const lastRaw = raw.lastIndexOf(1);
-  const hum = createHumAnalysis(sampleRateHz, channelCount);
-  const echo = createEchoAnalysis(sampleRateHz, channelCount);
   return {
     sampleRateHz,
     channelCount,
@@ -326,8 +324,8 @@ export function finishAnalysis(partials: readonly AnalysisPartial[], options: An
     vadFrames: f.frameDecisions,
     vadFrameSec: frameSec,
     diagnostics: {
-      hum: hum.finishFrom(p.hum),
-      echo: echo.finishFrom(p.echo),
+      hum: finishHum(sampleRateHz, p.hum),
+      echo: finishEcho(sampleRateHz, p.echo),
       zeroRuns: finishZeroRuns(sampleRateHz, p.zeroRuns),
       firstRawSpeechSec: firstRaw < 0 ? null : firstRaw * frameSec,
       lastRawSpeechEndSec: lastRaw < 0 ? null : Math.min(durationSec, (lastRaw + 1) * frameSec),

@@ -66,7 +66,6 @@ export interface EchoAnalysis extends Accumulator<EchoResult> {
 
 export function createEchoAnalysis(sampleRateHz: number, channelCount: number): EchoAnalysis {
   const decimation = echoDecimation(sampleRateHz);
-  const rateHz = sampleRateHz / decimation;
   const half = BLOCK / 2;
   // Each block runs in the kernels (src/core/kernels/c/echo.c), which keep the bucket sums.
   const k = kernels();
@@ -88,52 +87,57 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
     finish() {
       return this.finishFrom(this.partial(true));
     },
-    finishFrom(p) {
-      const { sums, counts, blocks } = p;
-      const none: EchoResult = { delaySec: null, peakScore: null, peakHeight: null, blocks };
-      if (blocks === 0) return none;
-      // Speech level: the bucket below which 90 % of the blocks' levels lie (from the top, 10 %).
-      let seen = 0;
-      let top = BUCKETS - 1;
-      for (; top > 0; top--) {
-        seen += counts[top];
-        if (seen >= Math.max(1, 0.1 * blocks)) break;
-      }
-      const lowest = Math.max(0, top - Math.ceil(INCLUDE_BELOW_SPEECH_DB / BUCKET_DB));
-      const avg = new Float64Array(half + 1);
-      let used = 0;
-      for (let b = lowest; b < BUCKETS; b++) {
-        if (counts[b] === 0) continue;
-        used += counts[b];
-        const base = b * (half + 1);
-        for (let n = 0; n <= half; n++) avg[n] += sums[base + n];
-      }
-      if (used === 0) return none;
-      const from = Math.ceil(MIN_DELAY_SEC * rateHz);
-      const to = Math.min(half, Math.floor(MAX_DELAY_SEC * rateHz));
-      const values: number[] = [];
-      let peak = -Infinity;
-      let peakAt = from;
-      for (let n = from; n <= to; n++) {
-        const v = avg[n] / used;
-        values.push(v);
-        if (v > peak) {
-          peak = v;
-          peakAt = n;
-        }
-      }
-      values.sort((a, b) => a - b);
-      const median = values[Math.floor(values.length / 2)];
-      const deviations = values.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
-      const spread = 1.4826 * deviations[Math.floor(deviations.length / 2)];
-      return {
-        delaySec: peakAt / rateHz,
-        peakScore: spread > 0 ? (peak - median) / spread : null,
-        peakHeight: peak - median,
-        blocks: used,
-      };
-    },
+    finishFrom: (p) => finishEcho(sampleRateHz, p),
   };
   owned(analysis, () => k.exports.echo_free(e));
   return analysis;
+}
+
+/** The result from a (merged) state: what finish() gives, without an analysis to hold (pure). */
+export function finishEcho(sampleRateHz: number, p: EchoPartial): EchoResult {
+  const rateHz = sampleRateHz / echoDecimation(sampleRateHz);
+  const half = BLOCK / 2;
+  const { sums, counts, blocks } = p;
+  const none: EchoResult = { delaySec: null, peakScore: null, peakHeight: null, blocks };
+  if (blocks === 0) return none;
+  // Speech level: the bucket below which 90 % of the blocks' levels lie (from the top, 10 %).
+  let seen = 0;
+  let top = BUCKETS - 1;
+  for (; top > 0; top--) {
+    seen += counts[top];
+    if (seen >= Math.max(1, 0.1 * blocks)) break;
+  }
+  const lowest = Math.max(0, top - Math.ceil(INCLUDE_BELOW_SPEECH_DB / BUCKET_DB));
+  const avg = new Float64Array(half + 1);
+  let used = 0;
+  for (let b = lowest; b < BUCKETS; b++) {
+    if (counts[b] === 0) continue;
+    used += counts[b];
+    const base = b * (half + 1);
+    for (let n = 0; n <= half; n++) avg[n] += sums[base + n];
+  }
+  if (used === 0) return none;
+  const from = Math.ceil(MIN_DELAY_SEC * rateHz);
+  const to = Math.min(half, Math.floor(MAX_DELAY_SEC * rateHz));
+  const values: number[] = [];
+  let peak = -Infinity;
+  let peakAt = from;
+  for (let n = from; n <= to; n++) {
+    const v = avg[n] / used;
+    values.push(v);
+    if (v > peak) {
+      peak = v;
+      peakAt = n;
+    }
+  }
+  values.sort((a, b) => a - b);
+  const median = values[Math.floor(values.length / 2)];
+  const deviations = values.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  const spread = 1.4826 * deviations[Math.floor(deviations.length / 2)];
+  return {
+    delaySec: peakAt / rateHz,
+    peakScore: spread > 0 ? (peak - median) / spread : null,
+    peakHeight: peak - median,
+    blocks: used,
+  };
 }

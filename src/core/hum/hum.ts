@@ -84,10 +84,6 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): H
   const windowed = new Float64Array(blockLength);
   const power = new Float64Array(blockLength / 2 + 1);
   let blocks = 0;
-  // Parseval: a sine of amplitude A puts (N/2)·(A²/2)·Σw² into its positive-frequency lobe, so
-  // lobe · 2/(N·Σw²) is its power A²/2 and levels read in dBFS on the RMS scale.
-  let windowSumSq = 0;
-  for (let i = 0; i < blockLength; i++) windowSumSq += window[i] * window[i];
 
   const flushBlock = (block: Float64Array): void => {
     for (let i = 0; i < blockLength; i++) windowed[i] = block[i] * window[i];
@@ -109,47 +105,56 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): H
     finish() {
       return this.finishFrom(this.partial(true));
     },
-    finishFrom(p) {
-      const { sum, blocks } = p;
-      if (blocks === 0) return { mainsHz: null, prominenceDb: null, lines: [], blocks };
-      const scale = 2 / (blocks * windowSumSq * blockLength);
-      const lineAt = (frequencyHz: number, harmonic: number): HumLine | null => {
-        // Mains frequency drifts by up to ±0.2 Hz, the k-th harmonic by k times that: the line is
-        // the strongest bin within ±0.3·k Hz (at least the Hann main lobe, ±2 bins).
-        const searchHz = Math.max(0.3 * harmonic, 2 * binHz);
-        let peakBin = Math.round(frequencyHz / binHz);
-        for (let k = Math.round((frequencyHz - searchHz) / binHz); k <= Math.round((frequencyHz + searchHz) / binHz); k++) {
-          if (sum[k] > sum[peakBin]) peakBin = k;
-        }
-        if (peakBin + Math.round(RING_OUTER_HZ / binHz) > maxBin) return null;
-        // Line power: the main lobe of a Hann window spans ±2 bins.
-        let line = 0;
-        for (let k = peakBin - 2; k <= peakBin + 2; k++) line += sum[k];
-        // Neighbourhood: a ring 1–2.5 Hz either side of the peak. A mains line has fallen by
-        // 30 dB there (Hann side lobes); a speech harmonic, or an echo's comb tooth (150 ms: teeth
-        // 6.7 Hz apart, each ~3 Hz wide), is still almost as strong.
-        const inner = Math.round(RING_INNER_HZ / binHz);
-        const outer = Math.round(RING_OUTER_HZ / binHz);
-        const neighbours: number[] = [];
-        for (let d = inner; d <= outer; d++) neighbours.push(sum[peakBin - d], sum[peakBin + d]);
-        neighbours.sort((a, b) => a - b);
-        const median = neighbours[Math.floor(neighbours.length / 2)];
-        const peak = sum[peakBin];
-        return {
-          frequencyHz,
-          prominenceDb: median > 0 ? powerToDb(peak / median) : peak > 0 ? 120 : 0,
-          levelDbfs: powerToDb(line * scale),
-        };
-      };
-      const family = (mainsHz: 50 | 60): HumLine[] =>
-        [1, 2, 3, 4].map((k) => lineAt(k * mainsHz, k)).filter((l): l is HumLine => l !== null);
-      const best = (lines: HumLine[]): number => Math.max(-Infinity, ...lines.map((l) => l.prominenceDb));
-      const f50 = family(50);
-      const f60 = family(60);
-      const mainsHz = best(f50) >= best(f60) ? 50 : 60;
-      const lines = mainsHz === 50 ? f50 : f60;
-      const prominence = best(lines);
-      return { mainsHz, prominenceDb: Number.isFinite(prominence) ? prominence : null, lines, blocks };
-    },
+    finishFrom: (p) => finishHum(sampleRateHz, p),
   };
+}
+
+/** The result from a (merged) state: what finish() gives, without an analysis to hold (pure). */
+export function finishHum(sampleRateHz: number, p: HumPartial): HumResult {
+  const { rateHz, blockLength } = humBlockGeometry(sampleRateHz);
+  const binHz = rateHz / blockLength;
+  const maxBin = Math.min(blockLength / 2, Math.ceil(MAX_ANALYSIS_HZ / binHz));
+  // Parseval: a sine of amplitude A puts (N/2)·(A²/2)·Σw² into its positive-frequency lobe, so
+  // lobe · 2/(N·Σw²) is its power A²/2 and levels read in dBFS on the RMS scale.
+  const windowSumSq = hannWindow(blockLength).reduce((a, w) => a + w * w, 0);
+  const { sum, blocks } = p;
+  if (blocks === 0) return { mainsHz: null, prominenceDb: null, lines: [], blocks };
+  const scale = 2 / (blocks * windowSumSq * blockLength);
+  const lineAt = (frequencyHz: number, harmonic: number): HumLine | null => {
+    // Mains frequency drifts by up to ±0.2 Hz, the k-th harmonic by k times that: the line is
+    // the strongest bin within ±0.3·k Hz (at least the Hann main lobe, ±2 bins).
+    const searchHz = Math.max(0.3 * harmonic, 2 * binHz);
+    let peakBin = Math.round(frequencyHz / binHz);
+    for (let k = Math.round((frequencyHz - searchHz) / binHz); k <= Math.round((frequencyHz + searchHz) / binHz); k++) {
+      if (sum[k] > sum[peakBin]) peakBin = k;
+    }
+    if (peakBin + Math.round(RING_OUTER_HZ / binHz) > maxBin) return null;
+    // Line power: the main lobe of a Hann window spans ±2 bins.
+    let line = 0;
+    for (let k = peakBin - 2; k <= peakBin + 2; k++) line += sum[k];
+    // Neighbourhood: a ring 1–2.5 Hz either side of the peak. A mains line has fallen by
+    // 30 dB there (Hann side lobes); a speech harmonic, or an echo's comb tooth (150 ms: teeth
+    // 6.7 Hz apart, each ~3 Hz wide), is still almost as strong.
+    const inner = Math.round(RING_INNER_HZ / binHz);
+    const outer = Math.round(RING_OUTER_HZ / binHz);
+    const neighbours: number[] = [];
+    for (let d = inner; d <= outer; d++) neighbours.push(sum[peakBin - d], sum[peakBin + d]);
+    neighbours.sort((a, b) => a - b);
+    const median = neighbours[Math.floor(neighbours.length / 2)];
+    const peak = sum[peakBin];
+    return {
+      frequencyHz,
+      prominenceDb: median > 0 ? powerToDb(peak / median) : peak > 0 ? 120 : 0,
+      levelDbfs: powerToDb(line * scale),
+    };
+  };
+  const family = (mainsHz: 50 | 60): HumLine[] =>
+    [1, 2, 3, 4].map((k) => lineAt(k * mainsHz, k)).filter((l): l is HumLine => l !== null);
+  const best = (lines: HumLine[]): number => Math.max(-Infinity, ...lines.map((l) => l.prominenceDb));
+  const f50 = family(50);
+  const f60 = family(60);
+  const mainsHz = best(f50) >= best(f60) ? 50 : 60;
+  const lines = mainsHz === 50 ? f50 : f60;
+  const prominence = best(lines);
+  return { mainsHz, prominenceDb: Number.isFinite(prominence) ? prominence : null, lines, blocks };
 }

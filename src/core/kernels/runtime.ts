@@ -18,6 +18,7 @@ import { KERNELS_WASM_BASE64 } from './kernels.wasm';
 export interface KernelExports {
   memory: { readonly buffer: ArrayBuffer };
   malloc(bytes: number): number;
+  calloc(bytes: number): number;
   free(ptr: number): void;
   fft_plan_new(size: number): number;
   fft_plan_free(plan: number): void;
@@ -86,7 +87,10 @@ export interface KernelExports {
 
 export interface Kernels {
   readonly exports: KernelExports;
-  /** malloc that throws instead of returning 0. */
+  /**
+   * Zeroed memory, like calloc (a reused block holds whatever was freed there: the display's
+   * spectrogram once read such bytes as the zeros before a file's start), or a throw instead of 0.
+   */
   alloc(bytes: number): number;
   f32(ptr: number, length: number): Float32Array;
   f64(ptr: number, length: number): Float64Array;
@@ -122,7 +126,7 @@ export function kernels(): Kernels {
   instance = {
     exports,
     alloc(bytes) {
-      const ptr = Number.isInteger(bytes) && bytes >= 0 && bytes < 2 ** 31 ? exports.malloc(bytes) : 0;
+      const ptr = Number.isInteger(bytes) && bytes >= 0 && bytes < 2 ** 31 ? exports.calloc(bytes) : 0;
       if (ptr === 0) throw new RangeError(`the analysis kernels ran out of memory (asked for ${bytes} bytes)`);
       return ptr;
     },

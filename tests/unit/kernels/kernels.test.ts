@@ -117,6 +117,7 @@ describe('the analysis kernels', () => {
     k.exports.free(a);
     const b = k.alloc(1000);
     expect(b).toBe(a); // first fit reuses the freed block
+    expect(k.u8(b, 1000).every((v) => v === 0)).toBe(true); // zeroed, not what was freed there
     k.u8(b, 1000).fill(9);
     const big = k.alloc(64 << 20); // grows the memory
     expect(Array.from(k.u8(b, 1000)).every((v) => v === 9)).toBe(true);

@@ -17,6 +17,13 @@ typedef struct Block {
 extern unsigned char __heap_base;
 static Block *free_list = 0;
 static uintptr_t heap_end = 0;
+/* Everything at or above this address is still as the memory grew, zero: no block handed out
+   reached it, and no header was written there. */
+static uintptr_t dirty_end = 0;
+
+static inline void dirtied(uintptr_t end) {
+  if (end > dirty_end) dirty_end = end;
+}
 
 static void add_free(Block *b) {
   Block **at = &free_list;
@@ -47,6 +54,7 @@ static int grow(size_t bytes) {
   }
   Block *b = (Block *)heap_end;
   b->size = limit - heap_end;
+  dirtied(heap_end + HEADER);
   heap_end = limit;
   add_free(b);
   return 1;
@@ -65,14 +73,28 @@ EXPORT(malloc) void *apl_malloc(size_t bytes) {
         rest->next = b->next;
         *at = rest;
         b->size = need;
+        dirtied((uintptr_t)rest + HEADER);
       } else {
         *at = b->next;
       }
+      dirtied((uintptr_t)b + b->size);
       return (void *)((uintptr_t)b + HEADER);
     }
     if (!grow(need)) return 0;
   }
   return 0;
+}
+
+/*
+ * Zeroed memory: a block reused from the free list holds what was last stored there, and is
+ * cleared up to where memory was ever written (memory that has only grown is zero already, and
+ * clearing it would touch pages that are slow to touch for the first time on a VM).
+ */
+EXPORT(calloc) void *apl_calloc(size_t bytes) {
+  const uintptr_t dirty = dirty_end;
+  unsigned char *p = apl_malloc(bytes);
+  if (p && (uintptr_t)p < dirty) __builtin_memset(p, 0, (uintptr_t)p + bytes < dirty ? bytes : dirty - (uintptr_t)p);
+  return p;
 }
 
 EXPORT(free) void apl_free(void *ptr) {

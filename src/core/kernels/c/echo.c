@@ -44,11 +44,9 @@ EXPORT(echo_new) Echo *echo_new(int block, int buckets, double bucket_db) {
   if (!e->window || !e->windowed || !e->power || !e->cep_power || !e->sums || !e->counts || !e->fft || !e->half_fft ||
       !e->dct_y || !e->dct_re || !e->dct_im || !e->dct_sin || !e->dct_cos)
     return 0;
-  for (int j = 0; j <= half / 2; j++) {
-    e->dct_sin[j] = js_sin((PI * j) / half);
-    e->dct_cos[j] = js_cos((PI * j) / half);
-  }
-  for (int n = 0; n < block; n++) e->window[n] = 0.5 - 0.5 * js_cos((2 * PI * n) / block);
+  apl_cos_sin(half / 2 + 1, PI / half, e->dct_cos, e->dct_sin);
+  apl_cos_sin(block, (2 * PI) / block, e->window, e->windowed); /* the sines are scratch */
+  for (int n = 0; n < block; n++) e->window[n] = 0.5 - 0.5 * e->window[n];
   for (int i = 0; i < buckets * (half + 1); i++) e->sums[i] = 0;
   for (int b = 0; b < buckets; b++) e->counts[b] = 0;
   return e;

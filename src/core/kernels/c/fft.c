@@ -33,13 +33,15 @@ EXPORT(fft_plan_new) FftPlan *fft_plan_new(int size) {
     p->rev[i] = 2 * r;
   }
   p->stages = 0;
+  /* cos and sin of −2π·i/(4L), i < 3L, per stage, and of 2π·k/size for the split (trig.c) */
+  double *cs = apl_malloc(sizeof(double) * (3 * m + 2)), *sn = apl_malloc(sizeof(double) * (3 * m + 2));
   for (int L = p->odd ? 2 : 1; 4 * L <= m; L *= 4) {
     double *tw = apl_malloc(sizeof(double) * 6 * L);
+    apl_cos_sin(3 * L, (-2 * PI) / (4 * L), cs, sn);
     for (int k = 0; k < L; k++) {
       for (int j = 1; j <= 3; j++) {
-        double a = (-2 * PI * j * k) / (4 * L);
-        tw[6 * k + 2 * j - 2] = js_cos(a);
-        tw[6 * k + 2 * j - 1] = js_sin(a);
+        tw[6 * k + 2 * j - 2] = cs[j * k];
+        tw[6 * k + 2 * j - 1] = sn[j * k];
       }
     }
     p->stage_length[p->stages] = L;
@@ -48,10 +50,13 @@ EXPORT(fft_plan_new) FftPlan *fft_plan_new(int size) {
   }
   int h = m >> 1;
   p->split = apl_malloc(sizeof(double) * 2 * (h + 1));
+  apl_cos_sin(h + 1, (2 * PI) / size, cs, sn);
   for (int k = 0; k <= h; k++) {
-    p->split[2 * k] = 0.5 * js_cos((2 * PI * k) / size);
-    p->split[2 * k + 1] = -0.5 * js_sin((2 * PI * k) / size);
+    p->split[2 * k] = 0.5 * cs[k];
+    p->split[2 * k + 1] = -0.5 * sn[k];
   }
+  apl_free(cs);
+  apl_free(sn);
   p->first_stage = !p->odd && m >= 4 ? 1 : 0;
   return p;
 }

@@ -78,7 +78,9 @@ export function nthSmallestInPlace(a: Float64Array, m: number, k: number): numbe
 export function slidingMin(values: ArrayLike<number>, radius: number): Float64Array {
   const n = values.length;
   const out = new Float64Array(n);
-  const deque = new Int32Array(n);
+  // The candidates' indices, a ring: at most the window's 2·radius + 1 of them and the one entering.
+  const mask = 2 ** Math.ceil(Math.log2(Math.min(n, 2 * radius + 2) + 1)) - 1;
+  const deque = new Int32Array(mask + 1);
   let head = 0;
   let tail = 0;
   let next = 0; // next index to enter the window
@@ -87,14 +89,14 @@ export function slidingMin(values: ArrayLike<number>, radius: number): Float64Ar
     while (next <= right) {
       const v = values[next];
       if (!Number.isNaN(v)) {
-        while (tail > head && values[deque[tail - 1]] >= v) tail--;
-        deque[tail++] = next;
+        while (tail > head && values[deque[(tail - 1) & mask]] >= v) tail--;
+        deque[tail++ & mask] = next;
       }
       next++;
     }
     const left = i - radius;
-    while (tail > head && deque[head] < left) head++;
-    out[i] = tail > head ? values[deque[head]] : NaN;
+    while (tail > head && deque[head & mask] < left) head++;
+    out[i] = tail > head ? values[deque[head & mask]] : NaN;
   }
   return out;
 }

@@ -45,9 +45,11 @@ export function deriveFrameMeasurements(
   tuning: Partial<VadTuning> = {},
   extras: DeriveExtras = {},
 ): FrameMeasurements {
-  const vad = runVad(table, vadSettings, tuning);
+  // One scratch for the VAD's candidates and onsets, then the silence levels (fresh memory is slow to touch).
+  const scratch = new Float64Array(table.frameCount);
+  const vad = runVad(table, vadSettings, tuning, scratch);
   const snr = activeSpeechSnr(table, vad.decisions);
-  const silence = silenceRatio(table, snr.speechDbfs, extras.digitalSilenceRatio ?? 0);
+  const silence = silenceRatio(table, snr.speechDbfs, extras.digitalSilenceRatio ?? 0, undefined, scratch);
   const bandwidth = effectiveBandwidth(table.spectrum, table.sampleRateHz, vad.onsetThresholdDb);
   const layout = channelLayout(table, vad.decisions);
   return {

@@ -18,13 +18,16 @@ export function silenceRatio(
   speechLevelDbfs: number | null,
   digitalSilenceRatio = 0,
   relativeDb = SILENCE_RELATIVE_DB,
+  /** ≥ frameCount / 2 values this may overwrite (fresh memory is slow to touch). */
+  scratch?: Float64Array,
 ): SilenceSummary {
   const hopsPerFrame = Math.max(1, Math.round(SILENCE_FRAME_SEC / table.hopSec));
   const frameSec = hopsPerFrame * table.hopSec;
   const C = Math.max(1, table.channelCount);
   const { frameCount, channelCount, hopSamples, lastFrameSamples } = table;
   const columns = table.channelPower.slice(0, channelCount);
-  const levels = new Float64Array(Math.ceil(frameCount / hopsPerFrame));
+  const count = Math.ceil(frameCount / hopsPerFrame);
+  const levels = scratch && scratch.length >= count ? scratch.subarray(0, count) : new Float64Array(count);
   for (let i = 0, k = 0; i < frameCount; i += hopsPerFrame, k++) {
     let energy = 0;
     let samples = 0;

@@ -40,21 +40,27 @@ export interface LevelModel {
   speechLevelDb: number | null;
 }
 
-/** Speech-band power of frame i: the sub-bands that lie at or below 4 kHz. */
-export function speechBandPower(table: FrameTable): Float64Array {
-  const out = new Float64Array(table.frameCount);
+/** Speech-band power of frame i: the sub-bands that lie at or below 4 kHz, into `out` (≥ frameCount values). */
+export function speechBandPower(table: FrameTable, out: Float64Array = new Float64Array(table.frameCount)): Float64Array {
+  const n = table.frameCount;
+  out.fill(0, 0, n);
   for (let b = 0; b < table.bandPower.length; b++) {
     if (table.bandEdgesHz[b + 1] > 4000) continue;
     const col = table.bandPower[b];
-    for (let i = 0; i < out.length; i++) out[i] += col[i];
+    for (let i = 0; i < n; i++) out[i] += col[i];
   }
   return out;
 }
 
-export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelSettings> = {}): LevelModel {
+/**
+ * `scratch` (≥ frameCount values, overwritten) holds the band powers, then the candidate levels;
+ * the caller may reuse it afterwards (fresh memory is slow to touch: runVad's onset thresholds
+ * and the silence levels go there too).
+ */
+export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelSettings> = {}, scratch?: Float64Array): LevelModel {
   const cfg = { ...DEFAULT_LEVEL_MODEL, ...settings };
   const n = table.frameCount;
-  const p = speechBandPower(table);
+  const p = speechBandPower(table, scratch && scratch.length >= n ? scratch : undefined);
   const levelDb = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const a = i > 0 ? p[i - 1] : p[i];
@@ -67,8 +73,8 @@ export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelS
   const radius = Math.max(1, Math.round(cfg.noiseRadiusSec / table.hopSec));
   const floor = slidingMin(levelDb, radius);
 
-  // Scratch arrays are reused (fresh memory is slow to touch): the band powers, read above, hold
-  // the candidates; the sliding minimum becomes the noise floor in place.
+  // The band powers, read above, make room for the candidates; the sliding minimum becomes the
+  // noise floor in place (fresh memory is slow to touch).
   const candidates = p;
   let candidateCount = 0;
   const margin = cfg.candidateMarginDb;

@@ -35,14 +35,16 @@ export function meanChannelPower(table: FrameTable): Float64Array {
   return out;
 }
 
+/** `scratch`: ≥ frameCount values the VAD may overwrite (see buildLevelModel). */
 export function runVad(
   table: FrameTable,
   partialSettings: Partial<VadSettings> = {},
   tuning: Partial<VadTuning> = {},
+  scratch: Float64Array = new Float64Array(table.frameCount),
 ): VadResult {
   const settings = resolveVadSettings(partialSettings);
   const offsetRatio = tuning.offsetRatio ?? 0.5;
-  const model = buildLevelModel(table, tuning);
+  const model = buildLevelModel(table, tuning, scratch);
   const n = table.frameCount;
   const durationSec = table.sampleCount / table.sampleRateHz;
   const raw = new Uint8Array(n);
@@ -54,8 +56,8 @@ export function runVad(
     const gateDb = settings.absoluteFloorDbfs;
     const fullBand = gateDb !== null ? meanChannelPower(table) : null;
     const gatePower = gateDb !== null ? 10 ** (gateDb / 10) : 0;
-    // The onset threshold of every speech frame, for their median (a typed array sorts numerically).
-    const onsets = new Float64Array(n);
+    // The onset threshold of every speech frame, for their median (the model is done with the scratch).
+    const onsets = scratch.length >= n ? scratch : new Float64Array(n);
     let onsetCount = 0;
     const { noiseFloorDb, levelDb } = model;
     let speaking = false;

@@ -30,22 +30,46 @@ const BUCKET_DB = 2;
 const BUCKETS = 70; // −140..0 dBFS
 const INCLUDE_BELOW_SPEECH_DB = 20;
 
-/** |cepstrum| sums per level bucket and block counts, as plain data: segments merge by adding. */
+/**
+ * |cepstrum| sums per level bucket and block counts, as plain data: segments merge by adding.
+ * `sums` holds a row of BLOCK/2 + 1 values for each bucket with blocks, in bucket order (a file
+ * fills a dozen of the 70: the rows of empty ones were 2 MB of zeros to copy per segment).
+ */
 export interface EchoPartial {
   sums: Float64Array;
   counts: Uint32Array;
   blocks: number;
 }
 
+const ROW = BLOCK / 2 + 1;
+
+/** Bucket b's row in a partial's sums, or null when it has no blocks. */
+function rowOf(p: EchoPartial, bucket: number): Float64Array | null {
+  if (p.counts[bucket] === 0) return null;
+  let row = 0;
+  for (let b = 0; b < bucket; b++) if (p.counts[b] > 0) row++;
+  return p.sums.subarray(row * ROW, (row + 1) * ROW);
+}
+
 /** The partials of adjacent segments, in order, as one: the sums and counts added in that order. */
 export function mergeEcho(parts: readonly EchoPartial[]): EchoPartial {
   if (parts.length === 0) throw new RangeError('no segments');
-  const sums = new Float64Array(parts[0].sums);
-  const counts = new Uint32Array(parts[0].counts);
-  for (let k = 1; k < parts.length; k++) {
-    const { sums: s, counts: c } = parts[k];
-    for (let i = 0; i < sums.length; i++) sums[i] += s[i];
-    for (let i = 0; i < counts.length; i++) counts[i] += c[i];
+  const counts = new Uint32Array(BUCKETS);
+  for (const p of parts) for (let b = 0; b < BUCKETS; b++) counts[b] += p.counts[b];
+  const used = counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+  const sums = new Float64Array(used * ROW);
+  for (let b = 0, row = 0; b < BUCKETS; b++) {
+    if (counts[b] === 0) continue;
+    const out = sums.subarray(row * ROW, (row + 1) * ROW);
+    let first = true;
+    for (const p of parts) {
+      const s = rowOf(p, b);
+      if (!s) continue;
+      if (first) out.set(s);
+      else for (let i = 0; i < ROW; i++) out[i] += s[i];
+      first = false;
+    }
+    row++;
   }
   return { sums, counts, blocks: parts.reduce((n, p) => n + p.blocks, 0) };
 }
@@ -66,7 +90,6 @@ export interface EchoAnalysis extends Accumulator<EchoResult> {
 
 export function createEchoAnalysis(sampleRateHz: number, channelCount: number): EchoAnalysis {
   const decimation = echoDecimation(sampleRateHz);
-  const half = BLOCK / 2;
   // Each block runs in the kernels (src/core/kernels/c/echo.c), which keep the bucket sums.
   const k = kernels();
   const e = k.exports.echo_new(BLOCK, BUCKETS, BUCKET_DB);
@@ -78,11 +101,11 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
     },
     partial(final) {
       if (final) decimator.flushPartial(BLOCK / 2);
-      return {
-        sums: k.f64(k.exports.echo_sums(e), BUCKETS * (half + 1)).slice(),
-        counts: new Uint32Array(k.u8(k.exports.echo_counts(e), 4 * BUCKETS).slice().buffer),
-        blocks: k.exports.echo_blocks(e),
-      };
+      const counts = new Uint32Array(k.u8(k.exports.echo_counts(e), 4 * BUCKETS).slice().buffer);
+      const all = k.f64(k.exports.echo_sums(e), BUCKETS * ROW);
+      const sums = new Float64Array(counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0) * ROW);
+      for (let b = 0, row = 0; b < BUCKETS; b++) if (counts[b] > 0) sums.set(all.subarray(b * ROW, (b + 1) * ROW), ROW * row++);
+      return { sums, counts, blocks: k.exports.echo_blocks(e) };
     },
     finish() {
       return this.finishFrom(this.partial(true));
@@ -97,7 +120,7 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
 export function finishEcho(sampleRateHz: number, p: EchoPartial): EchoResult {
   const rateHz = sampleRateHz / echoDecimation(sampleRateHz);
   const half = BLOCK / 2;
-  const { sums, counts, blocks } = p;
+  const { counts, blocks } = p;
   const none: EchoResult = { delaySec: null, peakScore: null, peakHeight: null, blocks };
   if (blocks === 0) return none;
   // Speech level: the bucket below which 90 % of the blocks' levels lie (from the top, 10 %).
@@ -111,10 +134,10 @@ export function finishEcho(sampleRateHz: number, p: EchoPartial): EchoResult {
   const avg = new Float64Array(half + 1);
   let used = 0;
   for (let b = lowest; b < BUCKETS; b++) {
-    if (counts[b] === 0) continue;
+    const row = rowOf(p, b);
+    if (!row) continue;
     used += counts[b];
-    const base = b * (half + 1);
-    for (let n = 0; n <= half; n++) avg[n] += sums[base + n];
+    for (let n = 0; n <= half; n++) avg[n] += row[n];
   }
   if (used === 0) return none;
   const from = Math.ceil(MIN_DELAY_SEC * rateHz);

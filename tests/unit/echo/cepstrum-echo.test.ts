@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEchoAnalysis } from '../../../src/core/echo/cepstrum-echo';
+import { createEchoAnalysis, finishEcho, mergeEcho } from '../../../src/core/echo/cepstrum-echo';
 import { kernels } from '../../../src/core/kernels/runtime';
 
 /** Speech-like test signal: noise shaped by a syllable-rate envelope, with 2 s phrases and pauses. */
@@ -45,6 +45,27 @@ describe('cepstral echo analysis', () => {
   it('reports no strong peak without an echo', () => {
     const r = analyse(babble(16000, 12), 16000);
     expect(r.peakHeight).toBeLessThan(0.1);
+  });
+
+  it('keeps rows only for level buckets with blocks, and merges partials bucket by bucket as one pass', () => {
+    const x = withEcho(babble(16000, 40), 16000, 0.2, 0.4);
+    // Louder and quieter halves put blocks into different buckets.
+    for (let i = 0; i < x.length / 2; i++) x[i] *= 0.05;
+    const whole = createEchoAnalysis(16000, 1);
+    whole.push([x]);
+    const p = whole.partial(true);
+    const used = Array.from(p.counts).filter((c) => c > 0).length;
+    expect(used).toBeGreaterThan(2);
+    expect(p.sums.length).toBe(used * 4097);
+    const cut = 8192 * 2 * 20; // on the block grid (8 kHz blocks of 8192 from 16 kHz)
+    const a = createEchoAnalysis(16000, 1);
+    a.push([x.subarray(0, cut)]);
+    const b = createEchoAnalysis(16000, 1);
+    b.push([x.subarray(cut)]);
+    const merged = mergeEcho([a.partial(false), b.partial(true)]);
+    expect(merged.counts).toEqual(p.counts);
+    expect(merged.sums).toEqual(p.sums); // each bucket's blocks lie in one half here: the same bits
+    expect(finishEcho(16000, merged)).toEqual(whole.finishFrom(p));
   });
 
   it('gives the same answer however the audio is chunked', () => {

@@ -32,8 +32,9 @@ EXPORT(echo_new) Echo *echo_new(int block, int buckets, double bucket_db) {
   e->windowed = apl_malloc(sizeof(double) * block);
   e->power = apl_malloc(sizeof(double) * (half + 1));
   e->cep_power = apl_malloc(sizeof(double) * (half + 1));
-  e->sums = apl_malloc(sizeof(double) * buckets * (half + 1));
-  e->counts = apl_malloc(sizeof(uint32_t) * buckets);
+  /* zeroed by calloc: a bucket's row is first touched by its first block (most buckets get none) */
+  e->sums = apl_calloc(sizeof(double) * buckets * (half + 1));
+  e->counts = apl_calloc(sizeof(uint32_t) * buckets);
   e->fft = fft_plan_new(block);
   e->half_fft = fft_plan_new(half);
   e->dct_y = apl_malloc(sizeof(double) * (half + 1));
@@ -47,8 +48,6 @@ EXPORT(echo_new) Echo *echo_new(int block, int buckets, double bucket_db) {
   apl_cos_sin(half / 2 + 1, PI / half, e->dct_cos, e->dct_sin);
   apl_cos_sin(block, (2 * PI) / block, e->window, e->windowed); /* the sines are scratch */
   for (int n = 0; n < block; n++) e->window[n] = 0.5 - 0.5 * e->window[n];
-  for (int i = 0; i < buckets * (half + 1); i++) e->sums[i] = 0;
-  for (int b = 0; b < buckets; b++) e->counts[b] = 0;
   return e;
 }
 

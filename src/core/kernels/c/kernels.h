@@ -24,6 +24,8 @@ IMPORT(sin) double js_sin(double x);
 #define PI 3.141592653589793
 
 void *apl_malloc(size_t bytes);
+/* Zeroed memory (alloc.c): clears only what was ever written, so fresh memory stays untouched. */
+void *apl_calloc(size_t bytes);
 void apl_free(void *ptr);
 /* cos(k·step), sin(k·step) for k = 0..n−1, within ~5e-14 (trig.c: few imported calls). */
 void apl_cos_sin(int n, double step, double *cos_out, double *sin_out);

@@ -67,7 +67,7 @@ export interface FrameSegment {
  * The float columns of a whole file's frame table, one row per hop, for segments analysed on
  * several threads to write in place: each segment fills its own rows, so the merge has nothing to
  * copy, and each row is first touched by the thread that computes it rather than by the one that
- * merges (fresh memory costs ~14 µs a page on this VM: 1 h of 16 kHz mono has 15 MB of columns).
+ * merges (fresh memory costs ~14 µs a page on this VM: 1 h of 16 kHz mono has 12 MB of columns).
  * Backed by SharedArrayBuffers where they exist (Node's worker threads; the page only when it is
  * cross-origin isolated), so the arrays cross to a worker as views of the same memory.
  * Columns, in order: per channel the power, per channel the mean, with two channels or more the

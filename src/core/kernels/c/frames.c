@@ -200,6 +200,8 @@ static void flush_frames(Frames *f) {
     band_sum[2][b] = wasm_f64x2_extract_lane(s23, 0);
     band_sum[3][b] = wasm_f64x2_extract_lane(s23, 1);
   }
+  /* The slot sums each frame adds its spectrum to (0: none, or it went to the caller). */
+  double *into[4] = {0, 0, 0, 0};
   for (int j = 0; j < f->pending; j++) {
     float *bands = f->pending_bands[j];
     double speech_band = 0;
@@ -227,8 +229,7 @@ static void flush_frames(Frames *f) {
     }
     if (slot >= 0) {
       f->slot_frames[slot]++;
-      double *s = f->slot_sums + (size_t)slot * (half + 1);
-      for (int k = 0; k <= half; k++) s[k] += power4[4 * k + j] * scale;
+      into[j] = f->slot_sums + (size_t)slot * (half + 1);
     } else {
       /* No slot: hand the spectrum to the caller, which sums it in order. */
       f->overflow_key[f->overflow_out] = key;
@@ -237,6 +238,31 @@ static void flush_frames(Frames *f) {
       f->overflow_out++;
     }
   }
+  /* s[k] += bin k × scale for each frame with a slot, frames in order for every bin (two frames of
+     the batch may share a slot): four bins of the four lanes at a time, transposed so each frame's
+     bins are two pairs of doubles. */
+  const v128_t sc = wasm_f64x2_splat(scale);
+  int k = 0;
+  for (; k + 4 <= half + 1; k += 4) {
+    const v128_t b0 = wasm_v128_load(power4 + 4 * k), b1 = wasm_v128_load(power4 + 4 * k + 4);
+    const v128_t b2 = wasm_v128_load(power4 + 4 * k + 8), b3 = wasm_v128_load(power4 + 4 * k + 12);
+    const v128_t t0 = wasm_i32x4_shuffle(b0, b1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(b0, b1, 2, 6, 3, 7);
+    const v128_t t2 = wasm_i32x4_shuffle(b2, b3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(b2, b3, 2, 6, 3, 7);
+    /* lane j of bins k..k+3 */
+    const v128_t lane[4] = {wasm_i64x2_shuffle(t0, t2, 0, 2), wasm_i64x2_shuffle(t0, t2, 1, 3), wasm_i64x2_shuffle(t1, t3, 0, 2),
+                            wasm_i64x2_shuffle(t1, t3, 1, 3)};
+    for (int j = 0; j < 4; j++) {
+      double *s = into[j];
+      if (!s) continue;
+      const v128_t lo = wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(lane[j]), sc);
+      const v128_t hi = wasm_f64x2_mul(f64x2_promote_high_f32x4(lane[j]), sc);
+      wasm_v128_store(s + k, wasm_f64x2_add(wasm_v128_load(s + k), lo));
+      wasm_v128_store(s + k + 2, wasm_f64x2_add(wasm_v128_load(s + k + 2), hi));
+    }
+  }
+  for (; k <= half; k++)
+    for (int j = 0; j < 4; j++)
+      if (into[j]) into[j][k] += power4[4 * k + j] * scale;
   f->pending = 0;
 }
 

@@ -108,29 +108,42 @@ EXPORT(echo_even_power) void echo_even_power(Echo *e, const double *x, double *o
 
 EXPORT(echo_block) void echo_block(Echo *e, const double *block) {
   const int N = e->block, half = N / 2;
-  double energy = 0;
-  for (int i = 0; i < N; i++) {
-    e->windowed[i] = block[i] * e->window[i];
-    energy += block[i] * block[i];
+  /* The block's energy in four partial sums (lane = position mod 4: one running sum waited on
+     its addition for every sample); it only picks the block's 2-dB level bucket. */
+  v128_t e01 = wasm_f64x2_splat(0), e23 = e01;
+  for (int i = 0; i < N; i += 4) {
+    const v128_t a = wasm_v128_load(block + i), b = wasm_v128_load(block + i + 2);
+    wasm_v128_store(e->windowed + i, wasm_f64x2_mul(a, wasm_v128_load(e->window + i)));
+    wasm_v128_store(e->windowed + i + 2, wasm_f64x2_mul(b, wasm_v128_load(e->window + i + 2)));
+    e01 = wasm_f64x2_add(e01, wasm_f64x2_mul(a, a));
+    e23 = wasm_f64x2_add(e23, wasm_f64x2_mul(b, b));
   }
+  const v128_t e4 = wasm_f64x2_add(e01, e23);
+  const double energy = wasm_f64x2_extract_lane(e4, 0) + wasm_f64x2_extract_lane(e4, 1);
   const double p = energy / N;
   if (!(p > 0)) return;
   const double level_db = 10 * js_log10(p);
   if (level_db - level_db != 0) return;
   double *power = e->power;
   fft_power(e->fft, e->windowed, power);
-  double max = 0;
-  for (int k = 0; k <= half; k++)
-    if (power[k] > max) max = power[k];
+  v128_t max2 = wasm_f64x2_splat(0);
+  for (int k = 0; k < half; k += 2) max2 = wasm_f64x2_pmax(max2, wasm_v128_load(power + k));
+  double max = max_f64(wasm_f64x2_extract_lane(max2, 0), wasm_f64x2_extract_lane(max2, 1));
+  if (power[half] > max) max = power[half];
   const double floor = max * 1e-8;
-  for (int k = 0; k <= half; k++) power[k] += floor;
+  const v128_t floor2 = wasm_f64x2_splat(floor);
+  for (int k = 0; k < half; k += 2) wasm_v128_store(power + k, wasm_f64x2_add(wasm_v128_load(power + k), floor2));
+  power[half] += floor;
   apl_log_array(power, power, half + 1); /* the log spectrum, in place */
   even_power(e, power, e->cep_power);
   double idx = __builtin_floor((level_db + e->buckets * e->bucket_db) / e->bucket_db);
   idx = idx < 0 ? 0 : idx;
   const int bucket = idx > e->buckets - 1 ? e->buckets - 1 : (int)idx;
   double *sums = e->sums + (size_t)bucket * (half + 1);
-  for (int n = 0; n <= half; n++) sums[n] += __builtin_sqrt(e->cep_power[n]) / N;
+  const v128_t n2 = wasm_f64x2_splat(N);
+  for (int n = 0; n < half; n += 2)
+    wasm_v128_store(sums + n, wasm_f64x2_add(wasm_v128_load(sums + n), wasm_f64x2_div(wasm_f64x2_sqrt(wasm_v128_load(e->cep_power + n)), n2)));
+  sums[half] += __builtin_sqrt(e->cep_power[half]) / N;
   e->counts[bucket]++;
   e->blocks++;
 }

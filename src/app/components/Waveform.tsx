@@ -76,6 +76,8 @@ export function Waveform({ file, report, theme, ref, below }: Props) {
   const panelRef = useRef<HTMLDivElement>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
   const timelineRef = useRef<ReturnType<typeof TimelinePlugin.create> | null>(null);
+  /** The last seek asked for while the audio element could not play yet (see `seek`). */
+  const pendingSeekRef = useRef<number | null>(null);
   const [fitHeight, setFitHeight] = useState(false);
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
@@ -206,6 +208,7 @@ export function Waveform({ file, report, theme, ref, below }: Props) {
       ws.destroy();
       wsRef.current = null;
       timelineRef.current = null;
+      pendingSeekRef.current = null;
       URL.revokeObjectURL(mediaUrl);
       URL.revokeObjectURL(spectrogramUrl);
       setReady(false);
@@ -247,7 +250,27 @@ export function Waveform({ file, report, theme, ref, below }: Props) {
     (sec: number) => {
       const ws = wsRef.current;
       if (!ws) return;
-      ws.setTime(Math.max(0, Math.min(durationSec, sec)));
+      const t = Math.max(0, Math.min(durationSec, sec));
+      ws.setTime(t);
+      // Before the audio element can play, wavesurfer (8.0.1) holds a seek as pending and can
+      // drop it when the element's own earlier seek lands: the clock then snaps back (seen once,
+      // under load, two arrow keys after a file opened). The last seek asked for is made again
+      // once the element can play.
+      const media = ws.getMediaElement();
+      if (media && media.readyState < HTMLMediaElement.HAVE_FUTURE_DATA) {
+        if (pendingSeekRef.current === null) {
+          media.addEventListener(
+            'canplay',
+            () => {
+              const last = pendingSeekRef.current;
+              pendingSeekRef.current = null;
+              if (last !== null && wsRef.current === ws) ws.setTime(last);
+            },
+            { once: true },
+          );
+        }
+        pendingSeekRef.current = t;
+      }
     },
     [durationSec],
   );
@@ -269,10 +292,10 @@ export function Waveform({ file, report, theme, ref, below }: Props) {
         playPause();
         break;
       case 'ArrowLeft':
-        seek(ws.getCurrentTime() - step);
+        seek((pendingSeekRef.current ?? ws.getCurrentTime()) - step);
         break;
       case 'ArrowRight':
-        seek(ws.getCurrentTime() + step);
+        seek((pendingSeekRef.current ?? ws.getCurrentTime()) + step);
         break;
       case 'Home':
         seek(0);

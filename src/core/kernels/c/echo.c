@@ -3,7 +3,9 @@
  * the averaging): Hann window, power spectrum, log with a floor 80 dB below the peak bin, the
  * real cepstrum's magnitude as the root of the log spectrum's power spectrum, added to the
  * block's 2-dB level bucket. Operation for operation the TypeScript it replaced, but for the
- * second transform, a DCT-I of half the points (even_power).
+ * second transform, a DCT-I of half the points (even_power), the window's cosines (trig.c), and
+ * the block's energy, in four partial sums (it only picks the bucket). The block is a multiple
+ * of 4 samples.
  */
 #include "kernels.h"
 #include "fft.h"
@@ -21,6 +23,7 @@ typedef struct Echo {
 } Echo;
 
 EXPORT(echo_new) Echo *echo_new(int block, int buckets, double bucket_db) {
+  if (block < 8 || block % 4 != 0) return 0;
   Echo *e = apl_malloc(sizeof(Echo));
   if (!e) return 0;
   const int half = block / 2;

@@ -35,6 +35,7 @@ EXPORT(fft_plan_new) FftPlan *fft_plan_new(int size) {
   p->stages = 0;
   /* cos and sin of −2π·i/(4L), i < 3L, per stage, and of 2π·k/size for the split (trig.c) */
   double *cs = apl_malloc(sizeof(double) * (3 * m + 2)), *sn = apl_malloc(sizeof(double) * (3 * m + 2));
+  if (!cs || !sn) return 0;
   for (int L = p->odd ? 2 : 1; 4 * L <= m; L *= 4) {
     double *tw = apl_malloc(sizeof(double) * 6 * L);
     apl_cos_sin(3 * L, (-2 * PI) / (4 * L), cs, sn);

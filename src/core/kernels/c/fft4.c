@@ -41,24 +41,30 @@ EXPORT(fft4_plan_new) Fft4Plan *fft4_plan_new(int size) {
     for (int b = 0, v = i; b < log2m; b++, v >>= 1) r = (r << 1) | (v & 1);
     p->rev[i] = r;
   }
+  /* cos and sin of −2π·i/(4L), i < 3L, per stage, and of 2π·k/size for the split (trig.c, as fft.c) */
+  double *cs = apl_malloc(sizeof(double) * (3 * m + 2)), *sn = apl_malloc(sizeof(double) * (3 * m + 2));
+  if (!cs || !sn) return 0;
   for (int L = p->odd ? 2 : 1; 4 * L <= m; L *= 4) {
     float *tw = apl_malloc(sizeof(float) * 6 * L);
     if (!tw) return 0;
+    apl_cos_sin(3 * L, (-2 * PI) / (4 * L), cs, sn);
     for (int k = 0; k < L; k++) {
       for (int j = 1; j <= 3; j++) {
-        const double a = (-2 * PI * j * k) / (4 * L);
-        tw[6 * k + 2 * j - 2] = (float)js_cos(a);
-        tw[6 * k + 2 * j - 1] = (float)js_sin(a);
+        tw[6 * k + 2 * j - 2] = (float)cs[j * k];
+        tw[6 * k + 2 * j - 1] = (float)sn[j * k];
       }
     }
     p->stage_length[p->stages] = L;
     p->twiddles[p->stages] = tw;
     p->stages++;
   }
+  apl_cos_sin(m / 2 + 1, (2 * PI) / size, cs, sn);
   for (int k = 0; k <= m / 2; k++) {
-    p->split[2 * k] = (float)(0.5 * js_cos((2 * PI * k) / size));
-    p->split[2 * k + 1] = (float)(-0.5 * js_sin((2 * PI * k) / size));
+    p->split[2 * k] = (float)(0.5 * cs[k]);
+    p->split[2 * k + 1] = (float)(-0.5 * sn[k]);
   }
+  apl_free(cs);
+  apl_free(sn);
   p->first_stage = p->odd ? 0 : 1;
   return p;
 }

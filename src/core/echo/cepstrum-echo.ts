@@ -43,6 +43,9 @@ export interface EchoPartial {
 
 const ROW = BLOCK / 2 + 1;
 
+/** Buckets with blocks: the rows a partial's sums hold. */
+const usedBuckets = (counts: Uint32Array): number => counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+
 /** Bucket b's row in a partial's sums, or null when it has no blocks. */
 function rowOf(p: EchoPartial, bucket: number): Float64Array | null {
   if (p.counts[bucket] === 0) return null;
@@ -56,8 +59,7 @@ export function mergeEcho(parts: readonly EchoPartial[]): EchoPartial {
   if (parts.length === 0) throw new RangeError('no segments');
   const counts = new Uint32Array(BUCKETS);
   for (const p of parts) for (let b = 0; b < BUCKETS; b++) counts[b] += p.counts[b];
-  const used = counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
-  const sums = new Float64Array(used * ROW);
+  const sums = new Float64Array(usedBuckets(counts) * ROW);
   for (let b = 0, row = 0; b < BUCKETS; b++) {
     if (counts[b] === 0) continue;
     const out = sums.subarray(row * ROW, (row + 1) * ROW);
@@ -103,7 +105,7 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
       if (final) decimator.flushPartial(BLOCK / 2);
       const counts = new Uint32Array(k.u8(k.exports.echo_counts(e), 4 * BUCKETS).slice().buffer);
       const all = k.f64(k.exports.echo_sums(e), BUCKETS * ROW);
-      const sums = new Float64Array(counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0) * ROW);
+      const sums = new Float64Array(usedBuckets(counts) * ROW);
       for (let b = 0, row = 0; b < BUCKETS; b++) if (counts[b] > 0) sums.set(all.subarray(b * ROW, (b + 1) * ROW), ROW * row++);
       return { sums, counts, blocks: k.exports.echo_blocks(e) };
     },

@@ -20,6 +20,7 @@ import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { AnalysisApi, AnalyzeRequest, FileReport, ProgressCallback } from '../../workers/analysis.api';
 import type { SegmentResult, SplitPlan } from '../../workers/segments';
 import { MIN_SEGMENT_SEC, PAGE_SEGMENTS_PER_WORKER } from '../core/analyze';
+import { HEADER_DEADLINE_MS } from '../core/format/source';
 import { transferablesOf } from '../core/transferables';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { decodeInPage } from './decode-in-page';
@@ -60,7 +61,10 @@ function startWorker(): Lease {
   alive++;
   worker.addEventListener('error', (event) => {
     event.preventDefault();
-    lease.onCrash?.(event.message || 'the analysis worker stopped');
+    if (lease.onCrash) lease.onCrash(event.message || 'the analysis worker stopped');
+    // An idle worker that failed (its script did not load, or it died between calls) is not
+    // handed out again: the next call would wait on it forever. A fresh one takes its place.
+    else if (idle.includes(lease)) terminate(lease);
   });
   return lease;
 }
@@ -135,6 +139,22 @@ async function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>
   const lease = await acquire(signal);
   if (!lease) return abortedResult<T>();
   return runOn(lease, signal, run);
+}
+
+/**
+ * A header call (probe, split plan) with a deadline, HEADER_DEADLINE_MS from the lease (not from
+ * the wait for one): past it, the worker is terminated and the call made once more on a fresh
+ * one, so one stuck worker cannot hold the queue of files forever. A second miss is the file's
+ * error.
+ */
+async function headerCall<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>) => Promise<Result<T>>): Promise<Result<T>> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const lease = await acquire(signal);
+    if (!lease) return abortedResult<T>();
+    const result = await runOn(lease, AbortSignal.any([signal, AbortSignal.timeout(HEADER_DEADLINE_MS)]), run);
+    if (result.ok || result.error.code !== 'aborted' || signal.aborted) return result;
+  }
+  return fail('io-error', `The file's header was not read: the analysis worker did not answer within ${HEADER_DEADLINE_MS / 1000} s, twice.`);
 }
 
 /** Run one call on `lease` (released after, or terminated on abort, crash or a thrown error). */
@@ -320,7 +340,7 @@ async function analyzeRelayed(
 }
 
 export function probeFile(file: Blob, signal: AbortSignal): Promise<Result<ContainerProbe>> {
-  return withWorker(signal, (api) => api.probe(file));
+  return headerCall(signal, (api) => api.probe(file));
 }
 
 /** Containers the core streaming decoder reads in the worker; everything else is decoded by the page. */
@@ -349,7 +369,7 @@ export async function analyzeFile(
     // (Ogg headers do not give the length: then its size stands in, 512 KiB being 65 s at 64 kbit/s.)
   const longEnough = probe.durationSec !== null ? probe.durationSec >= 2 * MIN_SEGMENT_SEC : file.size >= RELAY_MIN_BYTES;
   if (POOL_SIZE > 1 && longEnough) {
-      const plan = await withWorker(signal, (api) => api.planSplit(file, probe, PAGE_SEGMENTS_PER_WORKER * POOL_SIZE));
+      const plan = await headerCall(signal, (api) => api.planSplit(file, probe, PAGE_SEGMENTS_PER_WORKER * POOL_SIZE));
       if (!plan.ok) return plan;
       if (plan.value !== null) return analyzeSplit(file, probe, plan.value, request, signal, onProgress, started);
     }

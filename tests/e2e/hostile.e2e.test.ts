@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { HEADER_DEADLINE_MS } from '../../src/core/format/source';
 import type { Summary } from '../../src/core/summary/types';
 import { validateSummary } from '../../src/core/summary/validate';
 import { buildCorpus, type Expectation, type HostileCase } from '../hostile/corpus';
@@ -209,5 +210,46 @@ describe('the page under hostile input', () => {
     expect(doc.levels).toEqual(fromCli.levels);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('a worker that stops answering: the file waiting on it is read by a fresh worker once the header deadline passes', async () => {
+    // Its own browser context: the frozen worker keeps spinning until its renderer goes (below).
+    const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await own.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    await page.goto(baseUrl);
+    // The warm workers, started with the page, are frozen in an endless loop (no message gets
+    // in), so the first file's probe goes to a worker that never answers. (The page terminates
+    // it at the deadline; Chromium lets a worker inside a DevTools evaluation run on regardless,
+    // so that part is not observable here.)
+    const analysisWorkers = () => page.workers().filter((w) => /analysis/.test(w.url()));
+    await expect.poll(() => analysisWorkers().length).toBeGreaterThan(0);
+    for (const w of analysisWorkers()) {
+      void w
+        .evaluate(() => {
+          for (;;);
+        })
+        .catch(() => undefined);
+    }
+    const started = Date.now();
+    await dropFiles(page, [{ name: GOOD_NAME, bytes: good }]);
+    const item = page.getByTestId('file-item');
+    await expect.poll(() => item.getAttribute('data-status'), { timeout: HEADER_DEADLINE_MS + 60_000 }).toBe('done');
+    const tookMs = Date.now() - started;
+    // It waited out the deadline (the frozen worker really was asked), and not much longer.
+    expect(tookMs).toBeGreaterThanOrEqual(HEADER_DEADLINE_MS);
+    expect(tookMs).toBeLessThan(HEADER_DEADLINE_MS + 45_000);
+    await item.getByRole('button').first().click();
+    await waitForReport(page);
+    const doc = JSON.parse(await page.getByTestId('summary-json').innerText()) as Summary;
+    expect(validateSummary(doc).valid).toBe(true);
+    expect(doc.source.sampleRateHz).toBe(16000);
+    expect(doc.vad.segments.length).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await own.close();
   });
 });

@@ -8,13 +8,12 @@ import { ADTS, CustomSource, FLAC, Input, MATROSKA, MP3, MP4, MPEG_TS, OGG, QTFF
 import { fail, ok, type ContainerProbe, type Result } from '../types';
 import { looksLikeWav, MAX_CHANNELS, MAX_SAMPLE_RATE_HZ, readWavHeader } from './wav';
 import { describeNonAudio, describeUnsupportedAudio } from './sniff';
-import type { ByteSource } from './source';
+import { PROBE_TIMEOUT_MS, type ByteSource } from './source';
 
 export type { ByteSource } from './source';
+export { PROBE_TIMEOUT_MS } from './source';
 
 export const HEAD_BYTES = 1 << 16;
-/** A container that cannot be read in this long is reported, not waited for. */
-export const PROBE_TIMEOUT_MS = 15_000;
 
 /**
  * The containers mediabunny may read: local files only. Its HLS format (in ALL_FORMATS) follows

@@ -9,3 +9,12 @@ export interface ByteSource {
 export function bytesSource(bytes: Uint8Array): ByteSource {
   return { size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length) };
 }
+
+/** A container that cannot be read in this long is reported, not waited for (format/probe.ts). */
+export const PROBE_TIMEOUT_MS = 15_000;
+/**
+ * The page's header calls (probe, split plan) read a few KiB and answer in milliseconds, the
+ * container probe giving up after PROBE_TIMEOUT_MS: one that has not answered this long after
+ * it got its worker is on a worker that hung or died without a word (src/client/analysis-client.ts).
+ */
+export const HEADER_DEADLINE_MS = PROBE_TIMEOUT_MS + 5_000;

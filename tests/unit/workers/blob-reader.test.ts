@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { blobReader } from '../../../workers/core-io';
+import { blobReader, SMALL_BLOB_BYTES } from '../../../workers/core-io';
 
 describe('blobReader (one byte stream, BYOB reads)', () => {
-  // Bytes that say where they are: a misplaced or short read cannot pass.
-  const size = 3 * 1024 * 1024 + 12_345;
+  // Bytes that say where they are: a misplaced or short read cannot pass. Over SMALL_BLOB_BYTES, so read as a stream.
+  const size = 5 * 1024 * 1024 + 12_345;
   const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 7 + (i >> 11)) & 0xff);
   const file = new Blob([bytes]);
 
@@ -16,7 +16,8 @@ describe('blobReader (one byte stream, BYOB reads)', () => {
       lengths.push(got.length);
       expect(Buffer.from(got).equals(Buffer.from(bytes.subarray(at, at + got.length)))).toBe(true);
     }
-    expect(lengths).toEqual([L, L, L, 12_345]);
+    expect(size).toBeGreaterThan(SMALL_BLOB_BYTES);
+    expect(lengths).toEqual([L, L, L, L, L, 12_345]);
     expect((await read(size, L)).length).toBe(0);
   });
 
@@ -32,5 +33,55 @@ describe('blobReader (one byte stream, BYOB reads)', () => {
     // Backwards works too (a fresh stream), and a larger read than the buffers so far.
     expect(Buffer.from(await read(7, 9)).equals(Buffer.from(bytes.subarray(7, 16)))).toBe(true);
     expect(Buffer.from(await read(1, size)).equals(Buffer.from(bytes.subarray(1)))).toBe(true);
+  });
+
+  it('reads a small file with slice().arrayBuffer(), the same bytes', async () => {
+    const small = new Blob([bytes.subarray(0, 100_000)]);
+    let streams = 0;
+    const counting = { size: small.size, slice: (a?: number, b?: number) => small.slice(a, b), stream: () => (streams++, small.stream()) };
+    const read = blobReader(counting as unknown as Blob);
+    const got = await read(0, 1 << 20);
+    expect(Buffer.from(got).equals(Buffer.from(bytes.subarray(0, 100_000)))).toBe(true);
+    expect(Buffer.from(await read(99_990, 100)).equals(Buffer.from(bytes.subarray(99_990, 100_000)))).toBe(true);
+    expect(streams).toBe(0);
+  });
+
+  it('a stream that stops delivering is given up after the stall time: the bytes come by slice(), the next read opens a fresh stream', async () => {
+    // The first stream opened delivers one 64 KiB chunk, then nothing, ever (as Chromium's did).
+    let opened = 0;
+    const stalling = (from: Blob) => {
+      let sent = false;
+      return new ReadableStream({
+        type: 'bytes',
+        async pull(controller) {
+          if (sent) return new Promise<void>(() => undefined);
+          sent = true;
+          const view = controller.byobRequest!.view as Uint8Array;
+          const chunk = new Uint8Array(await from.slice(0, 65_536).arrayBuffer());
+          view.set(chunk.subarray(0, view.byteLength));
+          controller.byobRequest!.respond(Math.min(view.byteLength, chunk.length));
+        },
+      });
+    };
+    const fake = {
+      size: file.size,
+      slice(a?: number, b?: number) {
+        const part = file.slice(a, b);
+        if (b !== undefined) return part;
+        return { size: part.size, stream: () => (opened++ === 0 ? stalling(part) : part.stream()) };
+      },
+    };
+    const read = blobReader(fake as unknown as Blob, 50);
+    const L = 1 << 20;
+    const t0 = performance.now();
+    const first = await read(0, L);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(Buffer.from(first).equals(Buffer.from(bytes.subarray(0, L)))).toBe(true);
+    expect(opened).toBe(1);
+    // Reads go on from a fresh stream.
+    for (let at = L; at < 3 * L; at += L) {
+      expect(Buffer.from(await read(at, L)).equals(Buffer.from(bytes.subarray(at, at + L)))).toBe(true);
+    }
+    expect(opened).toBe(2);
   });
 });

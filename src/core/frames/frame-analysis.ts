@@ -42,6 +42,8 @@ export interface FrameTablePartial {
    * thread cannot be told to be the same memory).
    */
   storeRow?: number;
+  /** The float columns are this partial's own (a merge's copies, or a frame store's rows): finishing may write them in place. */
+  ownsColumns?: boolean;
 }
 
 /**
@@ -167,6 +169,8 @@ export function mergeFrameTables(tables: readonly FrameTablePartial[], store?: F
     bandPower,
     buckets: [...buckets.values()],
     storeRow: stored ? first.storeRow : undefined,
+    // Stored rows are the analysis's own; concatenated columns were made just now.
+    ownsColumns: true,
   };
 }
 
@@ -185,8 +189,8 @@ export function finishFrameTable(p: FrameTablePartial): FrameTable {
   // Samples in the first i hops (every hop is whole but the last).
   const samplesBefore = (i: number): number => (i < frameCount ? i * hop : (frameCount - 1) * hop + lastFrameSamples);
   const radius = Math.max(1, Math.round(DC_RADIUS_SEC / (hop / sampleRateHz)));
-  // A frame store's rows are the analysis's own (FrameStore): the DC comes out of them in place.
-  const inPlace = p.storeRow !== undefined;
+  // A merge's columns are its own (copies, or a frame store's rows): the DC comes out of them in place.
+  const inPlace = p.ownsColumns === true;
   const withoutDc = (power: Float32Array, mu: Float32Array): Float32Array => {
     const out = inPlace ? power.subarray(0, frameCount) : power.slice(0, frameCount);
     for (let i = 0; i < frameCount; i++) {
@@ -463,6 +467,7 @@ export function createFrameAnalysis(
       buckets,
       storeRow: store && storedColumns.every((col) => col.stored) ? frame0 : undefined,
     };
+    finished.ownsColumns = finished.storeRow !== undefined;
     return finished;
   }
 

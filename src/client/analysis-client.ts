@@ -5,11 +5,12 @@
  * MAX_POOL). Each call leases a worker (an idle one, else a new one while the pool is not full,
  * else it waits its turn: leases are granted first come, first served), and takes an
  * AbortSignal: aborting terminates the job's workers at once, whatever they are doing, and the
- * call resolves with an `aborted` error. PARALLEL_JOBS workers start with the page and stay warm,
- * so it keeps working offline once loaded (their script is already fetched); any extra idle
- * worker is terminated after IDLE_MS (a second: a long file's segment workers give their memory
- * back before its report is drawn). A worker that crashes (e.g. runs out of memory) resolves
- * its call with an error instead of leaving it hanging.
+ * call resolves with an `aborted` error. All POOL_SIZE workers start with the page and stay warm:
+ * a long WAV's segments start together (a cold worker's start, ~0.3 s here, would delay its
+ * half of the file), and the page keeps working offline once loaded (the script is fetched). A
+ * worker that has run calls and then sits idle for IDLE_MS is replaced by a fresh one: a heap
+ * and kernel memory grown on a long file do not shrink, and this gives them back. A worker that
+ * crashes (e.g. runs out of memory) resolves its call with an error instead of leaving it hanging.
  *
  * A long WAV is split: its segments go to as many workers as the pool gives it, one segment per
  * lease (so files opened at the same time get workers between two segments, and nobody starves);
@@ -27,7 +28,7 @@ import { decodeInPage } from './decode-in-page';
 
 export type { AnalyzeRequest, FileReport, ProgressUpdate, Stage } from '../../workers/analysis.api';
 
-/** An extra worker (beyond the warm ones) idle this long is stopped: its memory goes back before the report is drawn. */
+/** A worker that has run calls and is idle this long is replaced by a fresh one (its memory goes back). */
 const IDLE_MS = 1_000;
 
 /** Analyses to run at once: leave a core for the page itself on small machines. */
@@ -47,6 +48,8 @@ interface Lease {
   worker: Worker;
   api: Remote<AnalysisApi>;
   idleTimer: ReturnType<typeof setTimeout> | null;
+  /** It has been leased since it started (its memory may have grown). */
+  used: boolean;
   /** Set while a call runs: resolves that call when the worker dies. */
   onCrash: ((message: string) => void) | null;
 }
@@ -57,7 +60,7 @@ const waiting: Array<(lease: Lease) => void> = [];
 
 function startWorker(): Lease {
   const worker = new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
-  const lease: Lease = { worker, api: wrap<AnalysisApi>(worker), idleTimer: null, onCrash: null };
+  const lease: Lease = { worker, api: wrap<AnalysisApi>(worker), idleTimer: null, used: false, onCrash: null };
   alive++;
   worker.addEventListener('error', (event) => {
     event.preventDefault();
@@ -82,19 +85,29 @@ function terminate(lease: Lease): void {
   if (next) next(startWorker());
 }
 
+/** `lease`, taken for a call: no longer on an idle timer. */
+function taken(lease: Lease): Lease {
+  if (lease.idleTimer !== null) clearTimeout(lease.idleTimer);
+  lease.idleTimer = null;
+  lease.used = true;
+  return lease;
+}
+
+/** A worker now (an idle one, or a new one while the pool is not full), or null: never waits. */
+function tryAcquire(): Lease | null {
+  const ready = idle.pop() ?? (alive < POOL_SIZE ? startWorker() : null);
+  return ready && taken(ready);
+}
+
 /** A worker for one call, or null when `signal` aborts first. */
 function acquire(signal: AbortSignal): Promise<Lease | null> {
   if (signal.aborted) return Promise.resolve(null);
-  const ready = idle.pop() ?? (alive < POOL_SIZE ? startWorker() : null);
-  if (ready) {
-    if (ready.idleTimer !== null) clearTimeout(ready.idleTimer);
-    ready.idleTimer = null;
-    return Promise.resolve(ready);
-  }
+  const ready = tryAcquire();
+  if (ready) return Promise.resolve(ready);
   return new Promise((resolve) => {
     const grant = (lease: Lease): void => {
       signal.removeEventListener('abort', onAbort);
-      resolve(lease);
+      resolve(taken(lease));
     };
     const onAbort = (): void => {
       const i = waiting.indexOf(grant);
@@ -114,25 +127,23 @@ function release(lease: Lease): void {
     return;
   }
   idle.push(lease);
-  if (alive > PARALLEL_JOBS) lease.idleTimer = setTimeout(() => terminate(lease), IDLE_MS);
+  if (lease.used) lease.idleTimer = setTimeout(() => renew(lease), IDLE_MS);
+}
+
+/** An idle worker replaced by a fresh one (not after a crash: a script that fails to load would loop). */
+function renew(lease: Lease): void {
+  terminate(lease);
+  if (alive < POOL_SIZE) release(startWorker());
 }
 
 /** Start the workers ahead of the first file, so their script is loaded while the page is. */
 export function prewarm(): void {
-  while (alive < PARALLEL_JOBS) release(startWorker());
+  while (alive < POOL_SIZE) release(startWorker());
 }
 
 const abortedResult = <T>(): Result<T> => fail('aborted', 'Cancelled.');
 const crashed = <T>(message: string): Result<T> => fail('decode-failed', `The analysis stopped: ${message}`);
 const rejected = <T>(error: unknown): Result<T> => fail('decode-failed', error instanceof Error ? error.message : String(error));
-
-/** A worker now (an idle one, or a new one while the pool is not full), or null: never waits. */
-function tryAcquire(): Lease | null {
-  const ready = idle.pop() ?? (alive < POOL_SIZE ? startWorker() : null);
-  if (ready?.idleTimer != null) clearTimeout(ready.idleTimer);
-  if (ready) ready.idleTimer = null;
-  return ready;
-}
 
 /** Run one call on a leased worker, honouring `signal`. */
 async function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>) => Promise<Result<T>>): Promise<Result<T>> {
@@ -144,12 +155,13 @@ async function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>
 /**
  * A header call (probe, split plan) with a deadline, HEADER_DEADLINE_MS from the lease (not from
  * the wait for one): past it, the worker is terminated and the call made once more on a fresh
- * one, so one stuck worker cannot hold the queue of files forever. A second miss is the file's
+ * one (not another idle one, which may be stuck too), so one stuck worker cannot hold the queue of files forever. A second miss is the file's
  * error.
  */
 async function headerCall<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>) => Promise<Result<T>>): Promise<Result<T>> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const lease = await acquire(signal);
+    // The second attempt on a fresh worker when the pool has room (it has: the first was terminated).
+    const lease = attempt > 0 && alive < POOL_SIZE ? taken(startWorker()) : await acquire(signal);
     if (!lease) return abortedResult<T>();
     const result = await runOn(lease, AbortSignal.any([signal, AbortSignal.timeout(HEADER_DEADLINE_MS)]), run);
     if (result.ok || result.error.code !== 'aborted' || signal.aborted) return result;
@@ -360,6 +372,7 @@ export async function analyzeFile(
   const started = performance.now();
   onProgress({ stage: 'probing', fraction: 0 });
   const probed = await probeFile(file, signal);
+
   if (!probed.ok) return probed;
   const probe = probed.value;
   // Progress callbacks cross the boundary as a comlink proxy; it is released with the worker's port.

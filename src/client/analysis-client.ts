@@ -66,7 +66,7 @@ function startWorker(): Lease {
     event.preventDefault();
     if (lease.onCrash) lease.onCrash(event.message || 'the analysis worker stopped');
     // An idle worker that failed (its script did not load, or it died between calls) is not
-    // handed out again: the next call would wait on it forever. A fresh one takes its place.
+    // handed out again: the next call would wait on it forever (it starts a fresh one instead).
     else if (idle.includes(lease)) terminate(lease);
   });
   return lease;
@@ -155,8 +155,8 @@ async function withWorker<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>
 /**
  * A header call (probe, split plan) with a deadline, HEADER_DEADLINE_MS from the lease (not from
  * the wait for one): past it, the worker is terminated and the call made once more on a fresh
- * one (not another idle one, which may be stuck too), so one stuck worker cannot hold the queue of files forever. A second miss is the file's
- * error.
+ * one (not another idle one, which may be stuck too), so one stuck worker cannot hold the queue
+ * of files forever. A second miss is the file's error.
  */
 async function headerCall<T>(signal: AbortSignal, run: (api: Remote<AnalysisApi>) => Promise<Result<T>>): Promise<Result<T>> {
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -372,7 +372,6 @@ export async function analyzeFile(
   const started = performance.now();
   onProgress({ stage: 'probing', fraction: 0 });
   const probed = await probeFile(file, signal);
-
   if (!probed.ok) return probed;
   const probe = probed.value;
   // Progress callbacks cross the boundary as a comlink proxy; it is released with the worker's port.

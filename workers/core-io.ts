@@ -80,8 +80,8 @@ export function blobReader(file: Blob, stallMs = STREAM_STALL_MS): (offset: numb
   let queue: Promise<unknown> = Promise.resolve();
   const buffers: Array<ArrayBuffer | null> = [null, null];
   let turn = 0;
-  const sliced = async (offset: number, wanted: number): Promise<Uint8Array> =>
-    wanted > 0 ? new Uint8Array(await file.slice(offset, offset + wanted).arrayBuffer()) : new Uint8Array(0);
+  // Small files, and a request whose stream stalled: one `slice().arrayBuffer()` each.
+  const sliced = blobSource(file).read;
   const read = async (offset: number, length: number): Promise<Uint8Array> => {
     const wanted = Math.max(0, Math.min(length, file.size - offset));
     if (file.size <= SMALL_BLOB_BYTES) return sliced(offset, wanted);

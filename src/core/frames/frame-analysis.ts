@@ -446,6 +446,7 @@ export function createFrameAnalysis(
     const n = hopsDone;
     const channelPower = chanPower.map((col) => col.toArray(n));
     const channelMean = chanMean.map((col) => col.toArray(n));
+    const stored = store !== null && storedColumns.every((col) => col.stored);
     finished = {
       sampleRateHz,
       channelCount: C,
@@ -465,9 +466,10 @@ export function createFrameAnalysis(
       binHz,
       binCount: half + 1,
       buckets,
-      storeRow: store && storedColumns.every((col) => col.stored) ? frame0 : undefined,
+      storeRow: stored ? frame0 : undefined,
+      // A frame store's rows are this analysis's own; its other columns may be views it keeps.
+      ownsColumns: stored,
     };
-    finished.ownsColumns = finished.storeRow !== undefined;
     return finished;
   }
 

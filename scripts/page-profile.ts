@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     const cores = opt('--cores');
     if (cores) await page.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${Number(cores)} });`);
     await page.goto(served.url);
-    await page.waitForTimeout(500);
+    // As page-measure.ts: the page (its worker pool) and the browser (a WebUI renderer it
+    // preloads at launch, ~1.2 s of CPU) settle before the file is opened.
+    await page.waitForTimeout(2000);
     const events: TraceEvent[] = [];
     cdp.on('Tracing.dataCollected', (e) => {
       events.push(...(e.value as unknown as TraceEvent[]));

@@ -14,11 +14,11 @@
  *   exists) at the declared rate, channels transferred in.
  * A long WAV is split across several of these workers instead (src/client/analysis-client.ts):
  * `planSplit` cuts it, `analyzeSegment` runs one segment (workers/segments.ts: its analysis and
- * display partials and the digests of its content-hash pieces), and `finishSplit` merges them and
- * builds the report.
+ * display partials and the digests of its content-hash pieces), then `finishSplit` merges the
+ * analysis partials into the report while `finishSplitDisplay`, on another worker, merges the display.
  */
 import { createAnalyzer, finishAnalysis, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
-import { createDisplaySegment, finishDisplay, planDisplay, type Display } from '../src/core/display/display';
+import { createDisplaySegment, finishDisplay, planDisplay, type Display, type DisplayPartial } from '../src/core/display/display';
 import { DETECTORS } from '../src/core/findings/registry';
 import { summarize } from '../src/core/summary/build';
 import type { Summary } from '../src/core/summary/types';
@@ -29,7 +29,7 @@ import { transfer } from 'comlink';
 import { blobSource, hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
 import { openCompressedStream } from '../src/core/format/compressed-stream';
 import { contentHashOfPieces } from '../src/core/hash';
-import { analyzeWavSegment, planWavSplit, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
+import { analyzeWavSegment, planWavSplit, type SegmentAnalysis, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
 import { receiveRelay, relaySender } from './relay';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
@@ -106,11 +106,11 @@ function throttle(onProgress: ProgressCallback | undefined, started: number): Pr
 }
 
 /** The page's display data from the core's (peaks + spectrogram JSON for wavesurfer.js). */
-function displayData(measurements: Measurements, display: Display): DisplayData {
+function displayData(durationSec: number, sampleRateHz: number, display: Display): DisplayData {
   const { peaks, spectrogram: s } = display;
   return {
-    durationSec: measurements.durationSec,
-    sampleRateHz: measurements.sampleRateHz,
+    durationSec,
+    sampleRateHz,
     peaks: peaks.channels,
     spectrogram: { json: new Blob([spectrogramJson(s)], { type: 'application/json' }), channels: s.channels.length, frameCount: s.frameCount, binCount: s.binCount },
   };
@@ -132,7 +132,7 @@ function createPipeline(sampleRateHz: number, channelCount: number, expectedFram
     },
     finish(): Finished {
       const measurements = analyzer.finish();
-      return { measurements, display: displayData(measurements, finishDisplay([display.partial()])) };
+      return { measurements, display: displayData(measurements.durationSec, measurements.sampleRateHz, finishDisplay([display.partial()])) };
     },
   };
 }
@@ -152,17 +152,18 @@ async function computedDuration(file: Blob): Promise<number> {
   return (file.size * 8) / 6000;
 }
 
-function report(
-  probe: ProbeWithWarnings,
-  request: AnalyzeRequest,
-  started: number,
-  finished: Finished,
-  contentHash: string,
-): FileReport {
+/** A report but for its display: what a split file's merge makes while another worker finishes the display. */
+export type ReportHead = Omit<FileReport, 'display'>;
+
+function report(probe: ProbeWithWarnings, request: AnalyzeRequest, started: number, finished: Finished, contentHash: string): FileReport {
+  return { ...reportHead(probe, request, started, finished.measurements, contentHash), display: finished.display };
+}
+
+function reportHead(probe: ProbeWithWarnings, request: AnalyzeRequest, started: number, measurements: Measurements, contentHash: string): ReportHead {
   // The same call, with the same inputs, as the CLI (src/cli/analyze-file.ts): one document.
   const input = {
     probe,
-    measurements: finished.measurements,
+    measurements,
     contentHash,
     name: request.name,
     warnings: probe.warnings ?? [],
@@ -182,7 +183,6 @@ function report(
     summaryWithName,
     schemaErrors: [...(checked.valid ? [] : checked.errors), ...(checkedNamed.valid ? [] : checkedNamed.errors)],
     findingNotes,
-    display: finished.display,
     elapsedMs: performance.now() - started,
   };
 }
@@ -404,21 +404,33 @@ export const api = {
   },
 
   /**
-   * A split WAV's report: the segments' partials (in file order) merged and finished here, off
-   * the page's main thread, the content hash from the pieces they digested. `elapsedMs`: the
-   * job's time so far, for the report's timing.
+   * A split WAV's report but for its display: the segments' analysis partials (in file order)
+   * merged and finished here, off the page's main thread, the content hash from the pieces they
+   * digested. Another worker finishes the display meanwhile (finishSplitDisplay). `elapsedMs`:
+   * the job's time so far, for the report's timing.
    */
-  async finishSplit(probe: ContainerProbe, request: AnalyzeRequest, segments: SegmentResult[], elapsedMs: number): Promise<Result<FileReport>> {
+  async finishSplit(probe: ContainerProbe, request: AnalyzeRequest, segments: SegmentAnalysis[], elapsedMs: number): Promise<Result<ReportHead>> {
     const started = performance.now() - elapsedMs;
     try {
       const measurements = finishAnalysis(
         segments.map((s) => s.analysis),
         request.options,
       );
-      const display = displayData(measurements, finishDisplay(segments.map((s) => s.display)));
       const contentHash = contentHashOfPieces(segments.flatMap((s) => s.pieceDigests));
-      const result = report(probe, request, started, { measurements, display }, contentHash);
+      const result = reportHead(probe, request, started, measurements, contentHash);
       performance.measure('merge', { start: started + elapsedMs });
+      return ok(result);
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /** A split WAV's display (waveform peaks, spectrogram) from its segments' display partials, in file order. */
+  async finishSplitDisplay(displays: DisplayPartial[], durationSec: number, sampleRateHz: number): Promise<Result<DisplayData>> {
+    const started = performance.now();
+    try {
+      const result = displayData(durationSec, sampleRateHz, finishDisplay(displays));
+      performance.measure('display merge', { start: started });
       return ok(result);
     } catch (error) {
       return toResult(error);

@@ -26,11 +26,15 @@ export interface SegmentJob extends WavSegmentJob {
   display: DisplayPlan;
 }
 
-export interface SegmentResult {
+/** What the merge of the analysis takes from a segment (its display partial is merged elsewhere). */
+export interface SegmentAnalysis {
   analysis: AnalysisPartial;
-  display: DisplayPartial;
   /** The job's content-hash pieces' shares (src/core/hash.ts), in order. */
   pieceDigests: Uint32Array[];
+}
+
+export interface SegmentResult extends SegmentAnalysis {
+  display: DisplayPartial;
 }
 
 const PROGRESS_INTERVAL_MS = 100;

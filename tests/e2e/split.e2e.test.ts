@@ -121,6 +121,8 @@ describe('a long WAV split across workers', () => {
     writeFileSync(file, wavBytes(44100, longSpeechLike(44100, 180)));
     const { page, workers } = await newPage();
     const segments = trackSegments(workers);
+    const merges = trackSegments(workers, 'merge');
+    const displayMerges = trackSegments(workers, 'display merge');
     await page.getByLabel(/audio file/i).setInputFiles(file);
     // Progress counts audio across all segments.
     const detail = page.getByTestId('file-item').getByTestId('progress-detail');
@@ -132,6 +134,12 @@ describe('a long WAV split across workers', () => {
     expect(count).toBe(Math.min(5, PAGE_SEGMENTS_PER_WORKER * CORES));
     expect(perWorker.reduce((a, b) => a + b, 0)).toBe(count);
     expect(perWorker.filter((k) => k > 0).length).toBeGreaterThan(1);
+    // The analysis and the display were merged at the same time, on two workers.
+    const merged = await merges.stop();
+    const displayMerged = await displayMerges.stop();
+    expect(merged.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(displayMerged.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(merged.indexOf(1)).not.toBe(displayMerged.indexOf(1));
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export summary' }).click()]);
     const doc = JSON.parse(readFileSync(await download.path(), 'utf8')) as unknown;

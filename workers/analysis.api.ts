@@ -32,6 +32,8 @@ import { contentHashOfPieces } from '../src/core/hash';
 import { analyzeWavSegment, planWavSplit, type SegmentAnalysis, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
 import { receiveRelay, relaySender } from './relay';
+import { warmUp } from './warm-up';
+import { useKernelModule } from '../src/core/kernels/runtime';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
 
 export interface AnalyzeRequest {
@@ -188,6 +190,17 @@ function reportHead(probe: ProbeWithWarnings, request: AnalyzeRequest, started: 
 }
 
 export const api = {
+  /** In a short-lived worker: warm the kernels up, and return their module for the others (workers/warm-up.ts). */
+  warmUp,
+
+  /** Take the kernels' module warmed up in another worker (false if this one has run its own already). */
+  useKernels(module: object): boolean {
+    const taken = useKernelModule(module);
+    // On the worker's timeline (the e2e test looks for it).
+    if (taken) performance.mark('kernels: shared');
+    return taken;
+  },
+
   /** Read the container's header (no decoding). */
   async probe(file: Blob): Promise<Result<ContainerProbe>> {
     try {

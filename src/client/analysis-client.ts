@@ -58,9 +58,13 @@ const idle: Lease[] = [];
 /** Calls waiting for a worker, first come first served. */
 const waiting: Array<(lease: Lease) => void> = [];
 
+/** The kernels' compiled module, warmed up (see prewarm): every worker started takes it. */
+let sharedKernels: object | null = null;
+
 function startWorker(): Lease {
   const worker = new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
   const lease: Lease = { worker, api: wrap<AnalysisApi>(worker), idleTimer: null, used: false, onCrash: null };
+  if (sharedKernels) void lease.api.useKernels(sharedKernels);
   alive++;
   worker.addEventListener('error', (event) => {
     event.preventDefault();
@@ -136,9 +140,31 @@ function renew(lease: Lease): void {
   if (alive < POOL_SIZE) release(startWorker());
 }
 
-/** Start the workers ahead of the first file, so their script is loaded while the page is. */
+/** The warm-up worker is given up after this long (it takes ~0.3 s). */
+const WARM_UP_DEADLINE_MS = 20_000;
+
+/**
+ * Start the workers ahead of the first file, so their script is loaded while the page is; and
+ * one more, short-lived, that warms the kernels up and hands over its compiled module, whose
+ * optimised code every analysis worker then shares (workers/warm-up.ts).
+ */
 export function prewarm(): void {
   while (alive < POOL_SIZE) release(startWorker());
+  const warmer = new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'warm-up' });
+  const api = wrap<AnalysisApi>(warmer);
+  const done = (): void => {
+    clearTimeout(deadline);
+    api[releaseProxy]();
+    warmer.terminate();
+  };
+  const deadline = setTimeout(done, WARM_UP_DEADLINE_MS);
+  warmer.addEventListener('error', done);
+  api.warmUp().then((module) => {
+    sharedKernels = module;
+    // The idle workers take it (those that have run kernels already keep theirs); a busy one
+    // keeps its own until it is renewed; workers started from now on take it at once.
+    for (const lease of idle) void lease.api.useKernels(module);
+  }, () => undefined).finally(done);
 }
 
 const abortedResult = <T>(): Result<T> => fail('aborted', 'Cancelled.');
@@ -389,11 +415,12 @@ export async function analyzeFile(
   const probe = probed.value;
   // Progress callbacks cross the boundary as a comlink proxy; it is released with the worker's port.
   const progress = proxy(onProgress);
-  if (decodesInWorker(probe)) {
-    // Long enough for two segments: split across the pool (planSplit says whether it is).
-    // (Ogg headers do not give the length: then its size stands in, 512 KiB being 65 s at 64 kbit/s.)
+  // Long enough for two segments (a WAV split across the pool; planSplit says whether it is) or
+  // for a relay. (Ogg headers do not give the length: then its size stands in, 512 KiB being
+  // 65 s at 64 kbit/s.)
   const longEnough = probe.durationSec !== null ? probe.durationSec >= 2 * MIN_SEGMENT_SEC : file.size >= RELAY_MIN_BYTES;
-  if (POOL_SIZE > 1 && longEnough) {
+  if (decodesInWorker(probe)) {
+    if (POOL_SIZE > 1 && longEnough) {
       const plan = await headerCall(signal, (api) => api.planSplit(file, probe, PAGE_SEGMENTS_PER_WORKER * POOL_SIZE));
       if (!plan.ok) return plan;
       if (plan.value !== null) return analyzeSplit(file, probe, plan.value, request, signal, onProgress, started);
@@ -401,8 +428,6 @@ export async function analyzeFile(
     return withWorker(signal, (api) => api.analyzeFile(file, probe, request, progress));
   }
   // A long compressed file: decoded in one worker and analysed in another, when the pool has one free now.
-  // (Ogg headers do not give the length: then its size stands in, 512 KiB being 65 s at 64 kbit/s.)
-  const longEnough = probe.durationSec !== null ? probe.durationSec >= 2 * MIN_SEGMENT_SEC : file.size >= RELAY_MIN_BYTES;
   if (POOL_SIZE > 1 && longEnough) {
     const relayed = await analyzeRelayed(file, probe, request, signal, progress);
     if (relayed !== null) return relayed;

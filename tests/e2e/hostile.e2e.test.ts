@@ -222,6 +222,7 @@ describe('the page under hostile input', () => {
     // in), so the first file's probe goes to a worker that never answers. (The page terminates
     // it at the deadline; Chromium lets a worker inside a DevTools evaluation run on regardless,
     // so that part is not observable here.) All of them: an unfrozen one would take the probe.
+    // (Two: the kernels' warm-up worker, a third, goes within a second; workers/warm-up.ts.)
     const analysisWorkers = () => page.workers().filter((w) => /analysis/.test(w.url()));
     await expect.poll(() => analysisWorkers().length, { timeout: 15_000 }).toBe(2);
     for (const w of analysisWorkers()) {

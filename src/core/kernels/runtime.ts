@@ -1,7 +1,9 @@
 /**
  * The analysis kernels: one WebAssembly module built from src/core/kernels/c (see
  * scripts/build-kernels.ts), instantiated once per JavaScript realm (the CLI's threads, each
- * worker) on first use, synchronously — it is a few KB, and Node and workers allow that.
+ * worker) on first use, synchronously — it is a few KB, and Node and workers allow that. A
+ * realm may be handed the module compiled in another instead (useKernelModule: the page's
+ * warm-up, workers/warm-up.ts), whose optimised code its instances then share.
  *
  * Memory rules, because growing a WebAssembly memory detaches every view of it:
  *   - kernels allocate (malloc) only when an accumulator or plan is created, never while audio is
@@ -116,10 +118,30 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** The compiled module: this realm's own, or one compiled in another realm and handed over. */
+let compiled: object | null = null;
+
+/**
+ * Use `module`, compiled in another realm (posted from another worker), for this realm's
+ * kernels: its instances share that realm's compiled code, the optimised tier included. False
+ * (and nothing changes) when this realm's kernels are instantiated already, or it is no module.
+ */
+export function useKernelModule(module: object): boolean {
+  if (instance || !(module instanceof (wasmApi().Module as unknown as new () => object))) return false;
+  compiled = module;
+  return true;
+}
+
+/** This realm's compiled module (to post to another realm), compiled now if need be. */
+export function kernelModule(): object {
+  kernels();
+  return compiled as object;
+}
+
 export function kernels(): Kernels {
   if (instance) return instance;
   const api = wasmApi();
-  const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
+  const module = (compiled ??= new api.Module(decodeBase64(KERNELS_WASM_BASE64)));
   const env = { log: Math.log, log10: Math.log10, exp: Math.exp, cos: Math.cos, sin: Math.sin };
   const exports = new api.Instance(module, { env }).exports as KernelExports;
   const memory = exports.memory;

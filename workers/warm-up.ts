@@ -5,10 +5,11 @@
  * over again while it analysed, on the same two cores as the analysis: 0.22–0.30 CPU-s of the
  * ~1.3 s an hour of 16 kHz mono took, measured in a Chromium trace here.
  *
- * Instead, one short-lived worker runs the kernels over 20 s of synthetic speech-like audio, mono
- * and stereo (`warmUp`), and hands its compiled module to the page, which gives it to every
- * analysis worker before their first file (`useKernelModule`): instances of one module share
- * its code, the optimised tier included. Only the kernels are warmed this way: warming the
+ * Instead, one short-lived worker runs the kernels over 20 s of synthetic speech-like audio,
+ * mono and stereo (`warmUp`: ~0.7 s here, while the page waits for a file; 8 s took ~0.5 s and
+ * left 3× more compiling to the file), and hands its compiled module to the page, which gives it
+ * to every analysis worker before their first file (`useKernelModule`): instances of one module
+ * share its code, the optimised tier included. Only the kernels are warmed this way: warming the
  * JavaScript in the analysis workers themselves left type feedback that the first real file
  * threw away, and TurboFan compiled more during it, not less.
  */

@@ -71,26 +71,25 @@ async function newPage(): Promise<{ page: Page; workers: Worker[]; closed: Worke
 }
 
 /**
- * Segments each worker analysed (workers/segments.ts leaves a `segment …` measure per segment),
- * read every 100 ms while the job runs: a worker beyond the warm ones is stopped a second after
- * its last segment, and its count is kept from the last reading.
+ * The user-timing measures every worker leaves (workers/segments.ts: `segment …` per segment;
+ * `merge`, `display merge`, `relay: …`), from a Chromium trace of the browser while the job runs,
+ * so a worker stopped right after its work (the display's helper is) is counted too. `stop()`
+ * gives, for a name prefix, the count per thread (the threads in one order for every prefix).
  */
-function trackSegments(workers: Worker[], prefix = 'segment'): { stop(): Promise<number[]> } {
-  const counts = new Map<Worker, number>();
-  const read = async (): Promise<void> => {
-    await Promise.all(
-      workers.map(async (w) => {
-        const n = await w.evaluate((p) => performance.getEntriesByType('measure').filter((m) => m.name.startsWith(p)).length, prefix).catch(() => null);
-        if (n !== null) counts.set(w, Math.max(counts.get(w) ?? 0, n));
-      }),
-    );
-  };
-  const timer = setInterval(() => void read(), 100);
+async function traceMeasures(): Promise<{ stop(): Promise<(prefix: string) => number[]> }> {
+  const cdp = await browser.newBrowserCDPSession();
+  const events: Array<{ cat: string; ph: string; name: string; pid: number; tid: number }> = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as typeof events)));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['blink.user_timing'] }, transferMode: 'ReportEvents' } as never);
   return {
     async stop() {
-      clearInterval(timer);
-      await read();
-      return workers.map((w) => counts.get(w) ?? 0);
+      const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      await cdp.send('Tracing.end');
+      await complete;
+      await cdp.detach();
+      const begins = events.filter((e) => e.cat === 'blink.user_timing' && (e.ph === 'b' || e.ph === 'X'));
+      const threads = [...new Set(begins.map((e) => `${e.pid}:${e.tid}`))].sort();
+      return (prefix) => threads.map((t) => begins.filter((e) => `${e.pid}:${e.tid}` === t && e.name.startsWith(prefix)).length);
     },
   };
 }
@@ -129,23 +128,22 @@ describe('a long WAV split across workers', () => {
     // Every worker of the pool took the kernels the warm-up worker compiled (workers/warm-up.ts).
     expect(workers.length).toBe(CORES);
     await expect.poll(() => Promise.all(workers.map((w) => w.evaluate(() => performance.getEntriesByName('kernels: shared').length)))).toEqual(workers.map(() => 1));
-    const segments = trackSegments(workers);
-    const merges = trackSegments(workers, 'merge');
-    const displayMerges = trackSegments(workers, 'display merge');
+    const trace = await traceMeasures();
     await page.getByLabel(/audio file/i).setInputFiles(file);
     // Progress counts audio across all segments.
     const detail = page.getByTestId('file-item').getByTestId('progress-detail');
     await expect.poll(async () => (await detail.allInnerTexts()).join(''), { timeout: 30_000 }).toMatch(/of 3:00 audio/);
     await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
-    const perWorker = await segments.stop();
+    const measures = await trace.stop();
+    const perWorker = measures('segment');
     // 180 s in segments of at least 30 s on the 8.8 s grid of 44.1 kHz, spread over the 4 workers.
     const count = planSegments(44100, 180 * 44100, PAGE_SEGMENTS_PER_WORKER * CORES).length;
     expect(count).toBe(Math.min(5, PAGE_SEGMENTS_PER_WORKER * CORES));
     expect(perWorker.reduce((a, b) => a + b, 0)).toBe(count);
     expect(perWorker.filter((k) => k > 0).length).toBeGreaterThan(1);
     // The analysis and the display were merged at the same time, on two workers.
-    const merged = await merges.stop();
-    const displayMerged = await displayMerges.stop();
+    const merged = measures('merge');
+    const displayMerged = measures('display merge');
     expect(merged.reduce((a, b) => a + b, 0)).toBe(1);
     expect(displayMerged.reduce((a, b) => a + b, 0)).toBe(1);
     expect(merged.indexOf(1)).not.toBe(displayMerged.indexOf(1));
@@ -184,8 +182,8 @@ describe('a long WAV split across workers', () => {
     writeFileSync(a, wavBytes(16000, [longSpeechLike(16000, 120)[0]]));
     writeFileSync(b, wavBytes(8000, longSpeechLike(8000, 180)));
     const short = join(ROOT, 'fixtures/speech/asterisk/vm-leavemsg.wav');
-    const { page, workers, peak } = await newPage();
-    const segments = trackSegments(workers);
+    const { page, peak } = await newPage();
+    const trace = await traceMeasures();
     await page.getByLabel(/audio file/i).setInputFiles([a, b, short]);
     const items = page.getByTestId('file-item');
     await expect.poll(() => items.count()).toBe(3);
@@ -194,7 +192,7 @@ describe('a long WAV split across workers', () => {
       .toEqual(['done', 'done', 'done']);
     // Never more workers alive than the pool holds.
     expect(peak.alive).toBeLessThanOrEqual(CORES);
-    const perWorker = await segments.stop();
+    const perWorker = (await trace.stop())('segment');
     expect(perWorker.reduce((x, y) => x + y, 0)).toBe(planSegments(16000, 120 * 16000, PAGE_SEGMENTS_PER_WORKER * CORES).length + planSegments(8000, 180 * 8000, PAGE_SEGMENTS_PER_WORKER * CORES).length);
     await page.close();
   });
@@ -222,12 +220,12 @@ describe('a long compressed file on two workers', () => {
     made.push({ name: 'broken.mp3', args: [] });
 
     for (const m of made) {
-      const { page, workers } = await newPage();
-      const decoding = trackSegments(workers, 'relay: decoding');
-      const analysis = trackSegments(workers, 'relay: analysis');
+      const { page } = await newPage();
+      const trace = await traceMeasures();
       await page.getByLabel(/audio file/i).setInputFiles(join(dir, m.name));
       await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 90_000 });
-      const [d, a] = [await decoding.stop(), await analysis.stop()];
+      const measures = await trace.stop();
+      const [d, a] = [measures('relay: decoding'), measures('relay: analysis')];
       const decoder = d.findIndex((k) => k > 0);
       const analyser = a.findIndex((k) => k > 0);
       expect([decoder >= 0, analyser >= 0, decoder !== analyser]).toEqual([true, true, true]);

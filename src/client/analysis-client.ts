@@ -153,7 +153,10 @@ export function prewarm(): void {
   while (alive < POOL_SIZE) release(startWorker());
   const warmer = new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'warm-up' });
   const api = wrap<AnalysisApi>(warmer);
+  let ended = false;
   const done = (): void => {
+    if (ended) return; // the deadline or an error may come before the answer
+    ended = true;
     clearTimeout(deadline);
     api[releaseProxy]();
     warmer.terminate();

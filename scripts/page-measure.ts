@@ -65,6 +65,15 @@ function rendererRssMb(): number {
   return max;
 }
 
+/**
+ * How long the page settles after load before the file is opened, as a user's would: its
+ * workers start with it (~0.5 s here for the pool of two; opened 0.5 s after load, the report
+ * came 0.15–0.25 s later), the kernels' warm-up worker is done ~1.7–1.9 s after load
+ * (workers/warm-up.ts), and a fresh headless Chromium's preloaded WebUI renderer has stopped
+ * (~1.2 CPU-s in its first two seconds). page-profile.ts waits as long.
+ */
+export const SETTLE_MS = 2000;
+
 interface LongTask {
   start: number;
   duration: number;
@@ -74,9 +83,7 @@ async function measureOne(browser: Browser, url: string, file: string, compresse
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.addInitScript(INIT);
   await page.goto(url);
-  // The page settles before the file is opened, as a user's would: its workers start with it
-  // (~0.5 s here for the pool of two). Opened 0.5 s after load, the report came 0.15–0.25 s later.
-  await page.waitForTimeout(2000);
+  await page.waitForTimeout(SETTLE_MS);
   let peak = rendererRssMb();
   const sampler = setInterval(() => {
     peak = Math.max(peak, rendererRssMb());

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'vite';
 import { KERNELS_WASM_BASE64 } from '../src/core/kernels/kernels.wasm';
 import { launchChromium, ROOT, servePage } from '../tests/e2e/harness';
+import { SETTLE_MS } from './page-measure';
 
 /** The kernels module's export names by function index (profiles name wasm functions by index). */
 function wasmExportNames(): Map<number, string> {
@@ -85,9 +86,7 @@ async function main(): Promise<void> {
     const cores = opt('--cores');
     if (cores) await page.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${Number(cores)} });`);
     await page.goto(served.url);
-    // As page-measure.ts: the page (its worker pool) and the browser (a WebUI renderer it
-    // preloads at launch, ~1.2 s of CPU) settle before the file is opened.
-    await page.waitForTimeout(2000);
+    await page.waitForTimeout(SETTLE_MS);
     const events: TraceEvent[] = [];
     cdp.on('Tracing.dataCollected', (e) => {
       events.push(...(e.value as unknown as TraceEvent[]));

@@ -28,6 +28,12 @@ export interface KernelExports {
   fft_plan_output(plan: number): number;
   fft_power(plan: number, x: number, out: number): void;
   fft_complex(plan: number, x: number, re: number, im: number): void;
+  fft32_plan_new(points: number): number;
+  fft32_plan_free(plan: number): void;
+  fft32_re(plan: number): number;
+  fft32_im(plan: number): number;
+  fft32_pos(plan: number): number;
+  fft32_run(plan: number): void;
   fft4_plan_new(size: number): number;
   fft4_plan_free(plan: number): void;
   fft4_plan_input(plan: number): number;

@@ -225,7 +225,23 @@ static void scan(Stats *s, const float *x, int from, int to, double base) {
   while (i < to) {
     const int start = i;
     const int end = to < i + sub_len - sub_fill ? to : i + sub_len - sub_fill;
-    int32_t am = 0, hi = INT32_MIN, lo = INT32_MAX;
+    /* Four samples at a time (integer max and min: the same results in any order), then the
+       piece's last few one by one. */
+    const v128_t abs_mask = wasm_i32x4_splat(0x7fffffff);
+    v128_t am4 = wasm_i32x4_splat(0), hi4 = wasm_i32x4_splat(INT32_MIN), lo4 = wasm_i32x4_splat(INT32_MAX);
+    for (; i + 4 <= end; i += 4) {
+      const v128_t b = wasm_v128_load(xi + i);
+      am4 = wasm_i32x4_max(am4, wasm_v128_and(b, abs_mask));
+      const v128_t key = wasm_v128_xor(b, wasm_v128_and(wasm_i32x4_shr(b, 31), abs_mask));
+      hi4 = wasm_i32x4_max(hi4, key);
+      lo4 = wasm_i32x4_min(lo4, key);
+    }
+    am4 = wasm_i32x4_max(am4, wasm_i32x4_shuffle(am4, am4, 2, 3, 0, 1));
+    hi4 = wasm_i32x4_max(hi4, wasm_i32x4_shuffle(hi4, hi4, 2, 3, 0, 1));
+    lo4 = wasm_i32x4_min(lo4, wasm_i32x4_shuffle(lo4, lo4, 2, 3, 0, 1));
+    int32_t am = max_i32(wasm_i32x4_extract_lane(am4, 0), wasm_i32x4_extract_lane(am4, 1));
+    int32_t hi = max_i32(wasm_i32x4_extract_lane(hi4, 0), wasm_i32x4_extract_lane(hi4, 1));
+    int32_t lo = min_i32(wasm_i32x4_extract_lane(lo4, 0), wasm_i32x4_extract_lane(lo4, 1));
     for (; i < end; i++) {
       const int32_t b = xi[i];
       am = max_i32(am, b & 0x7fffffff);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blobReader, SMALL_BLOB_BYTES } from '../../../workers/core-io';
+import { blobReader, letReadsRun, SMALL_BLOB_BYTES } from '../../../workers/core-io';
 
 describe('blobReader (one byte stream, BYOB reads)', () => {
   // Bytes that say where they are: a misplaced or short read cannot pass. Over SMALL_BLOB_BYTES, so read as a stream.
@@ -83,5 +83,62 @@ describe('blobReader (one byte stream, BYOB reads)', () => {
       expect(Buffer.from(await read(at, L)).equals(Buffer.from(bytes.subarray(at, at + L)))).toBe(true);
     }
     expect(opened).toBe(2);
+  });
+});
+
+describe('blobReader on a slow stream', () => {
+  it('keeps a stream whose chunks come slower in all than the stall time, but each well within it', async () => {
+    const size = 5 * 1024 * 1024;
+    const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 13 + (i >> 9)) & 0xff);
+    const file = new Blob([bytes]);
+    let opened = 0;
+    let sliced = 0;
+    // 64 KiB every 15 ms: a 1 MiB read takes ~240 ms, with a stall time of 60 ms.
+    const slow = (from: Blob) => {
+      let at = 0;
+      return new ReadableStream({
+        type: 'bytes',
+        async pull(controller) {
+          await new Promise((r) => setTimeout(r, 15));
+          const view = controller.byobRequest!.view as Uint8Array;
+          const n = Math.min(view.byteLength, 65_536, from.size - at);
+          if (n <= 0) return controller.close();
+          view.set(new Uint8Array(await from.slice(at, at + n).arrayBuffer()));
+          at += n;
+          controller.byobRequest!.respond(n);
+        },
+      });
+    };
+    const fake = {
+      size: file.size,
+      slice(a?: number, b?: number) {
+        const part = file.slice(a, b);
+        if (b !== undefined) return (sliced++, part);
+        return { size: part.size, stream: () => (opened++, slow(part)) };
+      },
+    };
+    const read = blobReader(fake as unknown as Blob, 60);
+    const t0 = performance.now();
+    const got = await read(0, 1 << 20);
+    expect(performance.now() - t0).toBeGreaterThan(150);
+    expect(Buffer.from(got).equals(Buffer.from(bytes.subarray(0, 1 << 20)))).toBe(true);
+    expect(opened).toBe(1);
+    expect(sliced).toBe(0);
+  });
+});
+
+describe('letReadsRun (a turn of the event loop)', () => {
+  it('resolves every call once, in the order made, after the tasks already queued', async () => {
+    const order: string[] = [];
+    const timer = new Promise<void>((resolve) => setTimeout(() => (order.push('timer'), resolve()), 0));
+    await Promise.resolve();
+    const calls = [1, 2, 3].map((k) => letReadsRun().then(() => order.push(`turn ${k}`)));
+    void Promise.resolve().then(() => order.push('microtask'));
+    await Promise.all([...calls, timer]);
+    expect(order.filter((x) => x.startsWith('turn'))).toEqual(['turn 1', 'turn 2', 'turn 3']);
+    expect(order[0]).toBe('microtask');
+    // The channel is kept: more calls later still resolve.
+    await letReadsRun();
+    await letReadsRun();
   });
 });

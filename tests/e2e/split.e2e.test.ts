@@ -167,8 +167,13 @@ describe('a long WAV split across workers', () => {
     const before = workers.length;
     await item.getByRole('button', { name: /^Cancel/ }).click();
     await expect.poll(() => item.getAttribute('data-status')).toBe('cancelled');
-    await expect.poll(() => closed.length, { timeout: 10_000 }).toBe(CORES);
-    expect(workers.length).toBe(before);
+    // Every worker alive at the cancel goes, and the pool never holds more than its size. Those
+    // on the job go at once; in about one run in four here one or two go ~1 s later and are
+    // replaced as they go (a worker renewed at the end of its idle second), so the count of
+    // workers started is not fixed.
+    const atCancel = workers.slice(0, before);
+    await expect.poll(() => atCancel.filter((w) => closed.includes(w)).length, { timeout: 10_000 }).toBe(CORES);
+    expect(workers.length - closed.length).toBeLessThanOrEqual(CORES);
     // A short file afterwards gets a fresh worker and its report.
     await page.getByLabel('Sample recordings').selectOption('speech/asterisk/vm-leavemsg.wav');
     await page.getByRole('button', { name: 'Load sample' }).click();

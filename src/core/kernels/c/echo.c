@@ -108,46 +108,51 @@ EXPORT(echo_blocks) double echo_blocks(const Echo *e) { return e->blocks; }
 
 /*
  * The real transform of the 2m real points whose complex transform (m points, even samples as
- * real parts) p holds: bins k = 0..m, Σ x[n]·e^(−2πikn/2m) = re[k] + i·im[k]. `split`: the
- * table of split_table(2m).
+ * real parts) p holds, Σ x[n]·e^(−2πikn/2m): bins k and m − k (1 ≤ k ≤ m/2) are (ar, ai) and
+ * (br, −bi). `split`: the table of split_table(2m).
  */
+static inline void split_pair(const Fft32Plan *p, const float *split, int k, float *ar, float *ai, float *br, float *bi) {
+  const uint32_t a = p->pos[k], b = p->pos[p->m - k];
+  const float xr = p->re[a], xi = p->im[a], yr = p->re[b], yi = p->im[b];
+  const float er = xr + yr, ei = xi - yi, dr = xr - yr, di = xi + yi;
+  const float wr = split[2 * k], wi = split[2 * k + 1];
+  const float tr = dr * wr - di * wi, ti = dr * wi + di * wr;
+  *ar = 0.5f * er + ti;
+  *ai = 0.5f * ei - tr;
+  *br = 0.5f * er - ti;
+  *bi = 0.5f * ei + tr;
+}
+
+/* Bins 0 and m, both real: the sum and difference of the first complex point's parts. */
+static inline void split_ends(const Fft32Plan *p, float *x0, float *xm) {
+  const float z0r = p->re[p->pos[0]], z0i = p->im[p->pos[0]];
+  *x0 = z0r + z0i;
+  *xm = z0r - z0i;
+}
+
+/* Bins k = 0..m of that real transform: re[k] + i·im[k]. */
 static void real_bins(const Fft32Plan *p, const float *split, float *re, float *im) {
   const int m = p->m;
-  const float *zr = p->re, *zi = p->im;
-  const uint32_t *pos = p->pos;
-  const float z0r = zr[pos[0]], z0i = zi[pos[0]];
-  re[0] = z0r + z0i;
-  im[0] = 0;
-  re[m] = z0r - z0i;
-  im[m] = 0;
+  split_ends(p, re, re + m);
+  im[0] = im[m] = 0;
   for (int k = 1; k <= m / 2; k++) {
-    const uint32_t a = pos[k], b = pos[m - k];
-    const float xr = zr[a], xi = zi[a], yr = zr[b], yi = zi[b];
-    const float er = xr + yr, ei = xi - yi, dr = xr - yr, di = xi + yi;
-    const float wr = split[2 * k], wi = split[2 * k + 1];
-    const float tr = dr * wr - di * wi, ti = dr * wi + di * wr;
-    re[k] = 0.5f * er + ti;
-    im[k] = 0.5f * ei - tr;
-    re[m - k] = 0.5f * er - ti;
-    im[m - k] = -(0.5f * ei + tr);
+    float ar, ai, br, bi;
+    split_pair(p, split, k, &ar, &ai, &br, &bi);
+    re[k] = ar, im[k] = ai;
+    re[m - k] = br, im[m - k] = -bi;
   }
 }
 
-/* |X[k]|², k = 0..m, of the real transform as real_bins has it, into out (vectors of four). */
+/* |X[k]|², k = 0..m, of that real transform. */
 static void real_power(const Fft32Plan *p, const float *split, float *out) {
   const int m = p->m;
-  const float *zr = p->re, *zi = p->im;
-  const uint32_t *pos = p->pos;
-  const float z0r = zr[pos[0]], z0i = zi[pos[0]];
-  out[0] = (z0r + z0i) * (z0r + z0i);
-  out[m] = (z0r - z0i) * (z0r - z0i);
+  float x0, xm;
+  split_ends(p, &x0, &xm);
+  out[0] = x0 * x0;
+  out[m] = xm * xm;
   for (int k = 1; k <= m / 2; k++) {
-    const uint32_t a = pos[k], b = pos[m - k];
-    const float xr = zr[a], xi = zi[a], yr = zr[b], yi = zi[b];
-    const float er = xr + yr, ei = xi - yi, dr = xr - yr, di = xi + yi;
-    const float wr = split[2 * k], wi = split[2 * k + 1];
-    const float tr = dr * wr - di * wi, ti = dr * wi + di * wr;
-    const float ar = 0.5f * er + ti, ai = 0.5f * ei - tr, br = 0.5f * er - ti, bi = 0.5f * ei + tr;
+    float ar, ai, br, bi;
+    split_pair(p, split, k, &ar, &ai, &br, &bi);
     out[k] = ar * ar + ai * ai;
     out[m - k] = br * br + bi * bi;
   }

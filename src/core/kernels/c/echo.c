@@ -37,11 +37,10 @@ typedef struct Echo {
 /* 0.5·cos and −0.5·sin of 2πk/size, k = 0..size/4, interleaved, for the real transform's split. */
 static float *split_table(int size) {
   const int h = size / 4;
-  float *t = apl_malloc(sizeof(float) * 2 * (h + 1));
-  double *c = apl_malloc(sizeof(double) * (h + 1)), *s = apl_malloc(sizeof(double) * (h + 1));
-  if (!t || !c || !s) return 0;
-  apl_cos_sin(h + 1, (2 * PI) / size, c, s);
-  for (int k = 0; k <= h; k++) t[2 * k] = (float)(0.5 * c[k]), t[2 * k + 1] = (float)(-0.5 * s[k]);
+  float *t = apl_malloc(sizeof(float) * 2 * (h + 1)), *c = apl_malloc(sizeof(float) * (h + 1)), *s = apl_malloc(sizeof(float) * (h + 1));
+  if (!t || !c || !s || !apl_cos_sin_f32(h + 1, (2 * PI) / size, c, s)) return 0;
+  /* halving is exact: the same floats as rounding 0.5·cos in double */
+  for (int k = 0; k <= h; k++) t[2 * k] = 0.5f * c[k], t[2 * k + 1] = -0.5f * s[k];
   apl_free(c);
   apl_free(s);
   return t;
@@ -74,8 +73,7 @@ EXPORT(echo_new) Echo *echo_new(int block, int buckets, double bucket_db) {
   if (!e->window || !e->windowed || !e->power || !e->cep_power || !e->sums || !e->counts || !e->fft || !e->half_fft ||
       !e->split || !e->half_split || !e->dct_sin || !e->dct_cos || !e->re || !e->im || !c || !s)
     return 0;
-  apl_cos_sin(quarter + 1, PI / half, c, s);
-  for (int j = 0; j <= quarter; j++) e->dct_cos[j] = (float)c[j], e->dct_sin[j] = (float)s[j];
+  if (!apl_cos_sin_f32(quarter + 1, PI / half, e->dct_cos, e->dct_sin)) return 0;
   apl_cos_sin(block, (2 * PI) / block, c, s);
   for (int n = 0; n < block; n++) e->window[n] = (float)(0.5 - 0.5 * c[n]);
   apl_free(c);
@@ -259,11 +257,9 @@ EXPORT(echo_block) void echo_block(Echo *e, const double *block) {
   /* The floor, 80 dB below the peak bin; the log spectrum shifted by −(log of the peak − 40 dB). */
   v128_t max4 = wasm_f32x4_splat(0);
   for (int k = 0; k < half; k += 4) max4 = wasm_f32x4_pmax(max4, wasm_v128_load(power + k));
-  float max = power[half];
-  for (int l = 0; l < 4; l++) {
-    const float v = l == 0 ? wasm_f32x4_extract_lane(max4, 0) : l == 1 ? wasm_f32x4_extract_lane(max4, 1) : l == 2 ? wasm_f32x4_extract_lane(max4, 2) : wasm_f32x4_extract_lane(max4, 3);
-    if (v > max) max = v;
-  }
+  max4 = wasm_f32x4_pmax(max4, wasm_i32x4_shuffle(max4, max4, 2, 3, 0, 1));
+  max4 = wasm_f32x4_pmax(max4, wasm_i32x4_shuffle(max4, max4, 1, 0, 3, 2));
+  const float max = wasm_f32x4_extract_lane(wasm_f32x4_pmax(max4, wasm_f32x4_splat(power[half])), 0);
   const v128_t floor = wasm_f32x4_splat(max * 1e-8f);
   const v128_t shift = wasm_f32x4_splat((float)(apl_log(max) - 9.210340371976184));
   power[half + 1] = power[half + 2] = power[half + 3] = max; /* whole vectors past the last bin */

@@ -23,17 +23,6 @@ static int bit_reverse(int v, int bits) {
   return r;
 }
 
-/* cos and sin of k·step, k < n, as floats into c[0..n) and s[0..n), through a double scratch. */
-static int float_cos_sin(int n, double step, float *c, float *s) {
-  double *dc = apl_malloc(sizeof(double) * n), *ds = apl_malloc(sizeof(double) * n);
-  if (!dc || !ds) return 0;
-  apl_cos_sin(n, step, dc, ds);
-  for (int k = 0; k < n; k++) c[k] = (float)dc[k], s[k] = (float)ds[k];
-  apl_free(dc);
-  apl_free(ds);
-  return 1;
-}
-
 EXPORT(fft32_plan_new) Fft32Plan *fft32_plan_new(int m) {
   if (m < 16 || (m & (m - 1)) != 0) return 0;
   Fft32Plan *p = apl_calloc(sizeof(Fft32Plan));
@@ -49,14 +38,14 @@ EXPORT(fft32_plan_new) Fft32Plan *fft32_plan_new(int m) {
   if (p->radix2_first) {
     const int h = m / 2;
     p->tw2 = apl_malloc(sizeof(float) * m);
-    if (!p->tw2 || !float_cos_sin(h, (-2 * PI) / m, p->tw2, p->tw2 + h)) return 0;
+    if (!p->tw2 || !apl_cos_sin_f32(h, (-2 * PI) / m, p->tw2, p->tw2 + h)) return 0;
     span = h;
   }
   for (; span >= 16; span /= 4) {
     const int q = span / 4;
     float *tw = apl_malloc(sizeof(float) * 6 * q);
     float *c = apl_malloc(sizeof(float) * 3 * q), *s = apl_malloc(sizeof(float) * 3 * q);
-    if (!tw || !c || !s || !float_cos_sin(3 * q, (-2 * PI) / span, c, s)) return 0;
+    if (!tw || !c || !s || !apl_cos_sin_f32(3 * q, (-2 * PI) / span, c, s)) return 0;
     for (int t = 1; t <= 3; t++) {
       for (int j = 0; j < q; j++) {
         tw[(2 * t - 2) * q + j] = c[t * j];

@@ -29,6 +29,8 @@ void *apl_calloc(size_t bytes);
 void apl_free(void *ptr);
 /* cos(k·step), sin(k·step) for k = 0..n−1, within ~5e-14 (trig.c: few imported calls). */
 void apl_cos_sin(int n, double step, double *cos_out, double *sin_out);
+/* The same rounded to floats (single-precision tables); 0 when out of memory. */
+int apl_cos_sin_f32(int n, double step, float *cos_out, float *sin_out);
 /* Natural log, bit for bit as JavaScript's Math.log (log.c). */
 double apl_log(double x);
 /* out[i] = apl_log(x[i]) (the same bits), two at a time (log.c). */

@@ -25,3 +25,13 @@ void apl_cos_sin(int n, double step, double *cos_out, double *sin_out) {
     sin_out[k] = s;
   }
 }
+
+int apl_cos_sin_f32(int n, double step, float *cos_out, float *sin_out) {
+  double *c = apl_malloc(sizeof(double) * n), *s = apl_malloc(sizeof(double) * n);
+  if (!c || !s) return 0;
+  apl_cos_sin(n, step, c, s);
+  for (int k = 0; k < n; k++) cos_out[k] = (float)c[k], sin_out[k] = (float)s[k];
+  apl_free(c);
+  apl_free(s);
+  return 1;
+}

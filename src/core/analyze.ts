@@ -263,7 +263,9 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
         zeroRuns: zeroRuns.partial(atEnd),
         clipRanges: clipRanges.partial(),
       };
-      staging.release();
+      // The partial is plain data: the accumulators' kernel memory is free for what comes next
+      // (the merge's derived measurements) now rather than when they are collected.
+      for (const a of [levels, wada, hum, echo, zeroRuns, clipRanges, staging]) a.release();
       return done;
     },
   };

@@ -93,6 +93,7 @@ export async function readWavSegment(
     return await readPieces();
   } finally {
     k.exports.free(pieceAt);
+    decoder.release();
   }
 
   async function readPieces(): Promise<Uint32Array[]> {

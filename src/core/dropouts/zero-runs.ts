@@ -11,7 +11,7 @@
  * channels that cancel (a = −b, phase-inverted audio) are signal, not a gap.
  */
 import type { Accumulator } from '../types';
-import { createStaging, kernels, owned } from '../kernels/runtime';
+import { createStaging, kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 export interface ZeroRun {
   startSec: number;
@@ -67,7 +67,7 @@ export interface ZeroRunsSegment {
   end: number;
 }
 
-export interface ZeroRunsAnalysis extends Accumulator<ZeroRunsResult> {
+export interface ZeroRunsAnalysis extends Accumulator<ZeroRunsResult>, KernelHeld {
   /** True once every run owned by the segment is complete (always true past the end of a whole file). */
   settled(): boolean;
   /** The owned runs; `final` (the segment reaching the end of the file) also closes a pending one. */
@@ -242,8 +242,9 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
     finish() {
       return finishZeroRuns(sampleRateHz, this.partial(true));
     },
+    release: (): void => undefined,
   };
-  owned(analysis, () => {
+  analysis.release = owned(analysis, () => {
     if (mixPtr !== 0) k.exports.free(mixPtr);
     staging.release();
   });

@@ -9,7 +9,7 @@
  * `onBlock` gets the block as a view of kernel memory (valid during the call) and its pointer,
  * for a consumer that runs in the kernels too.
  */
-import { createStaging, kernels, owned } from '../kernels/runtime';
+import { createStaging, kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 export type OnBlock = (block: Float64Array, filled: number, blockPtr: number) => void;
 
@@ -18,7 +18,7 @@ export function createBlockDecimator(
   factor: number,
   blockLength: number,
   onBlock: OnBlock,
-): { push(channels: readonly Float32Array[]): void; flushPartial(minFill: number): void } {
+): KernelHeld & { push(channels: readonly Float32Array[]): void; flushPartial(minFill: number): void } {
   const k = kernels();
   const d = k.exports.decim_new(channelCount, factor, blockLength);
   if (d === 0) throw new RangeError('the analysis kernels ran out of memory');
@@ -50,8 +50,9 @@ export function createBlockDecimator(
       }
       k.exports.decim_reset(d);
     },
+    release: (): void => undefined,
   };
-  owned(decimator, () => {
+  decimator.release = owned(decimator, () => {
     k.exports.decim_free(d);
     staging.release();
   });

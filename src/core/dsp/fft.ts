@@ -9,9 +9,9 @@
  * are split into X_k. It runs in the analysis kernels (src/core/kernels/c/fft.c) in float64, two
  * lanes (re, im) at a time; results agree with a direct DFT to ~1e-16 of the spectrum's peak.
  */
-import { kernels, owned } from '../kernels/runtime';
+import { kernels, owned, type KernelHeld } from '../kernels/runtime';
 
-export interface PowerSpectrum {
+export interface PowerSpectrum extends KernelHeld {
   readonly size: number;
   /** A scratch input buffer of length `size` callers may fill and pass to `power`. */
   readonly input: Float64Array;
@@ -40,7 +40,8 @@ export function createPowerSpectrum(size: number): PowerSpectrum {
       k.exports.fft_power(plan, inPtr, outPtr);
       out.set(k.f64(outPtr, bins));
     },
+    release: (): void => undefined,
   };
-  owned(spectrum, () => k.exports.fft_plan_free(plan));
+  spectrum.release = owned(spectrum, () => k.exports.fft_plan_free(plan));
   return spectrum;
 }

@@ -10,7 +10,7 @@
  */
 import type { Accumulator } from '../types';
 import { createBlockDecimator } from '../dsp/block-decimator';
-import { kernels, owned } from '../kernels/runtime';
+import { kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 export interface EchoResult {
   /** Quefrency of the strongest peak in 20–450 ms, seconds; null when nothing was measured. */
@@ -83,7 +83,7 @@ export function echoBlockSamples(sampleRateHz: number): number {
   return echoDecimation(sampleRateHz) * BLOCK;
 }
 
-export interface EchoAnalysis extends Accumulator<EchoResult> {
+export interface EchoAnalysis extends Accumulator<EchoResult>, KernelHeld {
   /** The state so far; `final` also takes in the partial last block, as finish() does. */
   partial(final: boolean): EchoPartial;
   /** The result from a (merged) state. */
@@ -113,8 +113,13 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
       return this.finishFrom(this.partial(true));
     },
     finishFrom: (p) => finishEcho(sampleRateHz, p),
+    release: (): void => undefined,
   };
-  owned(analysis, () => k.exports.echo_free(e));
+  const freeEcho = owned(analysis, () => k.exports.echo_free(e));
+  analysis.release = (): void => {
+    decimator.release();
+    freeEcho();
+  };
   return analysis;
 }
 

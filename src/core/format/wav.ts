@@ -13,7 +13,7 @@
  */
 import { AudioPathError, fail, ok, type ContainerProbe, type PcmAudio, type Result } from '../types';
 import type { ByteSource } from './source';
-import { kernels, owned } from '../kernels/runtime';
+import { kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 export type WavCodec = 'pcm-u8' | 'pcm-s16' | 'pcm-s24' | 'pcm-s32' | 'pcm-f32' | 'pcm-f64' | 'alaw' | 'ulaw';
 
@@ -317,7 +317,7 @@ export interface WavDecoderOptions {
  * Streaming decoder: feed the data chunk's bytes in pieces of any size (split anywhere, even
  * inside a frame); each call returns the whole frames completed so far as planar Float32.
  */
-export function createWavDecoder(layout: WavLayout, options: WavDecoderOptions = {}): { decode(bytes: Uint8Array): Float32Array[] } {
+export function createWavDecoder(layout: WavLayout, options: WavDecoderOptions = {}): KernelHeld & { decode(bytes: Uint8Array): Float32Array[] } {
   const { channels, blockAlign, codec } = layout;
   let carry = new Uint8Array(0);
   const k = options.toKernels ? kernels() : null;
@@ -416,9 +416,10 @@ export function createWavDecoder(layout: WavLayout, options: WavDecoderOptions =
       }
       return out;
     },
+    release: (): void => undefined,
   };
   if (k) {
-    owned(decoder, () => {
+    decoder.release = owned(decoder, () => {
       if (floats !== 0) k.exports.free(floats);
       if (raw !== 0) k.exports.free(raw);
     });

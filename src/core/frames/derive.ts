@@ -45,11 +45,9 @@ export function deriveFrameMeasurements(
   tuning: Partial<VadTuning> = {},
   extras: DeriveExtras = {},
 ): FrameMeasurements {
-  // One scratch for the VAD's candidates and onsets, then the silence levels (fresh memory is slow to touch).
-  const scratch = new Float64Array(table.frameCount);
-  const vad = runVad(table, vadSettings, tuning, scratch);
+  const vad = runVad(table, vadSettings, tuning);
   const snr = activeSpeechSnr(table, vad.decisions);
-  const silence = silenceRatio(table, snr.speechDbfs, extras.digitalSilenceRatio ?? 0, undefined, scratch);
+  const silence = silenceRatio(table, snr.speechDbfs, extras.digitalSilenceRatio ?? 0);
   const bandwidth = effectiveBandwidth(table.spectrum, table.sampleRateHz, vad.onsetThresholdDb);
   const layout = channelLayout(table, vad.decisions);
   return {
@@ -60,22 +58,8 @@ export function deriveFrameMeasurements(
     layout,
     frameDecisions: vad.decisions,
     rawDecisions: vad.rawDecisions,
-    edgeBelowSpeechDb: edgeLevels(vad.model.levelDb, vad.model.speechLevelDb, EDGE_FRAMES),
+    edgeBelowSpeechDb: vad.edgeBelowSpeechDb,
   };
-}
-
-/** The first/last 3 hops (30 ms) of the smoothed level. */
-const EDGE_FRAMES = 3;
-
-function edgeLevels(levelDb: Float64Array, speechLevelDb: number | null, frames: number): FrameMeasurements['edgeBelowSpeechDb'] {
-  const n = levelDb.length;
-  if (speechLevelDb === null || n === 0) return { start: null, end: null };
-  const below = (from: number, to: number): number | null => {
-    let max = -Infinity;
-    for (let i = Math.max(0, from); i < Math.min(n, to); i++) max = Math.max(max, levelDb[i]);
-    return Number.isFinite(max) ? speechLevelDb - max : null;
-  };
-  return { start: below(0, frames), end: below(n - frames, n) };
 }
 
 export interface FrameMeasurementOptions {

@@ -184,26 +184,27 @@ export function finishFrameTable(p: FrameTablePartial): FrameTable {
    * average follows a DC that changes (a splice, a pad of digital zeros) and leaves everything
    * above ~1 Hz in the power; per-hop means alone would also remove real noise below ~30 Hz.
    */
-  // Σ μ·samples over the first i hops (one scratch for every column: fresh memory is slow to touch).
-  const prefix = new Float64Array(frameCount + 1);
-  // Samples in the first i hops (every hop is whole but the last).
-  const samplesBefore = (i: number): number => (i < frameCount ? i * hop : (frameCount - 1) * hop + lastFrameSamples);
   const radius = Math.max(1, Math.round(DC_RADIUS_SEC / (hop / sampleRateHz)));
   // A merge's columns are its own (copies, or a frame store's rows): the DC comes out of them in place.
   const inPlace = p.ownsColumns === true;
+  // In the kernels (src/core/kernels/c/levels.c), on copies in kernel memory: the running sums
+  // there too, in memory the analysis has touched already (fresh memory is slow to touch on a VM),
+  // and no cold JavaScript loop over every hop. An all-zero hop stays exactly 0: digital silence
+  // is what it is, whatever the DC around it.
+  const k = kernels();
+  const n = Math.max(1, frameCount);
   const withoutDc = (power: Float32Array, mu: Float32Array): Float32Array => {
     const out = inPlace ? power.subarray(0, frameCount) : power.slice(0, frameCount);
-    for (let i = 0; i < frameCount; i++) {
-      const samples = i === frameCount - 1 ? lastFrameSamples : hop;
-      prefix[i + 1] = prefix[i] + mu[i] * samples;
-    }
-    for (let i = 0; i < frameCount; i++) {
-      // An all-zero hop stays exactly 0: digital silence is what it is, whatever the DC around it.
-      if (out[i] === 0) continue;
-      const a = Math.max(0, i - radius);
-      const b = Math.min(frameCount, i + radius + 1);
-      const dc = (prefix[b] - prefix[a]) / (samplesBefore(b) - samplesBefore(a));
-      out[i] = Math.max(0, out[i] - 2 * mu[i] * dc + dc * dc);
+    const block = k.alloc(8 * (n + 1) + 8 * n);
+    try {
+      const powerAt = block + 8 * (n + 1);
+      const muAt = powerAt + 4 * n;
+      k.f32(powerAt, frameCount).set(out);
+      k.f32(muAt, frameCount).set(mu.subarray(0, frameCount));
+      k.exports.frames_without_dc(powerAt, muAt, frameCount, hop, lastFrameSamples, radius, block);
+      out.set(k.f32(powerAt, frameCount));
+    } finally {
+      k.exports.free(block);
     }
     return out;
   };

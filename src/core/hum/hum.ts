@@ -10,6 +10,7 @@
  * pitch) or an echo's comb tooth is broader and fills the ring as well.
  */
 import type { Accumulator } from '../types';
+import type { KernelHeld } from '../kernels/runtime';
 import { createPowerSpectrum } from '../dsp/fft';
 import { hannWindow } from '../dsp/window';
 import { powerToDb } from '../dsp/db';
@@ -67,7 +68,7 @@ export function humBlockSamples(sampleRateHz: number): number {
   return g.decimation * g.blockLength;
 }
 
-export interface HumAnalysis extends Accumulator<HumResult> {
+export interface HumAnalysis extends Accumulator<HumResult>, KernelHeld {
   /** The state so far; `final` also takes in the partial last block, as finish() does. */
   partial(final: boolean): HumPartial;
   /** The result from a (merged) state. */
@@ -106,6 +107,10 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): H
       return this.finishFrom(this.partial(true));
     },
     finishFrom: (p) => finishHum(sampleRateHz, p),
+    release() {
+      decimator.release();
+      spectrum.release();
+    },
   };
 }
 

@@ -68,6 +68,27 @@ export interface KernelExports {
   b3_last_piece(piece: number, bytes: number, index: number, out: number): void;
   b3_finish(cvs: number, count: number, last: number, hash: number): void;
   log_many(x: number, out: number, n: number): void;
+  log10_many(x: number, out: number, n: number): void;
+  levels_add_band(p: number, band: number, n: number, first: number): void;
+  frames_without_dc(power: number, mean: number, n: number, hop: number, lastHop: number, radius: number, prefix: number): void;
+  levels_db(p: number, level: number, n: number): void;
+  sliding_min_f64(v: number, n: number, radius: number, out: number, ring: number, mask: number): void;
+  nth_smallest_f64(a: number, m: number, k: number): number;
+  quantile_f64(a: number, n: number, q: number): number;
+  levels_candidates(level: number, floor: number, n: number, margin: number, out: number): number;
+  levels_clamp_floor(floor: number, n: number, lowest: number, speechLevelDb: number): void;
+  levels_hysteresis(
+    level: number,
+    floor: number,
+    n: number,
+    speechLevelDb: number,
+    threshold: number,
+    offsetRatio: number,
+    gate: number,
+    gatePower: number,
+    raw: number,
+    onsets: number,
+  ): number;
   spectro_frame(plan: number, x: number, window: number, rawBins: number, pool: number, refPower: number, out: number, bins: number): void;
   peaks_push(x: number, frames: number, samplesPerBucket: number, filled: number, state: number, out: number): number;
   clip_runs(x: number, frames: number, run: number, clipBits: number, position: number, out: number): number;
@@ -168,6 +189,15 @@ export function kernels(): Kernels {
 }
 
 const registry = new FinalizationRegistry<() => void>((release) => release());
+
+/**
+ * An object that holds kernel memory: `release()` frees it now (idempotent; use the object no
+ * more), for the next allocation to reuse — memory touched already, where fresh memory is slow to
+ * touch on a VM. What is not released is freed once the object is garbage-collected (`owned`).
+ */
+export interface KernelHeld {
+  release(): void;
+}
 
 /**
  * Ties kernel memory to a TypeScript object: `release` frees it now (idempotent); if the object

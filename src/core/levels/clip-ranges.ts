@@ -5,7 +5,7 @@
  */
 import type { Accumulator, TimeRange } from '../types';
 import { CLIP_LEVEL, CLIP_RUN_MIN } from './clipping';
-import { createStaging, kernels, owned } from '../kernels/runtime';
+import { createStaging, kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 const MERGE_GAP_SEC = 0.05;
 const MAX_RANGES = 200;
@@ -58,7 +58,7 @@ export function finishClipRanges(sampleRateHz: number, p: ClipRangesPartial): Ti
   return ranges.sort((x, y) => x.startSec - y.startSec);
 }
 
-export interface ClipRangesAnalysis extends Accumulator<TimeRange[]> {
+export interface ClipRangesAnalysis extends Accumulator<TimeRange[]>, KernelHeld {
   partial(): ClipRangesPartial;
   /** True while a run the stretch owns has not ended. */
   needsMore(): boolean;
@@ -148,8 +148,9 @@ export function createClipRanges(
     finish() {
       return finishClipRanges(sampleRateHz, partial());
     },
+    release: (): void => undefined,
   };
-  owned(analysis, () => {
+  analysis.release = owned(analysis, () => {
     k.exports.free(runPtr);
     k.exports.free(outPtr);
     staging.release();

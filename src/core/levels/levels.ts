@@ -4,6 +4,7 @@
  * summary's `levels`, `channels` and `clipping` parts. The analyzer pushes chunks here once.
  */
 import type { Accumulator } from '../types';
+import type { KernelHeld } from '../kernels/runtime';
 import type { ChannelSummary, ClippingSummary, LevelsSummary } from '../summary/types';
 import { createLoudness, finishLoudness, mergeLoudness, type LoudnessPartial, type LoudnessResult } from './loudness';
 import { createP56, finishP56, mergeP56, type P56Partial, type P56Result } from './p56';
@@ -54,7 +55,7 @@ export function finishLevels(p: LevelsPartial): LevelsResult {
   };
 }
 
-export interface LevelsAccumulator extends Accumulator<LevelsResult> {
+export interface LevelsAccumulator extends Accumulator<LevelsResult>, KernelHeld {
   partial(): LevelsPartial;
 }
 
@@ -83,6 +84,11 @@ export function createLevels(sampleRateHz: number, channelCount: number, warmupS
     partial,
     finish() {
       return finishLevels(partial());
+    },
+    release() {
+      stats.release();
+      p56.release();
+      loudness.release();
     },
   };
 }

@@ -19,7 +19,7 @@
  * NaN/±Infinity samples are taken as 0.
  */
 import type { Accumulator } from '../types';
-import { createStaging, kernels, owned } from '../kernels/runtime';
+import { createStaging, kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 const ABSOLUTE_GATE_LUFS = -70;
 const RELATIVE_GATE_LU = -10;
@@ -92,7 +92,7 @@ export function mergeLoudness(a: LoudnessPartial, b: LoudnessPartial): LoudnessP
   return { subBlocks };
 }
 
-export interface LoudnessAccumulator extends Accumulator<LoudnessResult> {
+export interface LoudnessAccumulator extends Accumulator<LoudnessResult>, KernelHeld {
   partial(): LoudnessPartial;
 }
 
@@ -255,8 +255,9 @@ export function createLoudness(
     finish() {
       return finishLoudness(sampleRateHz, channelCount, partial(), options);
     },
+    release: (): void => undefined,
   };
-  owned(accumulator, () => {
+  accumulator.release = owned(accumulator, () => {
     k.exports.free(coefficients);
     k.exports.free(buffers);
     k.exports.free(lanePtrs);

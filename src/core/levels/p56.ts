@@ -24,7 +24,7 @@
  * NaN/±Infinity samples are taken as 0.
  */
 import type { Accumulator } from '../types';
-import { createStaging, kernels, owned } from '../kernels/runtime';
+import { createStaging, kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 const T_SEC = 0.03;
 const HANGOVER_SEC = 0.2;
@@ -163,7 +163,7 @@ function channelResult(p: P56ChannelPartial, c: Float64Array): P56ChannelResult 
   return none;
 }
 
-export interface P56Accumulator extends Accumulator<P56Result> {
+export interface P56Accumulator extends Accumulator<P56Result>, KernelHeld {
   partial(): P56Partial;
 }
 
@@ -212,8 +212,9 @@ export function createP56(sampleRateHz: number, channelCount: number, warmupSamp
     finish() {
       return finishP56(partial());
     },
+    release: (): void => undefined,
   };
-  owned(accumulator, () => {
+  accumulator.release = owned(accumulator, () => {
     k.exports.free(block);
     staging.release();
   });

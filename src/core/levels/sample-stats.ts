@@ -31,7 +31,7 @@
 import type { Accumulator } from '../types';
 import type { ChannelSummary, ClippingSummary } from '../summary/types';
 import { CLIP_LEVEL, CLIP_RUN_MIN, TopLevels, combineFlatTops, mergeTopLevels, type FlatTopResult, type TopLevelsPartial } from './clipping';
-import { createStaging, kernels, owned } from '../kernels/runtime';
+import { createStaging, kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 /** Noise-floor windows: 50 sub-blocks of round(f/1000) samples (50 ms; 49.9 ms at 44.1 kHz), hop 1 sub-block. */
 export const NOISE_FLOOR_SUBBLOCKS = 50;
@@ -292,7 +292,7 @@ export function mergeSampleStats(a: SampleStatsPartial, b: SampleStatsPartial): 
   return { ...a, channels: a.channels.map((c, i) => mergeChannel(c, b.channels[i])) };
 }
 
-export interface SampleStatsAccumulator extends Accumulator<SampleStats> {
+export interface SampleStatsAccumulator extends Accumulator<SampleStats>, KernelHeld {
   partial(): SampleStatsPartial;
 }
 
@@ -328,8 +328,9 @@ export function createSampleStats(sampleRateHz: number, channelCount: number): S
     finish() {
       return finishSampleStats(partial());
     },
+    release: (): void => undefined,
   };
-  owned(accumulator, () => {
+  accumulator.release = owned(accumulator, () => {
     k.exports.free(block);
     k.exports.free(clean);
     staging.release();

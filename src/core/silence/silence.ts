@@ -18,8 +18,6 @@ export function silenceRatio(
   speechLevelDbfs: number | null,
   digitalSilenceRatio = 0,
   relativeDb = SILENCE_RELATIVE_DB,
-  /** ≥ frameCount / 2 values this may overwrite (fresh memory is slow to touch). */
-  scratch?: Float64Array,
 ): SilenceSummary {
   const hopsPerFrame = Math.max(1, Math.round(SILENCE_FRAME_SEC / table.hopSec));
   const frameSec = hopsPerFrame * table.hopSec;
@@ -27,10 +25,11 @@ export function silenceRatio(
   const { frameCount, channelCount, hopSamples, lastFrameSamples } = table;
   const columns = table.channelPower.slice(0, channelCount);
   const count = Math.ceil(frameCount / hopsPerFrame);
-  const levels = scratch && scratch.length >= count ? scratch.subarray(0, count) : new Float64Array(count);
-  for (let i = 0, k = 0; i < frameCount; i += hopsPerFrame, k++) {
+  /** The level of silence frame k (hops k·hopsPerFrame …), dBFS. */
+  const levelDb = (k: number): number => {
     let energy = 0;
     let samples = 0;
+    const i = k * hopsPerFrame;
     const end = Math.min(frameCount, i + hopsPerFrame);
     for (let j = i; j < end; j++) {
       const len = j === frameCount - 1 ? lastFrameSamples : hopSamples;
@@ -40,17 +39,21 @@ export function silenceRatio(
       samples += len;
     }
     const power = samples > 0 ? energy / samples : 0;
-    levels[k] = power > 0 ? 10 * Math.log10(power) : -Infinity;
-  }
-  if (levels.length === 0) return { ratio: 0, digitalSilenceRatio, thresholdDbfs: null, frameSec };
+    return power > 0 ? 10 * Math.log10(power) : -Infinity;
+  };
+  if (count === 0) return { ratio: 0, digitalSilenceRatio, thresholdDbfs: null, frameSec };
   let reference = speechLevelDbfs;
+  // The levels are kept only when no speech gives the reference (fresh memory is slow to touch).
+  let levels: Float64Array | null = null;
   if (reference === null) {
+    levels = new Float64Array(count);
+    for (let k = 0; k < count; k++) levels[k] = levelDb(k);
     const finite = levels.filter((v) => Number.isFinite(v));
     reference = finite.length > 0 ? quantile(finite, 0.95) : null;
   }
   if (reference === null) return { ratio: 1, digitalSilenceRatio, thresholdDbfs: null, frameSec };
   const threshold = reference + relativeDb;
   let below = 0;
-  for (const v of levels) if (v < threshold) below++;
-  return { ratio: below / levels.length, digitalSilenceRatio, thresholdDbfs: threshold, frameSec };
+  for (let k = 0; k < count; k++) if ((levels ? levels[k] : levelDb(k)) < threshold) below++;
+  return { ratio: below / count, digitalSilenceRatio, thresholdDbfs: threshold, frameSec };
 }

@@ -13,7 +13,7 @@
  * Input: the mono downmix (mean of channels); non-finite samples count as 0.
  */
 import type { Accumulator } from '../types';
-import { createStaging, kernels, owned } from '../kernels/runtime';
+import { createStaging, kernels, owned, type KernelHeld } from '../kernels/runtime';
 
 /** SNR grid of the table, dB: −20, −19, …, 100. */
 export const WADA_DB_MIN = -20;
@@ -99,7 +99,7 @@ export function finishWada(p: WadaPartial): WadaResult {
 /** Samples per product group: a segment must start on a multiple of this. */
 export const WADA_GROUP = 16;
 
-export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & { partial(): WadaPartial } {
+export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & KernelHeld & { partial(): WadaPartial } {
   // The per-sample sums run in the kernels (src/core/kernels/c/wada.c); the state is doubles in
   // kernel memory: Σ|x| of whole groups, sumLog, product, inBlock, count, the unfinished group's
   // Σ|x| and its 16 values.
@@ -128,8 +128,9 @@ export function createWadaSnr(channelCount: number): Accumulator<WadaResult> & {
     finish(): WadaResult {
       return finishWada(partial());
     },
+    release: (): void => undefined,
   };
-  owned(accumulator, () => {
+  accumulator.release = owned(accumulator, () => {
     k.exports.free(st);
     k.exports.free(products);
     staging.release();

@@ -9,6 +9,7 @@ import type { FrameTable } from '../frames/types';
 import { createFrameAnalysis } from '../frames/frame-analysis';
 import { DEFAULT_VAD_SETTINGS } from '../vad/defaults';
 import { runVad } from '../vad/vad';
+import type { LevelModel } from '../vad/levels';
 import { resolveEngineSettings } from './postprocess';
 import type { VadEngine, VadEngineResult, VadEngineSettings } from './types';
 
@@ -24,8 +25,8 @@ export function frameTableOf(audio: PcmAudio): FrameTable {
 export function runBuiltinOnTable(table: FrameTable, settings?: VadEngineSettings): VadEngineResult {
   const s = resolveEngineSettings(settings, BUILTIN_DEFAULT_THRESHOLD);
   s.threshold = Math.min(1, s.threshold);
-  const vad = runVad(table, { ...s, absoluteFloorDbfs: null });
-  const { levelDb, noiseFloorDb, speechLevelDb } = vad.model;
+  const vad = runVad(table, { ...s, absoluteFloorDbfs: null }, {}, { keepModel: true });
+  const { levelDb, noiseFloorDb, speechLevelDb } = vad.model as LevelModel;
   const probabilities = new Float32Array(table.frameCount);
   if (speechLevelDb !== null) {
     for (let i = 0; i < probabilities.length; i++) {

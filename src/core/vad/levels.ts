@@ -14,7 +14,8 @@
  *   dither, and a threshold placed relative to −∞ would mean nothing.
  */
 import type { FrameTable } from '../frames/types';
-import { quantileInPlace, slidingMin } from '../dsp/stats';
+import { kernels } from '../kernels/runtime';
+import { slidingMinRingMask } from '../dsp/stats';
 
 export interface LevelModelSettings {
   noiseRadiusSec: number;
@@ -40,59 +41,67 @@ export interface LevelModel {
   speechLevelDb: number | null;
 }
 
-/** Speech-band power of frame i: the sub-bands that lie at or below 4 kHz, into `out` (≥ frameCount values). */
-export function speechBandPower(table: FrameTable, out: Float64Array = new Float64Array(table.frameCount)): Float64Array {
-  const n = table.frameCount;
-  out.fill(0, 0, n);
-  for (let b = 0; b < table.bandPower.length; b++) {
-    if (table.bandEdgesHz[b + 1] > 4000) continue;
-    const col = table.bandPower[b];
-    for (let i = 0; i < n; i++) out[i] += col[i];
-  }
-  return out;
+/**
+ * The level model of `frameCount` frames in kernel memory (byte offsets; views of them are made
+ * right before use, as the memory rules in src/core/kernels/runtime.ts say). Freed by `release`.
+ */
+export interface LevelModelInKernels {
+  frameCount: number;
+  /** Per-frame level and effective floor, dB (frameCount doubles each). */
+  levelDb: number;
+  noiseFloorDb: number;
+  speechLevelDb: number | null;
+  /** frameCount doubles the caller may overwrite (the VAD's onset thresholds go there). */
+  scratch: number;
+  /** The `extraBytes` the caller asked for (8-byte aligned). */
+  extra: number;
+  release(): void;
 }
 
 /**
- * `scratch` (≥ frameCount values, overwritten) holds the band powers, then the candidate levels;
- * the caller may reuse it afterwards (fresh memory is slow to touch: runVad's onset thresholds
- * and the silence levels go there too).
+ * Builds the model with the kernels (src/core/kernels/c/levels.c), all in one block of kernel
+ * memory with `extraBytes` more for the caller: reused memory (fresh memory is slow to touch on a
+ * VM; the analysis freed its accumulators' just before), and no cold JavaScript loop over every
+ * frame (~65 ms per hour of audio in the CLI's last step, ~10 ms now).
  */
-export function buildLevelModel(table: FrameTable, settings: Partial<LevelModelSettings> = {}, scratch?: Float64Array): LevelModel {
+export function levelModelInKernels(table: FrameTable, settings: Partial<LevelModelSettings> = {}, extraBytes = 0): LevelModelInKernels {
   const cfg = { ...DEFAULT_LEVEL_MODEL, ...settings };
+  const k = kernels();
   const n = table.frameCount;
-  const p = speechBandPower(table, scratch && scratch.length >= n ? scratch : undefined);
-  const levelDb = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = i > 0 ? p[i - 1] : p[i];
-    const c = i < n - 1 ? p[i + 1] : p[i];
-    const s = (a + p[i] + c) / 3;
-    levelDb[i] = s > 0 ? 10 * Math.log10(s) : -Infinity;
-  }
-  // Exact digital silence is the lowest floor there is: within its reach the floor is −∞ (then
-  // S − maxRangeDb below), so a steady sound that starts after a splice of zeros is an onset.
   const radius = Math.max(1, Math.round(cfg.noiseRadiusSec / table.hopSec));
-  const floor = slidingMin(levelDb, radius);
-
-  // The band powers, read above, make room for the candidates; the sliding minimum becomes the
-  // noise floor in place (fresh memory is slow to touch).
-  const candidates = p;
-  let candidateCount = 0;
-  const margin = cfg.candidateMarginDb;
-  for (let i = 0; i < n; i++) {
-    if (Number.isFinite(levelDb[i]) && levelDb[i] - floor[i] >= margin) candidates[candidateCount++] = levelDb[i];
-  }
-  const minCandidates = Math.max(1, Math.round(cfg.minCandidateSec / table.hopSec));
-  const speechLevelDb = candidateCount >= minCandidates ? quantileInPlace(candidates.subarray(0, candidateCount), 0.9) : null;
-
-  const noiseFloorDb = floor;
-  const lowest = speechLevelDb !== null ? speechLevelDb - cfg.maxRangeDb : NaN;
-  for (let i = 0; i < n; i++) {
-    let f = floor[i];
-    if (speechLevelDb !== null) {
-      if (!(f >= lowest)) f = lowest; // also replaces NaN (window of digital silence only)
-      if (f > speechLevelDb) f = speechLevelDb;
+  const mask = slidingMinRingMask(n, radius);
+  const doubles = 8 * Math.max(1, n);
+  const block = k.alloc(3 * doubles + 4 * (mask + 1) + 8 * Math.ceil(extraBytes / 8));
+  const scratch = block;
+  const levelDb = block + doubles;
+  const noiseFloorDb = levelDb + doubles;
+  const ring = noiseFloorDb + doubles;
+  const release = (): void => k.exports.free(block);
+  try {
+    // The speech-band power (the sub-bands at or below 4 kHz) into the scratch, band by band,
+    // each band staged in the level's room unless it is in kernel memory already.
+    let first = 1;
+    for (let b = 0; b < table.bandPower.length; b++) {
+      if (table.bandEdgesHz[b + 1] > 4000) continue;
+      const col = table.bandPower[b];
+      let ptr = col.byteOffset;
+      if (!k.holds(col)) k.f32((ptr = levelDb), n).set(col.subarray(0, n));
+      k.exports.levels_add_band(scratch, ptr, n, first);
+      first = 0;
     }
-    noiseFloorDb[i] = f;
+    if (first) k.f64(scratch, n).fill(0);
+    k.exports.levels_db(scratch, levelDb, n);
+    // Exact digital silence is the lowest floor there is: within its reach the floor is −∞ (then
+    // S − maxRangeDb below), so a steady sound that starts after a splice of zeros is an onset.
+    k.exports.sliding_min_f64(levelDb, n, radius, noiseFloorDb, ring, mask);
+    // The band powers make room for the candidates.
+    const candidates = k.exports.levels_candidates(levelDb, noiseFloorDb, n, cfg.candidateMarginDb, scratch);
+    const minCandidates = Math.max(1, Math.round(cfg.minCandidateSec / table.hopSec));
+    const speechLevelDb = candidates >= minCandidates ? k.exports.quantile_f64(scratch, candidates, 0.9) : null;
+    if (speechLevelDb !== null) k.exports.levels_clamp_floor(noiseFloorDb, n, speechLevelDb - cfg.maxRangeDb, speechLevelDb);
+    return { frameCount: n, levelDb, noiseFloorDb, speechLevelDb, scratch, extra: ring + 4 * (mask + 1), release };
+  } catch (error) {
+    release();
+    throw error;
   }
-  return { levelDb, noiseFloorDb, speechLevelDb };
 }

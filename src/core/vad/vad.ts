@@ -5,10 +5,10 @@
  */
 import type { FrameTable } from '../frames/types';
 import type { VadSettings, VadSummary } from '../summary/types';
-import { buildLevelModel, type LevelModel, type LevelModelSettings } from './levels';
+import { kernels } from '../kernels/runtime';
+import { levelModelInKernels, type LevelModel, type LevelModelSettings } from './levels';
 import { resolveVadSettings } from './defaults';
 import { framesFromSegments, segmentsFromFrames } from './segments';
-import { nthSmallestInPlace } from '../dsp/stats';
 
 export interface VadTuning extends LevelModelSettings {
   /** Offset threshold as a fraction of the onset threshold's height above the floor. */
@@ -21,10 +21,18 @@ export interface VadResult {
   decisions: Uint8Array;
   /** Per-frame threshold decision with hysteresis only: before bridging, dropping and padding. */
   rawDecisions: Uint8Array;
-  model: LevelModel;
+  /** Speech level S of the level model, dB; null when no frame rises clearly above the noise floor. */
+  speechLevelDb: number | null;
+  /** The level model frame by frame: only when asked for (`keepModel`), as it is two more arrays per frame. */
+  model: LevelModel | null;
   /** Median onset threshold over the file (speech-band dB); null when no speech level. */
   onsetThresholdDb: number | null;
+  /** How far below the speech level the loudest of the first and of the last EDGE_FRAMES levels are, dB (null: no speech level, or all −∞). */
+  edgeBelowSpeechDb: { start: number | null; end: number | null };
 }
+
+/** The first/last 3 hops (30 ms) of the smoothed level. */
+export const EDGE_FRAMES = 3;
 
 /** Mean over channels of each frame's mean square (full band, time domain). */
 export function meanChannelPower(table: FrameTable): Float64Array {
@@ -35,48 +43,43 @@ export function meanChannelPower(table: FrameTable): Float64Array {
   return out;
 }
 
-/** `scratch`: ≥ frameCount values the VAD may overwrite (see buildLevelModel). */
 export function runVad(
   table: FrameTable,
   partialSettings: Partial<VadSettings> = {},
   tuning: Partial<VadTuning> = {},
-  scratch: Float64Array = new Float64Array(table.frameCount),
+  options: { keepModel?: boolean } = {},
 ): VadResult {
   const settings = resolveVadSettings(partialSettings);
   const offsetRatio = tuning.offsetRatio ?? 0.5;
-  const model = buildLevelModel(table, tuning, scratch);
   const n = table.frameCount;
   const durationSec = table.sampleCount / table.sampleRateHz;
-  const raw = new Uint8Array(n);
+  const gateDb = settings.absoluteFloorDbfs;
+  const fullBand = gateDb !== null ? meanChannelPower(table) : null;
+  // Beyond the model's own buffers: the raw decisions, and the full-band powers when gated.
+  const rawBytes = 8 * Math.ceil(Math.max(1, n) / 8);
+  const m = levelModelInKernels(table, tuning, rawBytes + (fullBand ? 8 * Math.max(1, n) : 0));
+  let raw: Uint8Array;
   let onsetThresholdDb: number | null = null;
-
-  if (model.speechLevelDb !== null) {
-    const S = model.speechLevelDb;
-    const t = settings.threshold;
-    const gateDb = settings.absoluteFloorDbfs;
-    const fullBand = gateDb !== null ? meanChannelPower(table) : null;
-    const gatePower = gateDb !== null ? 10 ** (gateDb / 10) : 0;
-    // The onset threshold of every speech frame, for their median (the model is done with the scratch).
-    const onsets = scratch.length >= n ? scratch : new Float64Array(n);
-    let onsetCount = 0;
-    const { noiseFloorDb, levelDb } = model;
-    let speaking = false;
-    for (let i = 0; i < n; i++) {
-      const N = noiseFloorDb[i];
-      const L = levelDb[i];
-      const on = N + t * (S - N);
-      const off = N + offsetRatio * t * (S - N);
-      const gated = fullBand !== null && !(fullBand[i] >= gatePower);
-      if (gated || !Number.isFinite(L)) speaking = false;
-      else if (speaking) speaking = L >= off;
-      else speaking = L >= on;
-      raw[i] = speaking ? 1 : 0;
-      if (speaking) onsets[onsetCount++] = on;
-    }
-    if (onsetCount > 0) {
+  let model: LevelModel | null = null;
+  let edgeBelowSpeechDb: VadResult['edgeBelowSpeechDb'];
+  try {
+    const k = kernels();
+    const S = m.speechLevelDb;
+    if (S !== null) {
+      const gate = fullBand ? m.extra + rawBytes : 0;
+      if (fullBand) k.f64(gate, n).set(fullBand);
+      // Every speech frame's onset threshold goes to the scratch, for their median.
+      const gatePower = gateDb !== null ? 10 ** (gateDb / 10) : 0;
+      const onsets = k.exports.levels_hysteresis(m.levelDb, m.noiseFloorDb, n, S, settings.threshold, offsetRatio, gate, gatePower, m.extra, m.scratch);
       // The median by selection (what sorting would put there; a sort of 360 000 frames took ~45 ms).
-      onsetThresholdDb = nthSmallestInPlace(onsets, onsetCount, Math.floor(onsetCount / 2));
-    }
+      if (onsets > 0) onsetThresholdDb = k.exports.nth_smallest_f64(m.scratch, onsets, Math.floor(onsets / 2));
+    } else k.u8(m.extra, n).fill(0);
+    raw = k.u8(m.extra, n).slice();
+    const levelDb = k.f64(m.levelDb, n);
+    edgeBelowSpeechDb = edgeLevels(levelDb, S, EDGE_FRAMES);
+    if (options.keepModel) model = { levelDb: levelDb.slice(), noiseFloorDb: k.f64(m.noiseFloorDb, n).slice(), speechLevelDb: S };
+  } finally {
+    m.release();
   }
 
   const segments = segmentsFromFrames(raw, table.hopSec, durationSec, settings);
@@ -96,5 +99,16 @@ export function runVad(
     leadingSilenceSec: first,
     trailingSilenceSec: last !== null ? Math.max(0, durationSec - last) : null,
   };
-  return { summary, decisions, rawDecisions: raw, model, onsetThresholdDb };
+  return { summary, decisions, rawDecisions: raw, speechLevelDb: m.speechLevelDb, model, onsetThresholdDb, edgeBelowSpeechDb };
+}
+
+function edgeLevels(levelDb: Float64Array, speechLevelDb: number | null, frames: number): VadResult['edgeBelowSpeechDb'] {
+  const n = levelDb.length;
+  if (speechLevelDb === null || n === 0) return { start: null, end: null };
+  const below = (from: number, to: number): number | null => {
+    let max = -Infinity;
+    for (let i = Math.max(0, from); i < Math.min(n, to); i++) max = Math.max(max, levelDb[i]);
+    return Number.isFinite(max) ? speechLevelDb - max : null;
+  };
+  return { start: below(0, frames), end: below(n - frames, n) };
 }

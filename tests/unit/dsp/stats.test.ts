@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nthSmallestInPlace, quantile, quantileInPlace } from '../../../src/core/dsp/stats';
+import { nthSmallest, quantile, slidingMin } from '../../../src/core/dsp/stats';
 
 /** The definition: sort a copy (NaN last), interpolate linearly. */
 function sortedQuantile(values: ArrayLike<number>, q: number): number {
@@ -35,19 +35,36 @@ describe('quantile', () => {
           else expect(got).toBe(want);
         }
         expect(Array.from(x)).toEqual(before); // the input is not reordered
-        // In place, on a scratch copy: the same values.
-        for (const q of [0, 0.5, 0.9, 1]) {
-          const want = sortedQuantile(x, q);
-          const got = quantileInPlace(Float64Array.from(x), q);
-          if (Number.isNaN(want)) expect(got).toBeNaN();
-          else expect(got).toBe(want);
-        }
         if (kind !== 'nan') {
           const sorted = Float64Array.from(x).sort();
-          for (const k of [0, Math.floor(n / 2), n - 1]) expect(nthSmallestInPlace(Float64Array.from(x), n, k)).toBe(sorted[k]);
+          for (const k of [0, 1, Math.floor(n / 2), n - 1]) if (k < n) expect(nthSmallest(x, n, k)).toBe(sorted[k]);
         }
       }
     }
     expect(quantile([], 0.5)).toBeNaN();
+  });
+});
+
+describe('slidingMin', () => {
+  it('is the minimum over ±radius of the non-NaN values (NaN where the window has none), for radii below and above the length', () => {
+    const r = rng(11);
+    for (const n of [0, 1, 2, 7, 100, 1000]) {
+      for (const radius of [1, 2, 5, 75, 2000]) {
+        for (const kind of ['uniform', 'nan-runs', 'ramps', 'infinite']) {
+          const x = new Float64Array(n);
+          for (let i = 0; i < n; i++) {
+            x[i] = kind === 'ramps' ? (i % 37) - (i % 11) : kind === 'infinite' && r() < 0.1 ? -Infinity : r() * 100 - 50;
+            if (kind === 'nan-runs' && Math.floor(i / 13) % 3 === 1) x[i] = NaN;
+          }
+          const got = slidingMin(x, radius);
+          expect(got.length).toBe(n);
+          for (let i = 0; i < n; i++) {
+            let want = NaN;
+            for (let j = Math.max(0, i - radius); j <= Math.min(n - 1, i + radius); j++) if (!Number.isNaN(x[j]) && !(want <= x[j])) want = x[j];
+            expect(Object.is(got[i], want) || got[i] === want).toBe(true);
+          }
+        }
+      }
+    }
   });
 });

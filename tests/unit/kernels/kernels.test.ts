@@ -42,6 +42,38 @@ describe('the analysis kernels', () => {
     }
   });
 
+  it("compute log10 bit for bit as JavaScript's Math.log10 (the VAD's levels), edge cases and subnormals included", () => {
+    const k = kernels();
+    const n = 200_000;
+    const r = rng(4);
+    const draws: Array<() => number> = [
+      () => r() * 10,
+      () => Math.exp((r() - 0.5) * 1400),
+      () => Math.fround(r() * 1e-3) ** 2 / 3, // band powers' 3-hop means
+      () => r() * 1e-310, // subnormal
+      () => 10 ** Math.floor((r() - 0.5) * 600), // exact powers of ten
+      () => 2 ** Math.floor((r() - 0.5) * 2000) * (1 + (r() - 0.5) * 4e-6),
+      () => [0, -0, Infinity, -Infinity, -1, NaN, 1, 10, 0.1, Number.MIN_VALUE, Number.MAX_VALUE][Math.floor(r() * 11)],
+    ];
+    const x = k.alloc(8 * n);
+    const out = k.alloc(8 * n);
+    try {
+      for (const draw of draws) {
+        const xs = k.f64(x, n);
+        for (let i = 0; i < n; i++) xs[i] = draw();
+        k.exports.log10_many(x, out, n);
+        const ys = k.f64(out, n);
+        const inputs = k.f64(x, n);
+        let mismatches = 0;
+        for (let i = 0; i < n; i++) if (!Object.is(ys[i], Math.log10(inputs[i]))) mismatches++;
+        expect(mismatches).toBe(0);
+      }
+    } finally {
+      k.exports.free(x);
+      k.exports.free(out);
+    }
+  });
+
   it('give the real FFT\'s complex bins as a direct DFT does (e^−2πikn/N), to rounding', () => {
     const k = kernels();
     const r = rng(5);

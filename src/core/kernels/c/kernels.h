@@ -33,6 +33,8 @@ void apl_cos_sin(int n, double step, double *cos_out, double *sin_out);
 int apl_cos_sin_f32(int n, double step, float *cos_out, float *sin_out);
 /* Natural log, bit for bit as JavaScript's Math.log (log.c). */
 double apl_log(double x);
+/* Base-10 logarithm, bit for bit as Math.log10 in Node 20 (log.c). */
+double apl_log10(double x);
 /* out[i] = apl_log(x[i]) (the same bits), two at a time (log.c). */
 void apl_log_array(const double *x, double *out, int n);
 

@@ -129,5 +129,39 @@ void apl_log_array(const double *x, double *out, int n) {
   for (; i < n; i++) out[i] = apl_log(x[i]);
 }
 
-/* For the test that compares it with Math.log (the two-lane path and its fallbacks). */
+/*
+ * Base-10 logarithm, fdlibm's __ieee754_log10 (same notice as above) over apl_log, which is what
+ * V8 computed for Math.log10 when Node 20 was built: the same bits as JavaScript there (a unit
+ * test compares them). log10(x) = n·log10_2hi + (n·log10_2lo + ivln10·log(x / 2^n)).
+ */
+double apl_log10(double x) {
+  static const double two54 = 1.80143985094819840000e+16, /* 43500000 00000000 */
+      ivln10 = 4.34294481903251816668e-01,                 /* 3FDBCB7B 1526E50E */
+      log10_2hi = 3.01029995663611771306e-01,              /* 3FD34413 509F6000 */
+      log10_2lo = 3.69423907715893078616e-13;              /* 3D59FEF3 11F12B36 */
+  int32_t hx = hi_word(x), k = 0;
+  const uint32_t lx = lo_word(x);
+  if (hx < 0x00100000) { /* x < 2**-1022 */
+    if (((hx & 0x7fffffff) | lx) == 0) return -__builtin_inf(); /* log10(+-0) = -inf */
+    if (hx < 0) return __builtin_nan("");                       /* log10(-#) = NaN */
+    k -= 54;
+    x *= two54; /* subnormal number, scale up x */
+    hx = hi_word(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (hx == 0x3ff00000 && lo_word(x) == 0) return 0; /* log10(1) = +0 */
+  k += (hx >> 20) - 1023;
+  const int32_t i = (int32_t)(((uint32_t)k & 0x80000000u) >> 31);
+  hx = (hx & 0x000fffff) | ((0x3ff - i) << 20);
+  const double y = (double)(k + i);
+  x = with_hi(x, hx);
+  const double z = y * log10_2lo + ivln10 * apl_log(x);
+  return z + y * log10_2hi;
+}
+
+/* For the tests that compare them with Math.log and Math.log10 (the two-lane path and its fallbacks). */
+EXPORT(log10_many) void log10_many(const double *x, double *out, int n) {
+  for (int i = 0; i < n; i++) out[i] = apl_log10(x[i]);
+}
+
 EXPORT(log_many) void log_many(const double *x, double *out, int n) { apl_log_array(x, out, n); }

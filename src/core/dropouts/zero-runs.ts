@@ -92,6 +92,7 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
   const k = kernels();
   const staging = createStaging(channelCount);
   const mixPtr = channelCount === 1 ? 0 : k.alloc(4 * staging.maxFrames);
+  const lastPtr = k.alloc(4);
   // Two channels: the mix is made only where it is read (around zeros, and a chunk's tail), a
   // block of MIX_BLOCK frames at a time; the scan for zeros reads the channels themselves.
   const mixDone = new Uint8Array(Math.ceil(staging.maxFrames / MIX_BLOCK));
@@ -169,12 +170,14 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
     let i = 0;
     while (i < n) {
       if (zeroStart < 0 && pending === null) {
-        // The common case: inside signal, nothing pending. Skip to the next zero.
-        const from = i;
-        i = lazy ? k.exports.zero_find2(x0, x1, i, n) : k.exports.zero_skip(at, i, n);
-        if (i > from) {
-          ensure(i - 1, i);
-          const v = mixArr[i - 1];
+        // The common case: inside signal, nothing pending. Skip to the next run of zeros that
+        // may count (the runs too short to, isolated zeros of quiet 16-bit audio among them,
+        // change nothing but which sample was the last one not 0).
+        i = lazy ? k.exports.zero_skip_short(x0, x1, i, n, minRun, lastPtr) : k.exports.zero_skip_short(at, 0, i, n, minRun, lastPtr);
+        const last = k.i32(lastPtr, 1)[0];
+        if (last >= 0) {
+          ensure(last, last + 1);
+          const v = mixArr[last];
           lastNonZeroAbs = v < 0 ? -v : v;
         }
         if (i === n) break;
@@ -183,6 +186,22 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
       let v = mixArr[i];
       if (!Number.isFinite(v)) v = 0;
       const position = chunkStart + i;
+      if (v === 0 && pending === null) {
+        // Inside a run, nothing waiting for its after-context: on to the run's end, taking its
+        // "before" context where it reaches minRun (the run then counts).
+        if (zeroStart < 0) zeroStart = position;
+        const end = lazy ? k.exports.zero_run_end2(x0, x1, i, n) : k.exports.zero_run_end(at, i, n);
+        const counts = zeroStart + minRun - 1;
+        if (counts >= position && counts < chunkStart + end) {
+          const c = counts - chunkStart;
+          ensure(Math.max(0, c - context), c);
+          const rms = contextBeforeRms(mixArr, chunkStart, counts, minRun - 1);
+          st.abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
+          st.edgeBeforeAbs = lastNonZeroAbs;
+        }
+        i = end;
+        continue;
+      }
       if (v === 0) {
         if (zeroStart < 0) zeroStart = position;
         else if (position - zeroStart + 1 === minRun) {
@@ -246,6 +265,7 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
   };
   analysis.release = owned(analysis, () => {
     if (mixPtr !== 0) k.exports.free(mixPtr);
+    k.exports.free(lastPtr);
     staging.release();
   });
   return analysis;

@@ -60,18 +60,25 @@ export function mergeEcho(parts: readonly EchoPartial[]): EchoPartial {
   const counts = new Uint32Array(BUCKETS);
   for (const p of parts) for (let b = 0; b < BUCKETS; b++) counts[b] += p.counts[b];
   const sums = new Float64Array(usedBuckets(counts) * ROW);
-  for (let b = 0, row = 0; b < BUCKETS; b++) {
-    if (counts[b] === 0) continue;
-    const out = sums.subarray(row * ROW, (row + 1) * ROW);
-    let first = true;
-    for (const p of parts) {
-      const s = rowOf(p, b);
-      if (!s) continue;
-      if (first) out.set(s);
-      else for (let i = 0; i < ROW; i++) out[i] += s[i];
-      first = false;
+  // Added in the kernels (a cold loop over boxed doubles here took ~8 ms for 1 h in two segments).
+  const k = kernels();
+  const acc = k.alloc(16 * ROW);
+  const x = acc + 8 * ROW;
+  try {
+    for (let b = 0, row = 0; b < BUCKETS; b++) {
+      if (counts[b] === 0) continue;
+      let first = true;
+      for (const p of parts) {
+        const s = rowOf(p, b);
+        if (!s) continue;
+        k.f64(first ? acc : x, ROW).set(s);
+        if (!first) k.exports.f64_add(acc, x, ROW);
+        first = false;
+      }
+      sums.set(k.f64(acc, ROW), ROW * row++);
     }
-    row++;
+  } finally {
+    k.exports.free(acc);
   }
   return { sums, counts, blocks: parts.reduce((n, p) => n + p.blocks, 0) };
 }

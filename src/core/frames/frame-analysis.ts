@@ -195,7 +195,7 @@ export function finishFrameTable(p: FrameTablePartial): FrameTable {
   const n = Math.max(1, frameCount);
   const withoutDc = (power: Float32Array, mu: Float32Array): Float32Array => {
     const out = inPlace ? power.subarray(0, frameCount) : power.slice(0, frameCount);
-    const block = k.alloc(8 * (n + 1) + 8 * n);
+    const block = k.allocUnzeroed(8 * (n + 1) + 8 * n); // all written before read
     try {
       const powerAt = block + 8 * (n + 1);
       const muAt = powerAt + 4 * n;

@@ -77,6 +77,22 @@ export interface KernelExports {
   quantile_f64(a: number, n: number, q: number): number;
   levels_candidates(level: number, floor: number, n: number, margin: number, out: number): number;
   levels_clamp_floor(floor: number, n: number, lowest: number, speechLevelDb: number): void;
+  f64_add(acc: number, x: number, n: number): void;
+  runs_of(flags: number, n: number, out: number): number;
+  snr_sums(power: number, channelCount: number, n: number, hop: number, lastHop: number, speech: number, silent: number, out: number): void;
+  silence_levels(power: number, channelCount: number, n: number, hop: number, lastHop: number, perFrame: number, threshold: number, levels: number): number;
+  layout_sums(
+    power: number,
+    channelCount: number,
+    n: number,
+    hop: number,
+    lastHop: number,
+    downmix: number,
+    pair: number,
+    active: number,
+    silent: number,
+    out: number,
+  ): void;
   levels_hysteresis(
     level: number,
     floor: number,
@@ -112,6 +128,9 @@ export interface KernelExports {
   zero_mixn(channels: number, channelCount: number, out: number, frames: number): void;
   zero_skip(mix: number, from: number, frames: number): number;
   zero_find2(x0: number, x1: number, from: number, frames: number): number;
+  zero_run_end(mix: number, from: number, frames: number): number;
+  zero_run_end2(x0: number, x1: number, from: number, frames: number): number;
+  zero_skip_short(x0: number, x1: number, from: number, frames: number, minRun: number, last: number): number;
 }
 
 export interface Kernels {
@@ -121,6 +140,11 @@ export interface Kernels {
    * spectrogram once read such bytes as the zeros before a file's start), or a throw instead of 0.
    */
   alloc(bytes: number): number;
+  /**
+   * Memory as it is, like malloc: for buffers every byte of which is written before it is read
+   * (clearing a large reused block costs its time; clearing fresh memory touches pages early).
+   */
+  allocUnzeroed(bytes: number): number;
   f32(ptr: number, length: number): Float32Array;
   f64(ptr: number, length: number): Float64Array;
   i32(ptr: number, length: number): Int32Array;
@@ -165,6 +189,12 @@ export function kernelModule(): object {
   return compiled as object;
 }
 
+function allocate(bytes: number, using: (bytes: number) => number): number {
+  const ptr = Number.isInteger(bytes) && bytes >= 0 && bytes < 2 ** 31 ? using(bytes) : 0;
+  if (ptr === 0) throw new RangeError(`the analysis kernels ran out of memory (asked for ${bytes} bytes)`);
+  return ptr;
+}
+
 export function kernels(): Kernels {
   if (instance) return instance;
   const api = wasmApi();
@@ -174,11 +204,8 @@ export function kernels(): Kernels {
   const memory = exports.memory;
   instance = {
     exports,
-    alloc(bytes) {
-      const ptr = Number.isInteger(bytes) && bytes >= 0 && bytes < 2 ** 31 ? exports.calloc(bytes) : 0;
-      if (ptr === 0) throw new RangeError(`the analysis kernels ran out of memory (asked for ${bytes} bytes)`);
-      return ptr;
-    },
+    alloc: (bytes) => allocate(bytes, exports.calloc),
+    allocUnzeroed: (bytes) => allocate(bytes, exports.malloc),
     f32: (ptr, length) => new Float32Array(memory.buffer, ptr, length),
     f64: (ptr, length) => new Float64Array(memory.buffer, ptr, length),
     i32: (ptr, length) => new Int32Array(memory.buffer, ptr, length),
@@ -228,6 +255,31 @@ export interface Staging {
   /** The same as views of kernel memory, for handing one staged chunk to several accumulators. */
   views(channels: readonly Float32Array[], from: number, n: number): Float32Array[];
   release(): void;
+}
+
+/**
+ * Whole columns (float or byte arrays of at least `n` values) as pointers into kernel memory for
+ * `use`: the arrays themselves when they live there, else copies in one block (freed after), with
+ * `extraBytes` more at `extra` (8-byte aligned) for the kernel's output. Kernel memory may grow
+ * here: views made before are cut off.
+ */
+export function withColumns<T>(columns: ReadonlyArray<Float32Array | Uint8Array>, n: number, extraBytes: number, use: (ptrs: number[], extra: number) => T): T {
+  const k = kernels();
+  const sizes = columns.map((c) => (k.holds(c) ? 0 : 8 * Math.ceil((c.BYTES_PER_ELEMENT * n) / 8)));
+  const block = k.alloc(sizes.reduce((a, b) => a + b, 0) + 8 * Math.ceil(extraBytes / 8) + 8);
+  try {
+    let at = block;
+    const ptrs = columns.map((c, i) => {
+      if (sizes[i] === 0) return c.byteOffset;
+      const ptr = at;
+      at += sizes[i];
+      k.u8(ptr, c.BYTES_PER_ELEMENT * n).set(new Uint8Array(c.buffer, c.byteOffset, c.BYTES_PER_ELEMENT * n));
+      return ptr;
+    });
+    return use(ptrs, at);
+  } finally {
+    k.exports.free(block);
+  }
 }
 
 /** About 1 MiB of float samples per staged piece, whatever the channel count. */

@@ -11,6 +11,7 @@
 import type { FrameTable } from '../frames/types';
 import type { LayoutKind, LayoutSummary } from '../summary/types';
 import { dbOrNull, powerToDb } from '../dsp/db';
+import { kernels, withColumns } from '../kernels/runtime';
 
 export const DEAD_CHANNEL_DBFS = -90;
 export const DUAL_MONO_CORRELATION = 0.9995;
@@ -18,51 +19,34 @@ export const DUAL_MONO_CORRELATION = 0.9995;
 export function channelLayout(table: FrameTable, active: Uint8Array | null): LayoutSummary {
   const C = table.channelCount;
   const n = table.frameCount;
-  const frameLen = (i: number): number => (i === n - 1 ? table.lastFrameSamples : table.hopSamples);
+  // The hop sums in the kernels (src/core/kernels/c/frame-sums.c): every channel's energy over
+  // the file; with two channels or more, over the active frames (or, with none, every frame that
+  // is not digital silence) the energies of channels 0 and 1, of the downmix and of each channel,
+  // and the pair's correlation sums.
+  const pair = table.pair ? [table.pair.sumXY, table.pair.sumX, table.pair.sumY] : [];
+  const columns = [...table.channelPower.slice(0, C), table.downmixPower, ...pair, table.digitalSilence, ...(active ? [active] : [])];
+  const outCount = 2 * C + 7;
+  const sums = withColumns(columns, n, 8 * outCount + 4 * (C + 3), (ptrs, out) => {
+    const k = kernels();
+    const power = out + 8 * outCount;
+    const pairPtr = power + 4 * C;
+    k.i32(power, C).set(ptrs.slice(0, C));
+    if (table.pair) k.i32(pairPtr, 3).set(ptrs.slice(C + 1, C + 4));
+    const silent = ptrs[C + 1 + pair.length];
+    const activePtr = active ? ptrs[C + 2 + pair.length] : 0;
+    k.exports.layout_sums(power, C, n, table.hopSamples, table.lastFrameSamples, ptrs[C], table.pair ? pairPtr : 0, activePtr, silent, out);
+    return Array.from(k.f64(out, outCount));
+  });
 
   // Whole-file channel RMS decides dead channels.
   const deadChannels: number[] = [];
   const totalSamples = Math.max(1, table.sampleCount);
-  for (let c = 0; c < C; c++) {
-    let e = 0;
-    for (let i = 0; i < n; i++) e += table.channelPower[c][i] * frameLen(i);
-    if (!(powerToDb(e / totalSamples) >= DEAD_CHANNEL_DBFS)) deadChannels.push(c);
-  }
+  for (let c = 0; c < C; c++) if (!(powerToDb(sums[c] / totalSamples) >= DEAD_CHANNEL_DBFS)) deadChannels.push(c);
   if (C === 1) {
     return { kind: 'mono', interChannelCorrelation: null, levelDifferenceDb: null, deadChannels, monoDownmixDeltaDb: null };
   }
-
-  // Active frames; fall back to every non-silent frame.
-  let use = active;
-  let anyActive = false;
-  if (use) for (let i = 0; i < n && !anyActive; i++) if (use[i]) anyActive = true;
-  if (!use || !anyActive) {
-    use = new Uint8Array(n);
-    for (let i = 0; i < n; i++) use[i] = table.digitalSilence[i] ? 0 : 1;
-  }
-
-  let count = 0;
-  let e0 = 0;
-  let e1 = 0;
-  let eDown = 0;
-  const eAll = new Float64Array(C);
-  let sxy = 0;
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < n; i++) {
-    if (!use[i]) continue;
-    const len = frameLen(i);
-    count += len;
-    e0 += table.channelPower[0][i] * len;
-    e1 += table.channelPower[1][i] * len;
-    for (let c = 0; c < C; c++) eAll[c] += table.channelPower[c][i] * len;
-    eDown += table.downmixPower[i] * len;
-    if (table.pair) {
-      sxy += table.pair.sumXY[i];
-      sx += table.pair.sumX[i];
-      sy += table.pair.sumY[i];
-    }
-  }
+  const [count, e0, e1, eDown, sxy, sx, sy] = sums.slice(C, C + 7);
+  const eAll = sums.slice(C + 7, 2 * C + 7);
 
   let correlation: number | null = null;
   let levelDifferenceDb: number | null = null;

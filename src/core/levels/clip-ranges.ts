@@ -110,8 +110,7 @@ export function createClipRanges(
   // runs that ended, as (start, end) pairs; a run of at least 3 needs 4 samples, so n/4 + 1 pairs.
   const k = kernels();
   const staging = createStaging(channelCount);
-  const runPtr = k.alloc(4 * channelCount);
-  k.i32(runPtr, channelCount).fill(0);
+  const runPtr = k.alloc(4 * channelCount); // zeroed
   const outPtr = k.alloc(16 * (Math.floor(staging.maxFrames / 4) + 2));
   const analysis: ClipRangesAnalysis = {
     push(channels) {

@@ -147,8 +147,8 @@ export function createLoudness(
   const k = kernels();
   const coefficients = k.alloc(8 * 10);
   k.f64(coefficients, 10).set([...shelf, ...highPass]);
+  // Zeroed (alloc is calloc): written here, its fresh pages would be touched before they are needed, or at all.
   const buffers = k.alloc(4 * cap * C);
-  k.f32(buffers, cap * C).fill(0);
   const lanePtrs = k.alloc(4 * LANES);
   const laneOut = k.alloc(8 * LANES * stretchSubs);
   const buffer = (c: number): number => buffers + 4 * cap * c;

@@ -9,6 +9,7 @@
 import type { FrameTable } from '../frames/types';
 import type { SilenceSummary } from '../summary/types';
 import { quantile } from '../dsp/stats';
+import { kernels, withColumns } from '../kernels/runtime';
 
 export const SILENCE_RELATIVE_DB = -40;
 export const SILENCE_FRAME_SEC = 0.02;
@@ -21,39 +22,31 @@ export function silenceRatio(
 ): SilenceSummary {
   const hopsPerFrame = Math.max(1, Math.round(SILENCE_FRAME_SEC / table.hopSec));
   const frameSec = hopsPerFrame * table.hopSec;
-  const C = Math.max(1, table.channelCount);
   const { frameCount, channelCount, hopSamples, lastFrameSamples } = table;
-  const columns = table.channelPower.slice(0, channelCount);
   const count = Math.ceil(frameCount / hopsPerFrame);
-  /** The level of silence frame k (hops k·hopsPerFrame …), dBFS. */
-  const levelDb = (k: number): number => {
-    let energy = 0;
-    let samples = 0;
-    const i = k * hopsPerFrame;
-    const end = Math.min(frameCount, i + hopsPerFrame);
-    for (let j = i; j < end; j++) {
-      const len = j === frameCount - 1 ? lastFrameSamples : hopSamples;
-      let p = 0;
-      for (const column of columns) p += column[j];
-      energy += (p / C) * len;
-      samples += len;
-    }
-    const power = samples > 0 ? energy / samples : 0;
-    return power > 0 ? 10 * Math.log10(power) : -Infinity;
-  };
   if (count === 0) return { ratio: 0, digitalSilenceRatio, thresholdDbfs: null, frameSec };
-  let reference = speechLevelDbfs;
-  // The levels are kept only when no speech gives the reference (fresh memory is slow to touch).
-  let levels: Float64Array | null = null;
-  if (reference === null) {
-    levels = new Float64Array(count);
-    for (let k = 0; k < count; k++) levels[k] = levelDb(k);
-    const finite = levels.filter((v) => Number.isFinite(v));
-    reference = finite.length > 0 ? quantile(finite, 0.95) : null;
-  }
-  if (reference === null) return { ratio: 1, digitalSilenceRatio, thresholdDbfs: null, frameSec };
-  const threshold = reference + relativeDb;
-  let below = 0;
-  for (let k = 0; k < count; k++) if ((levels ? levels[k] : levelDb(k)) < threshold) below++;
-  return { ratio: below / count, digitalSilenceRatio, thresholdDbfs: threshold, frameSec };
+  // Each silence frame's level (the channels' mean power over its hops, weighted by their
+  // samples, in dBFS) in the kernels (src/core/kernels/c/frame-sums.c): only counted against the
+  // threshold when speech gives the reference, kept for their 95th percentile when it does not.
+  const below = (reference: number | null): { reference: number | null; below: number } =>
+    withColumns(table.channelPower.slice(0, channelCount), frameCount, 4 * channelCount + (reference === null ? 8 * count : 0), (ptrs, extra) => {
+      const k = kernels();
+      k.i32(extra, channelCount).set(ptrs);
+      const levels = reference === null ? extra + 8 * Math.ceil((4 * channelCount) / 8) : 0;
+      const levelsOf = (threshold: number, out: number): number =>
+        k.exports.silence_levels(extra, channelCount, frameCount, hopSamples, lastFrameSamples, hopsPerFrame, threshold, out);
+      if (reference !== null) return { reference, below: levelsOf(reference + relativeDb, 0) };
+      levelsOf(0, levels);
+      const all = k.f64(levels, count);
+      const finite = all.filter((v) => Number.isFinite(v));
+      const fallback = finite.length > 0 ? quantile(finite, 0.95) : null;
+      if (fallback === null) return { reference: null, below: count };
+      const threshold = fallback + relativeDb;
+      let n = 0;
+      for (const v of k.f64(levels, count)) if (v < threshold) n++;
+      return { reference: fallback, below: n };
+    });
+  const r = below(speechLevelDbfs);
+  if (r.reference === null) return { ratio: 1, digitalSilenceRatio, thresholdDbfs: null, frameSec };
+  return { ratio: r.below / count, digitalSilenceRatio, thresholdDbfs: r.reference + relativeDb, frameSec };
 }

@@ -12,6 +12,7 @@
 import type { FrameTable } from '../frames/types';
 import type { SnrSummary } from '../summary/types';
 import { dbOrNull, powerToDb } from '../dsp/db';
+import { kernels, withColumns } from '../kernels/runtime';
 
 export const SNR_CAP_DB = 60;
 export const SNR_FLOOR_DB = -20;
@@ -30,27 +31,17 @@ export function activeSpeechSnr(
 ): SnrSummary {
   const cfg = { ...DEFAULTS, ...options };
   const n = table.frameCount;
-  let speechEnergy = 0;
-  let speechSamples = 0;
-  let noiseEnergy = 0;
-  let noiseSamples = 0; // non-speech, not digital silence
-  let silentSamples = 0; // non-speech, digital silence
-  const C = Math.max(1, table.channelCount);
-  for (let i = 0; i < n; i++) {
-    const len = i === n - 1 ? table.lastFrameSamples : table.hopSamples;
-    let p = 0;
-    for (let c = 0; c < table.channelCount; c++) p += table.channelPower[c][i];
-    p /= C;
-    if (decisions[i]) {
-      speechEnergy += p * len;
-      speechSamples += len;
-    } else if (table.digitalSilence[i]) {
-      silentSamples += len;
-    } else {
-      noiseEnergy += p * len;
-      noiseSamples += len;
-    }
-  }
+  const C = table.channelCount;
+  // The hop sums in the kernels (src/core/kernels/c/frame-sums.c): the channels' mean power per
+  // hop, weighted by its samples, into speech, noise (not digital silence) and digital silence.
+  const columns = [...table.channelPower.slice(0, C), decisions, table.digitalSilence];
+  const [speechEnergy, speechSamples, noiseEnergy, noiseSamples, silentSamples] = withColumns(columns, n, 8 * 5 + 4 * C, (ptrs, out) => {
+    const k = kernels();
+    const power = out + 8 * 5;
+    k.i32(power, C).set(ptrs.slice(0, C));
+    k.exports.snr_sums(power, C, n, table.hopSamples, table.lastFrameSamples, ptrs[C], ptrs[C + 1], out);
+    return Array.from(k.f64(out, 5));
+  });
   const sr = table.sampleRateHz;
   const Ps = speechSamples > 0 ? speechEnergy / speechSamples : 0;
   const Pn = noiseSamples > 0 ? noiseEnergy / noiseSamples : 0;

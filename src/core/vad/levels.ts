@@ -71,7 +71,8 @@ export function levelModelInKernels(table: FrameTable, settings: Partial<LevelMo
   const radius = Math.max(1, Math.round(cfg.noiseRadiusSec / table.hopSec));
   const mask = slidingMinRingMask(n, radius);
   const doubles = 8 * Math.max(1, n);
-  const block = k.alloc(3 * doubles + 4 * (mask + 1) + 8 * Math.ceil(extraBytes / 8));
+  // Every buffer is written before it is read (the caller's extra included: see runVad).
+  const block = k.allocUnzeroed(3 * doubles + 4 * (mask + 1) + 8 * Math.ceil(extraBytes / 8));
   const scratch = block;
   const levelDb = block + doubles;
   const noiseFloorDb = levelDb + doubles;

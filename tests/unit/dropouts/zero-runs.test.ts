@@ -84,5 +84,33 @@ describe('zero runs', () => {
       expect(acc.finish()).toEqual(mono);
     }
   });
-});
 
+  it('skips zeros in the kernels as the sample-by-sample loop would: quiet 16-bit noise full of isolated zeros and short runs, holes, NaN, runs across chunks; one sample per push gives the same runs as any chunking, mono, stereo and 3 channels', () => {
+    // ±1-2 LSB noise (a third of its samples exactly 0, runs of 2–20 zeros) with speech-like
+    // bursts, holes of 1–60 ms (some just under and over the 2 ms minimum: 32 samples), NaN.
+    let s = 12345;
+    const r = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const x = new Float32Array(2 * sr);
+    for (let i = 0; i < x.length; i++) {
+      const burst = Math.floor(i / 4000) % 2 === 1 ? 0.3 * Math.sin(i / 7) : 0;
+      x[i] = burst + Math.round((r() - 0.5) * 3.2) / 32768;
+    }
+    for (const [at, len] of [[1000, 31], [2000, 32], [3000, 33], [7999, 400], [12000, 960], [20003, 64], [25000, 17]]) {
+      x.fill(0, at, at + len);
+      x[at - 1] = x[at + len] = 1 / 32768; // the hole's own length, not joined to the noise's zeros
+    }
+    x[12100] = NaN;
+    x[20030] = Infinity;
+    const runsOf = (channels: number, chunk: number) => {
+      const acc = createZeroRuns(sr, channels);
+      for (let i = 0; i < x.length; i += chunk) acc.push(Array.from({ length: channels }, () => x.subarray(i, i + chunk)));
+      return acc.finish();
+    };
+    const reference = runsOf(1, 1);
+    // The holes of 2 ms or more, and no run made of the noise's short ones.
+    expect(reference.runs.map((z) => Math.round(z.startSec * sr))).toEqual([2000, 3000, 7999, 12000, 20003]);
+    for (const channels of [1, 2, 3]) {
+      for (const chunk of channels === 1 ? [3, 1000, 4096, 65536] : [1, 4096]) expect(runsOf(channels, chunk), `${channels} ch, ${chunk}`).toEqual(reference);
+    }
+  });
+});

@@ -90,3 +90,56 @@ EXPORT(zero_find2) int zero_find2(const float *x0, const float *x1, int from, in
   }
   return n;
 }
+
+/* The first i ≥ from whose mix is a number other than 0 (where a run of zeros ends); n when there is none. */
+EXPORT(zero_run_end) int zero_run_end(const float *mix, int from, int n) {
+  int i = from;
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(mix + i);
+    if (wasm_v128_any_true(wasm_v128_andnot(wasm_f32x4_eq(wasm_f32x4_sub(v, v), zero), wasm_f32x4_eq(v, zero)))) break;
+  }
+  for (; i < n; i++) {
+    const float v = mix[i];
+    if (v != 0 && v - v == 0) return i;
+  }
+  return n;
+}
+
+/* The same over two channels' frames: the first whose mix is not 0 (either channel a number other than 0). */
+EXPORT(zero_run_end2) int zero_run_end2(const float *x0, const float *x1, int from, int n) {
+  int i = from;
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const v128_t a = wasm_v128_load(x0 + i), b = wasm_v128_load(x1 + i);
+    const v128_t na = wasm_v128_andnot(wasm_f32x4_eq(wasm_f32x4_sub(a, a), zero), wasm_f32x4_eq(a, zero));
+    const v128_t nb = wasm_v128_andnot(wasm_f32x4_eq(wasm_f32x4_sub(b, b), zero), wasm_f32x4_eq(b, zero));
+    if (wasm_v128_any_true(wasm_v128_or(na, nb))) break;
+  }
+  for (; i < n; i++) {
+    const float a = x0[i], b = x1[i];
+    if ((a != 0 && a - a == 0) || (b != 0 && b - b == 0)) return i;
+  }
+  return n;
+}
+
+/*
+ * From `from`, with no run open and none waiting: the first frame that starts a run of zeros that
+ * may count — at least min_run long, or reaching n (it may go on in the next piece) — skipping the
+ * shorter runs as the frame-by-frame loop would (they change nothing but which sample was the last
+ * one not 0). *last is the index of that last sample before the returned frame, −1 when it is
+ * not past `from`. n when there is no such run. x1 = 0: one channel (or a mix), x0.
+ */
+EXPORT(zero_skip_short) int zero_skip_short(const float *x0, const float *x1, int from, int n, int min_run, int *last) {
+  int i = from;
+  *last = -1;
+  for (;;) {
+    const int j = x1 ? zero_find2(x0, x1, i, n) : zero_skip(x0, i, n);
+    if (j > i) *last = j - 1;
+    if (j == n) return n;
+    const int e = x1 ? zero_run_end2(x0, x1, j, n) : zero_run_end(x0, j, n);
+    if (e - j >= min_run || e == n) return j;
+    *last = e;
+    i = e;
+  }
+}

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
  * The CLI's launcher (`npm run cli -- …`, or `node bin/apl.mjs …` without npm's own start-up).
- * It runs an esbuild bundle of src/cli (with its analysis threads' module beside it, and the
- * modules loaded on demand — compressed decoding, the VAD engines — in chunks of their own),
- * kept in node_modules/.cache/audio-path-lab/<sources' newest mtime>/ and rebuilt when a source
- * file or the lockfile changes: ~0.25 s to start instead of ~0.9 s compiling TypeScript per run.
+ * It runs an esbuild bundle of src/cli (with its analysis threads' bundle beside it), kept in
+ * node_modules/.cache/audio-path-lab/<sources' newest mtime>/ and rebuilt when a source file or
+ * the lockfile changes: ~0.25 s to start instead of ~0.9 s compiling TypeScript per run.
+ * The bundles are CommonJS, one file each: Node 20 loads them ~25 ms sooner than the same code
+ * as ES modules in chunks (its ES module loader resolves, reads and links each chunk in turn).
+ * The modules loaded on demand (compressed decoding, the VAD engines) are inside, evaluated only
+ * when imported; the packages stay outside (required, or imported where they are ES modules).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, 'node_modules', '.cache', 'audio-path-lab');
 const entries = { cli: join(root, 'src/cli/main.ts'), 'segment-worker': join(root, 'src/cli/segment-worker.ts') };
+const BUNDLE_VERSION = 'cjs1'; // bundles of another format or layout are rebuilt
 
 /** The newest modification time of what the bundle is made of. */
 function newestSource() {
@@ -29,8 +33,8 @@ function newestSource() {
   return newest;
 }
 
-const build = join(cache, Math.floor(newestSource()).toString(36));
-if (!existsSync(join(build, 'cli.mjs'))) {
+const build = join(cache, `${Math.floor(newestSource()).toString(36)}-${BUNDLE_VERSION}`);
+if (!existsSync(join(build, 'cli.cjs'))) {
   const esbuild = await import('esbuild');
   // Built aside and renamed into place, so CLIs started together never read half a bundle.
   const tmp = join(cache, `.tmp-${process.pid}`);
@@ -38,14 +42,16 @@ if (!existsSync(join(build, 'cli.mjs'))) {
   await esbuild.build({
     entryPoints: entries,
     outdir: tmp,
-    outExtension: { '.js': '.mjs' },
+    outExtension: { '.js': '.cjs' },
     bundle: true,
-    splitting: true,
-    chunkNames: 'chunk-[hash]',
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     packages: 'external',
+    // The sources locate files next to themselves (the analysis threads' bundle, the fixtures):
+    // here, next to the bundle.
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
   });
   try {
@@ -57,4 +63,4 @@ if (!existsSync(join(build, 'cli.mjs'))) {
   for (const old of readdirSync(cache)) if (join(cache, old) !== build && !old.startsWith('.tmp-')) rmSync(join(cache, old), { recursive: true, force: true });
 }
 
-await import(pathToFileURL(join(build, 'cli.mjs')).href);
+await import(pathToFileURL(join(build, 'cli.cjs')).href);

@@ -103,14 +103,14 @@ class SegmentPool {
 
 /**
  * What a worker thread runs. Launched by bin/apl.mjs, the CLI is a bundle with the threads'
- * module bundled beside it (segment-worker.mjs). Run from the TypeScript sources under tsx
+ * module bundled beside it (segment-worker.cjs). Run from the TypeScript sources under tsx
  * (tests, scripts), whose loader does not reach worker threads on Node 20, the worker module is
  * bundled once per process with esbuild — tsx's own dependency — into one ES module (a data:
  * URL); without esbuild it loads the sources through tsx's API instead (~0.4 s per worker).
  */
 let entry: Promise<URL | string> | null = null;
 function workerEntry(): Promise<URL | string> {
-  if (import.meta.url.endsWith('.mjs')) return (entry ??= Promise.resolve(new URL('./segment-worker.mjs', import.meta.url)));
+  if (import.meta.url.endsWith('.cjs')) return (entry ??= Promise.resolve(new URL('./segment-worker.cjs', import.meta.url)));
   const source = new URL('./segment-worker.ts', import.meta.url);
   entry ??= import('esbuild')
     .then(async (esbuild) => {

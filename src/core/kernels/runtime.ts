@@ -11,8 +11,9 @@
  *     may allocate;
  *   - whatever a TypeScript object allocates it frees when it is done (`release`), and a
  *     FinalizationRegistry frees what an abandoned one still holds (a cancelled analysis).
- * The module imports JavaScript's Math.log/log10/exp/cos/sin, so kernels that repeat a
- * TypeScript computation operation for operation give the same bits.
+ * The module imports JavaScript's Math.cos/sin and computes its logarithms as V8's fdlibm does
+ * (log.c), so kernels that repeat a TypeScript computation operation for operation give the same
+ * bits.
  */
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
 
@@ -199,7 +200,7 @@ export function kernels(): Kernels {
   if (instance) return instance;
   const api = wasmApi();
   const module = (compiled ??= new api.Module(decodeBase64(KERNELS_WASM_BASE64)));
-  const env = { log: Math.log, log10: Math.log10, exp: Math.exp, cos: Math.cos, sin: Math.sin };
+  const env = { cos: Math.cos, sin: Math.sin };
   const exports = new api.Instance(module, { env }).exports as KernelExports;
   const memory = exports.memory;
   instance = {

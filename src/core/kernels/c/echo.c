@@ -241,7 +241,7 @@ EXPORT(echo_block) void echo_block(Echo *e, const double *block) {
   const double energy = wasm_f64x2_extract_lane(e4, 0) + wasm_f64x2_extract_lane(e4, 1);
   const double p = energy / N;
   if (!(p > 0)) return;
-  const double level_db = 10 * js_log10(p);
+  const double level_db = 10 * apl_log10(p);
   if (level_db - level_db != 0) return;
   /* The windowed block over its RMS, as half complex points: even samples real, odd imaginary. */
   const v128_t scale = wasm_f32x4_splat((float)(1 / __builtin_sqrt(p)));

@@ -207,6 +207,6 @@ void spectro_frame(FftPlan *p, const float *x, const double *window, int raw_bin
     const int end = raw_bins < (b + 1) * pool ? raw_bins : (b + 1) * pool;
     for (int k = b * pool; k < end; k++)
       if (power[k] > m) m = power[k];
-    out[b] = m > 0 ? (float)(10 * js_log10(m / ref_power)) : -__builtin_inff();
+    out[b] = m > 0 ? (float)(10 * apl_log10(m / ref_power)) : -__builtin_inff();
   }
 }

@@ -212,7 +212,7 @@ static void flush_frames(Frames *f) {
       if (f->band_speech[b]) speech_band += acc;
     }
     if (!(speech_band > 0)) continue;
-    const int key = (int)__builtin_floor(10 * js_log10(speech_band));
+    const int key = (int)__builtin_floor(10 * apl_log10(speech_band));
     const int at = key + KEY_OFFSET;
     int slot = at >= 0 && at < KEY_RANGE ? f->slot_of_key[at] : -2;
     if (slot == -1) {

@@ -15,9 +15,9 @@
 #define EXPORT(name) __attribute__((export_name(#name)))
 #define IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
 
-/* JavaScript's own Math functions (imported, so results are bit-identical to the TypeScript). */
-IMPORT(log10) double js_log10(double x);
-IMPORT(exp) double js_exp(double x);
+/* JavaScript's own Math functions (imported, so results are bit-identical to the TypeScript).
+   Logarithms are computed here (apl_log, apl_log10: the same bits, no call out per value, and
+   no boxed double for the garbage collector per call). */
 IMPORT(cos) double js_cos(double x);
 IMPORT(sin) double js_sin(double x);
 

@@ -2,12 +2,41 @@ import { describe, expect, it } from 'vitest';
 import { createStaging, kernels } from '../../../src/core/kernels/runtime';
 import { mulberry32 as rng } from '../../../src/core/dsp/rng';
 
+/**
+ * `kernel` (x, out, n) over 200 000 values of each draw, against `reference` value by value
+ * (Object.is: the same bits), then in place (x = out), as the echo and WADA kernels call it.
+ */
+function expectSameBits(kernel: (x: number, out: number, n: number) => void, reference: (v: number) => number, draws: Array<() => number>): void {
+  const k = kernels();
+  const n = 200_000;
+  const x = k.alloc(8 * n);
+  const out = k.alloc(8 * n);
+  try {
+    for (const draw of draws) {
+      const xs = k.f64(x, n);
+      for (let i = 0; i < n; i++) xs[i] = draw();
+      kernel(x, out, n);
+      const ys = k.f64(out, n);
+      const inputs = k.f64(x, n);
+      let mismatches = 0;
+      for (let i = 0; i < n; i++) if (!Object.is(ys[i], reference(inputs[i]))) mismatches++;
+      expect(mismatches).toBe(0);
+      kernel(x, x, n);
+      const again = k.f64(x, n);
+      const results = k.f64(out, n);
+      for (let i = 0; i < n; i++) if (!Object.is(again[i], results[i])) mismatches++;
+      expect(mismatches).toBe(0);
+    }
+  } finally {
+    k.exports.free(x);
+    k.exports.free(out);
+  }
+}
+
 describe('the analysis kernels', () => {
   it("compute log bit for bit as JavaScript's Math.log, two at a time, edge cases and subnormals included", () => {
-    const k = kernels();
-    const n = 200_000;
     const r = rng(3);
-    const draws: Array<() => number> = [
+    expectSameBits((x, out, n) => kernels().exports.log_many(x, out, n), Math.log, [
       () => r() * 10,
       () => r() * 1e-300,
       () => 1 + (r() - 0.5) * 1e-6,
@@ -17,36 +46,12 @@ describe('the analysis kernels', () => {
       () => 2 ** Math.floor((r() - 0.5) * 200) * (1 + (r() - 0.5) * 4e-6), // the reduced argument near 1: another formula
       () => 2 ** Math.floor((r() - 0.5) * 200) * (0.7 + r() * 0.75), // both of the general case's formulas
       () => [0, -0, Infinity, -Infinity, -1, NaN, 1, 2, 0.5, Number.MIN_VALUE, Number.MAX_VALUE][Math.floor(r() * 11)],
-    ];
-    const x = k.alloc(8 * n);
-    const out = k.alloc(8 * n);
-    try {
-      for (const draw of draws) {
-        const xs = k.f64(x, n);
-        for (let i = 0; i < n; i++) xs[i] = draw();
-        k.exports.log_many(x, out, n);
-        const ys = k.f64(out, n);
-        const inputs = k.f64(x, n);
-        let mismatches = 0;
-        for (let i = 0; i < n; i++) if (!Object.is(ys[i], Math.log(inputs[i]))) mismatches++;
-        expect(mismatches).toBe(0);
-        k.exports.log_many(x, x, n); // in place, as the echo and WADA kernels call it
-        const again = k.f64(x, n);
-        const results = k.f64(out, n);
-        for (let i = 0; i < n; i++) if (!Object.is(again[i], results[i])) mismatches++;
-        expect(mismatches).toBe(0);
-      }
-    } finally {
-      k.exports.free(x);
-      k.exports.free(out);
-    }
+    ]);
   });
 
   it("compute log10 bit for bit as JavaScript's Math.log10 (the VAD's levels), edge cases and subnormals included", () => {
-    const k = kernels();
-    const n = 200_000;
     const r = rng(4);
-    const draws: Array<() => number> = [
+    expectSameBits((x, out, n) => kernels().exports.log10_many(x, out, n), Math.log10, [
       () => r() * 10,
       () => Math.exp((r() - 0.5) * 1400),
       () => Math.fround(r() * 1e-3) ** 2 / 3, // band powers' 3-hop means
@@ -54,24 +59,7 @@ describe('the analysis kernels', () => {
       () => 10 ** Math.floor((r() - 0.5) * 600), // exact powers of ten
       () => 2 ** Math.floor((r() - 0.5) * 2000) * (1 + (r() - 0.5) * 4e-6),
       () => [0, -0, Infinity, -Infinity, -1, NaN, 1, 10, 0.1, Number.MIN_VALUE, Number.MAX_VALUE][Math.floor(r() * 11)],
-    ];
-    const x = k.alloc(8 * n);
-    const out = k.alloc(8 * n);
-    try {
-      for (const draw of draws) {
-        const xs = k.f64(x, n);
-        for (let i = 0; i < n; i++) xs[i] = draw();
-        k.exports.log10_many(x, out, n);
-        const ys = k.f64(out, n);
-        const inputs = k.f64(x, n);
-        let mismatches = 0;
-        for (let i = 0; i < n; i++) if (!Object.is(ys[i], Math.log10(inputs[i]))) mismatches++;
-        expect(mismatches).toBe(0);
-      }
-    } finally {
-      k.exports.free(x);
-      k.exports.free(out);
-    }
+    ]);
   });
 
   it('give the real FFT\'s complex bins as a direct DFT does (e^−2πikn/N), to rounding', () => {

@@ -26,27 +26,26 @@ export function silenceRatio(
   const count = Math.ceil(frameCount / hopsPerFrame);
   if (count === 0) return { ratio: 0, digitalSilenceRatio, thresholdDbfs: null, frameSec };
   // Each silence frame's level (the channels' mean power over its hops, weighted by their
-  // samples, in dBFS) in the kernels (src/core/kernels/c/frame-sums.c): only counted against the
-  // threshold when speech gives the reference, kept for their 95th percentile when it does not.
-  const below = (reference: number | null): { reference: number | null; below: number } =>
-    withColumns(table.channelPower.slice(0, channelCount), frameCount, 4 * channelCount + (reference === null ? 8 * count : 0), (ptrs, extra) => {
-      const k = kernels();
-      k.i32(extra, channelCount).set(ptrs);
-      const levels = reference === null ? extra + 8 * Math.ceil((4 * channelCount) / 8) : 0;
-      const levelsOf = (threshold: number, out: number): number =>
-        k.exports.silence_levels(extra, channelCount, frameCount, hopSamples, lastFrameSamples, hopsPerFrame, threshold, out);
-      if (reference !== null) return { reference, below: levelsOf(reference + relativeDb, 0) };
-      levelsOf(0, levels);
-      const all = k.f64(levels, count);
-      const finite = all.filter((v) => Number.isFinite(v));
-      const fallback = finite.length > 0 ? quantile(finite, 0.95) : null;
-      if (fallback === null) return { reference: null, below: count };
-      const threshold = fallback + relativeDb;
-      let n = 0;
-      for (const v of k.f64(levels, count)) if (v < threshold) n++;
-      return { reference: fallback, below: n };
-    });
-  const r = below(speechLevelDbfs);
+  // samples, in dBFS) in the kernels (src/core/kernels/c/frame-sums.c): counted against the
+  // threshold as they come when speech gives the reference, kept for their 95th percentile when
+  // it does not.
+  const ptrTable = 8 * Math.ceil((4 * channelCount) / 8);
+  const r = withColumns(table.channelPower.slice(0, channelCount), frameCount, ptrTable + (speechLevelDbfs === null ? 8 * count : 0), (ptrs, extra) => {
+    const k = kernels();
+    k.i32(extra, channelCount).set(ptrs);
+    const levels = (threshold: number, out: number): number =>
+      k.exports.silence_levels(extra, channelCount, frameCount, hopSamples, lastFrameSamples, hopsPerFrame, threshold, out);
+    if (speechLevelDbfs !== null) return { reference: speechLevelDbfs, below: levels(speechLevelDbfs + relativeDb, 0) };
+    const levelsAt = extra + ptrTable;
+    levels(0, levelsAt);
+    const finite = k.f64(levelsAt, count).filter((v) => Number.isFinite(v));
+    const reference = finite.length > 0 ? quantile(finite, 0.95) : null;
+    if (reference === null) return { reference, below: count };
+    let below = 0;
+    // (a view made after quantile, which may have grown the memory)
+    for (const v of k.f64(levelsAt, count)) if (v < reference + relativeDb) below++;
+    return { reference, below };
+  });
   if (r.reference === null) return { ratio: 1, digitalSilenceRatio, thresholdDbfs: null, frameSec };
   return { ratio: r.below / count, digitalSilenceRatio, thresholdDbfs: r.reference + relativeDb, frameSec };
 }

@@ -62,7 +62,8 @@ export interface LevelModelInKernels {
  * Builds the model with the kernels (src/core/kernels/c/levels.c), all in one block of kernel
  * memory with `extraBytes` more for the caller: reused memory (fresh memory is slow to touch on a
  * VM; the analysis freed its accumulators' just before), and no cold JavaScript loop over every
- * frame (~65 ms per hour of audio in the CLI's last step, ~10 ms now).
+ * frame: ~65 ms per hour of audio in the CLI's last step before, ~25 ms now (~10 of them first
+ * touches of memory).
  */
 export function levelModelInKernels(table: FrameTable, settings: Partial<LevelModelSettings> = {}, extraBytes = 0): LevelModelInKernels {
   const cfg = { ...DEFAULT_LEVEL_MODEL, ...settings };

@@ -129,10 +129,11 @@ export function createPeaksSegment(
         firstBucket: Math.floor(start / samplesPerBucket),
         channels: store.map((s) => s.slice(0, 2 * buckets)),
       };
+      release(); // the partial is plain data: the kernel memory is free for the merge now
       return done;
     },
   };
-  owned(accumulator, () => {
+  const release = owned(accumulator, () => {
     k.exports.free(statePtr);
     k.exports.free(outPtr);
     staging.release();

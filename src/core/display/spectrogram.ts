@@ -218,10 +218,11 @@ export function createSpectrogramSegment(
         frameCount: frames,
         db: db.map((d) => d.slice(0, frames * binCount)),
       };
+      release(); // the partial is plain data: the kernel memory is free for the merge now
       return done;
     },
   };
-  owned(accumulator, () => {
+  const release = owned(accumulator, () => {
     k.exports.fft_plan_free(fftPlan);
     k.exports.free(windowPtr);
     k.exports.free(bufferPtr);

@@ -20,7 +20,7 @@ import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions
 import { readWavHeader } from '../core/format/wav';
 import { createFrameStore } from '../core/frames/frame-analysis';
 import { sniffContainer } from '../core/format/sniff';
-import { fail, ok, type ContainerProbe, type Result } from '../core/types';
+import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { analyzeSegmentOfWav, segmentFailure, type SegmentJob, type SegmentOutcome, type StreamMessage } from './segment-worker';
 
 export const defaultThreads = (): number => availableParallelism();
@@ -207,14 +207,18 @@ export async function analyzeWavInParallel(path: string, threads: number, option
       if (!r.ok) return r;
       values.push(r.value);
     }
-    return ok({
-      probe,
-      measurements: finishAnalysis(
+    let measurements: Measurements;
+    try {
+      measurements = finishAnalysis(
         values.map((v) => v.analysis),
         { ...options, frameStore },
-      ),
-      contentHash: contentHashOfPieces(values.flatMap((v) => v.pieceDigests)),
-    });
+      );
+    } catch (error) {
+      // (a recording too long for the analysis's working memory; anything else is a bug)
+      if (error instanceof AudioPathError) return fail(error.code, error.message);
+      throw error;
+    }
+    return ok({ probe, measurements, contentHash: contentHashOfPieces(values.flatMap((v) => v.pieceDigests)) });
   } finally {
     await handle.close();
   }

@@ -13,7 +13,7 @@
  */
 import type { Accumulator } from '../types';
 import type { DisplaySegment } from './segment';
-import { kernels, owned } from '../kernels/runtime';
+import { kernels, owned, kernelMemoryFull } from '../kernels/runtime';
 import { hannWindow, nextPowerOfTwo } from '../dsp/window';
 
 export interface SpectrogramPlan {
@@ -102,7 +102,7 @@ export function createSpectrogramSegment(
   // pending-sample buffer per channel in kernel memory: it never holds more than one window.
   const k = kernels();
   const fftPlan = k.exports.fft_plan_new(fftSize);
-  if (fftPlan === 0) throw new RangeError('the analysis kernels ran out of memory');
+  if (fftPlan === 0) throw kernelMemoryFull();
   const capacity = 2 * fftSize;
   const windowPtr = k.alloc(8 * fftSize);
   k.f64(windowPtr, fftSize).set(window);

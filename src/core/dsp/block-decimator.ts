@@ -9,7 +9,7 @@
  * `onBlock` gets the block as a view of kernel memory (valid during the call) and its pointer,
  * for a consumer that runs in the kernels too.
  */
-import { createStaging, kernels, owned, type KernelHeld } from '../kernels/runtime';
+import { createStaging, kernels, owned, type KernelHeld, kernelMemoryFull } from '../kernels/runtime';
 
 export type OnBlock = (block: Float64Array, filled: number, blockPtr: number) => void;
 
@@ -21,7 +21,7 @@ export function createBlockDecimator(
 ): KernelHeld & { push(channels: readonly Float32Array[]): void; flushPartial(minFill: number): void } {
   const k = kernels();
   const d = k.exports.decim_new(channelCount, factor, blockLength);
-  if (d === 0) throw new RangeError('the analysis kernels ran out of memory');
+  if (d === 0) throw kernelMemoryFull();
   const blockPtr = k.exports.decim_block(d);
   const staging = createStaging(channelCount);
   const emit = (filled: number): void => {

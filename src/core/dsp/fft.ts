@@ -9,7 +9,7 @@
  * are split into X_k. It runs in the analysis kernels (src/core/kernels/c/fft.c) in float64, two
  * lanes (re, im) at a time; results agree with a direct DFT to ~1e-16 of the spectrum's peak.
  */
-import { kernels, owned, type KernelHeld } from '../kernels/runtime';
+import { kernels, owned, type KernelHeld, kernelMemoryFull } from '../kernels/runtime';
 
 export interface PowerSpectrum extends KernelHeld {
   readonly size: number;
@@ -27,7 +27,7 @@ export function createPowerSpectrum(size: number): PowerSpectrum {
   if (!isPowerOfTwo(size)) throw new RangeError(`FFT size must be a power of two, got ${size}`);
   const k = kernels();
   const plan = k.exports.fft_plan_new(size);
-  if (plan === 0) throw new RangeError('the analysis kernels ran out of memory');
+  if (plan === 0) throw kernelMemoryFull();
   const inPtr = k.exports.fft_plan_input(plan);
   const outPtr = k.exports.fft_plan_output(plan);
   const bins = size / 2 + 1;

@@ -10,7 +10,7 @@
  */
 import type { Accumulator } from '../types';
 import { createBlockDecimator } from '../dsp/block-decimator';
-import { kernels, owned, type KernelHeld } from '../kernels/runtime';
+import { kernels, owned, type KernelHeld, kernelMemoryFull } from '../kernels/runtime';
 
 export interface EchoResult {
   /** Quefrency of the strongest peak in 20–450 ms, seconds; null when nothing was measured. */
@@ -102,7 +102,7 @@ export function createEchoAnalysis(sampleRateHz: number, channelCount: number): 
   // Each block runs in the kernels (src/core/kernels/c/echo.c), which keep the bucket sums.
   const k = kernels();
   const e = k.exports.echo_new(BLOCK, BUCKETS, BUCKET_DB);
-  if (e === 0) throw new RangeError('the analysis kernels ran out of memory');
+  if (e === 0) throw kernelMemoryFull();
   const decimator = createBlockDecimator(channelCount, decimation, BLOCK, (_block, _filled, blockPtr) => k.exports.echo_block(e, blockPtr));
   const analysis: EchoAnalysis = {
     push(channels) {

@@ -9,7 +9,7 @@
 import type { Accumulator } from '../types';
 import { isPowerOfTwo } from '../dsp/fft';
 import { nextPowerOfTwo } from '../dsp/window';
-import { createStaging, kernels, owned } from '../kernels/runtime';
+import { createStaging, kernels, owned, kernelMemoryFull } from '../kernels/runtime';
 import { DEFAULT_FRAME_SETTINGS, type FrameAnalysisSettings, type FrameTable, type SpectrumBucket } from './types';
 
 /**
@@ -342,7 +342,7 @@ export function createFrameAnalysis(
     staging.maxFrames,
     BUCKET_SLOTS,
   );
-  if (state === 0) throw new RangeError('the analysis kernels ran out of memory');
+  if (state === 0) throw kernelMemoryFull();
   const infoPtr = k.alloc(8 * 19);
   // Band b holds bins k with edges[b] ≤ k·binHz < edges[b+1] (the Nyquist bin joins the top band).
   const bands = k.i32(k.exports.frames_bands(state), 3 * 32);

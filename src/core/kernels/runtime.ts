@@ -16,6 +16,7 @@
  * bits.
  */
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
+import { AudioPathError } from '../types';
 
 /** The module's exports, by the C names (src/core/kernels/c). Pointers are byte offsets. */
 export interface KernelExports {
@@ -190,9 +191,20 @@ export function kernelModule(): object {
   return compiled as object;
 }
 
+/**
+ * What the analysis holds in kernel memory grows only with the recording's length (its derived
+ * measurements need ~25 bytes per 10 ms frame of the whole file at the end, so ~200 h fits), so
+ * running out of it is the recording's length: a `too-long` failure, not an internal error.
+ */
+export function kernelMemoryFull(bytes?: number): AudioPathError {
+  const asked = bytes === undefined ? '' : ` (it asked for ${Math.ceil(bytes / 2 ** 20)} MB more)`;
+  return new AudioPathError('too-long', `This recording is too long to analyse here: the analysis ran out of its 2 GiB of working memory${asked}.`);
+}
+
 function allocate(bytes: number, using: (bytes: number) => number): number {
-  const ptr = Number.isInteger(bytes) && bytes >= 0 && bytes < 2 ** 31 ? using(bytes) : 0;
-  if (ptr === 0) throw new RangeError(`the analysis kernels ran out of memory (asked for ${bytes} bytes)`);
+  if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`the analysis kernels were asked for ${bytes} bytes`);
+  const ptr = bytes < 2 ** 31 ? using(bytes) : 0;
+  if (ptr === 0) throw kernelMemoryFull(bytes);
   return ptr;
 }
 

@@ -167,13 +167,24 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
     const chunkStart = st.position;
     let lastNonZeroAbs = st.lastNonZeroAbs;
     let zeroStart = st.zeroStart;
+    // The kernels scan the two channels themselves (lazy), or the one channel or the mix.
+    const scan0 = lazy ? x0 : at;
+    const scan1 = lazy ? x1 : 0;
+    /** The run reached minRun at `position` (it now counts): take its "before" context. */
+    const takeBeforeContext = (position: number): void => {
+      const i = position - chunkStart;
+      ensure(Math.max(0, i - context), i);
+      const rms = contextBeforeRms(mixArr, chunkStart, position, minRun - 1);
+      st.abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
+      st.edgeBeforeAbs = lastNonZeroAbs;
+    };
     let i = 0;
     while (i < n) {
       if (zeroStart < 0 && pending === null) {
         // The common case: inside signal, nothing pending. Skip to the next run of zeros that
         // may count (the runs too short to, isolated zeros of quiet 16-bit audio among them,
         // change nothing but which sample was the last one not 0).
-        i = lazy ? k.exports.zero_skip_short(x0, x1, i, n, minRun, lastPtr) : k.exports.zero_skip_short(at, 0, i, n, minRun, lastPtr);
+        i = k.exports.zero_skip_short(scan0, scan1, i, n, minRun, lastPtr);
         const last = k.i32(lastPtr, 1)[0];
         if (last >= 0) {
           ensure(last, last + 1);
@@ -190,27 +201,15 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
         // Inside a run, nothing waiting for its after-context: on to the run's end, taking its
         // "before" context where it reaches minRun (the run then counts).
         if (zeroStart < 0) zeroStart = position;
-        const end = lazy ? k.exports.zero_run_end2(x0, x1, i, n) : k.exports.zero_run_end(at, i, n);
+        const end = k.exports.zero_run_end(scan0, scan1, i, n);
         const counts = zeroStart + minRun - 1;
-        if (counts >= position && counts < chunkStart + end) {
-          const c = counts - chunkStart;
-          ensure(Math.max(0, c - context), c);
-          const rms = contextBeforeRms(mixArr, chunkStart, counts, minRun - 1);
-          st.abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
-          st.edgeBeforeAbs = lastNonZeroAbs;
-        }
+        if (counts >= position && counts < chunkStart + end) takeBeforeContext(counts);
         i = end;
         continue;
       }
       if (v === 0) {
         if (zeroStart < 0) zeroStart = position;
-        else if (position - zeroStart + 1 === minRun) {
-          // The run now counts: take its "before" context.
-          ensure(Math.max(0, i - context), i);
-          const rms = contextBeforeRms(mixArr, chunkStart, position, minRun - 1);
-          st.abruptnessBefore = rms > 0 ? lastNonZeroAbs / rms : 0;
-          st.edgeBeforeAbs = lastNonZeroAbs;
-        }
+        else if (position - zeroStart + 1 === minRun) takeBeforeContext(position);
       } else {
         if (zeroStart >= 0) {
           const length = position - zeroStart;

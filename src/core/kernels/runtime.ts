@@ -128,10 +128,7 @@ export interface KernelExports {
   wada_push_n(state: number, channels: number, channelCount: number, frames: number, products: number): void;
   zero_mix2(x0: number, x1: number, out: number, frames: number): void;
   zero_mixn(channels: number, channelCount: number, out: number, frames: number): void;
-  zero_skip(mix: number, from: number, frames: number): number;
-  zero_find2(x0: number, x1: number, from: number, frames: number): number;
-  zero_run_end(mix: number, from: number, frames: number): number;
-  zero_run_end2(x0: number, x1: number, from: number, frames: number): number;
+  zero_run_end(x0: number, x1: number, from: number, frames: number): number;
   zero_skip_short(x0: number, x1: number, from: number, frames: number, minRun: number, last: number): number;
 }
 

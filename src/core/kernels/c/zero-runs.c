@@ -53,7 +53,7 @@ EXPORT(zero_mixn) void zero_mixn(const float *const *x, int C, float *out, int n
 }
 
 /* The first i ≥ from with mix[i] zero or not finite; n when there is none. */
-EXPORT(zero_skip) int zero_skip(const float *mix, int from, int n) {
+static int zero_skip(const float *mix, int from, int n) {
   int i = from;
   for (; i < n && (i & 3); i++) {
     const float v = mix[i];
@@ -75,7 +75,7 @@ EXPORT(zero_skip) int zero_skip(const float *mix, int from, int n) {
 
 /* The first frame i ≥ from whose channels are both 0 (NaN and ±∞ count as 0), i.e. whose mix is
    0, read from the channels themselves; n when there is none. */
-EXPORT(zero_find2) int zero_find2(const float *x0, const float *x1, int from, int n) {
+static int zero_find2(const float *x0, const float *x1, int from, int n) {
   int i = from;
   const v128_t zero = wasm_f32x4_splat(0);
   for (; i + 4 <= n; i += 4) {
@@ -92,7 +92,7 @@ EXPORT(zero_find2) int zero_find2(const float *x0, const float *x1, int from, in
 }
 
 /* The first i ≥ from whose mix is a number other than 0 (where a run of zeros ends); n when there is none. */
-EXPORT(zero_run_end) int zero_run_end(const float *mix, int from, int n) {
+static int run_end1(const float *mix, int from, int n) {
   int i = from;
   const v128_t zero = wasm_f32x4_splat(0);
   for (; i + 4 <= n; i += 4) {
@@ -107,7 +107,7 @@ EXPORT(zero_run_end) int zero_run_end(const float *mix, int from, int n) {
 }
 
 /* The same over two channels' frames: the first whose mix is not 0 (either channel a number other than 0). */
-EXPORT(zero_run_end2) int zero_run_end2(const float *x0, const float *x1, int from, int n) {
+static int run_end2(const float *x0, const float *x1, int from, int n) {
   int i = from;
   const v128_t zero = wasm_f32x4_splat(0);
   for (; i + 4 <= n; i += 4) {
@@ -121,6 +121,11 @@ EXPORT(zero_run_end2) int zero_run_end2(const float *x0, const float *x1, int fr
     if ((a != 0 && a - a == 0) || (b != 0 && b - b == 0)) return i;
   }
   return n;
+}
+
+/* Where the run of zeros at `from` ends: x1 = 0 for one channel (or a mix), x0. */
+EXPORT(zero_run_end) int zero_run_end(const float *x0, const float *x1, int from, int n) {
+  return x1 ? run_end2(x0, x1, from, n) : run_end1(x0, from, n);
 }
 
 /*
@@ -137,7 +142,7 @@ EXPORT(zero_skip_short) int zero_skip_short(const float *x0, const float *x1, in
     const int j = x1 ? zero_find2(x0, x1, i, n) : zero_skip(x0, i, n);
     if (j > i) *last = j - 1;
     if (j == n) return n;
-    const int e = x1 ? zero_run_end2(x0, x1, j, n) : zero_run_end(x0, j, n);
+    const int e = zero_run_end(x0, x1, j, n);
     if (e - j >= min_run || e == n) return j;
     *last = e;
     i = e;

@@ -270,15 +270,22 @@ export interface Staging {
 /**
  * Whole columns (float or byte arrays of at least `n` values) as pointers into kernel memory for
  * `use`: the arrays themselves when they live there, else copies in one block (freed after), with
- * `extraBytes` more at `extra` (8-byte aligned) for the kernel's output. Kernel memory may grow
- * here: views made before are cut off.
+ * the pointers also in kernel memory, in order, at `table` (so `table + 4·j` is the pointer array
+ * of columns j, j + 1, … a kernel takes), and `extraBytes` more at `extra` (8-byte aligned) for
+ * the kernel's output. Kernel memory may grow here: views made before are cut off.
  */
-export function withColumns<T>(columns: ReadonlyArray<Float32Array | Uint8Array>, n: number, extraBytes: number, use: (ptrs: number[], extra: number) => T): T {
+export function withColumns<T>(
+  columns: ReadonlyArray<Float32Array | Uint8Array>,
+  n: number,
+  extraBytes: number,
+  use: (ptrs: number[], extra: number, table: number) => T,
+): T {
   const k = kernels();
   const sizes = columns.map((c) => (k.holds(c) ? 0 : 8 * Math.ceil((c.BYTES_PER_ELEMENT * n) / 8)));
-  const block = k.alloc(sizes.reduce((a, b) => a + b, 0) + 8 * Math.ceil(extraBytes / 8) + 8);
+  const tableBytes = 8 * Math.ceil((4 * columns.length) / 8);
+  const block = k.alloc(tableBytes + sizes.reduce((a, b) => a + b, 0) + 8 * Math.ceil(extraBytes / 8) + 8);
   try {
-    let at = block;
+    let at = block + tableBytes;
     const ptrs = columns.map((c, i) => {
       if (sizes[i] === 0) return c.byteOffset;
       const ptr = at;
@@ -286,7 +293,8 @@ export function withColumns<T>(columns: ReadonlyArray<Float32Array | Uint8Array>
       k.u8(ptr, c.BYTES_PER_ELEMENT * n).set(new Uint8Array(c.buffer, c.byteOffset, c.BYTES_PER_ELEMENT * n));
       return ptr;
     });
-    return use(ptrs, at);
+    k.i32(block, ptrs.length).set(ptrs);
+    return use(ptrs, at, block);
   } finally {
     k.exports.free(block);
   }

@@ -26,15 +26,12 @@ export function channelLayout(table: FrameTable, active: Uint8Array | null): Lay
   const pair = table.pair ? [table.pair.sumXY, table.pair.sumX, table.pair.sumY] : [];
   const columns = [...table.channelPower.slice(0, C), table.downmixPower, ...pair, table.digitalSilence, ...(active ? [active] : [])];
   const outCount = 2 * C + 7;
-  const sums = withColumns(columns, n, 8 * outCount + 4 * (C + 3), (ptrs, out) => {
+  const sums = withColumns(columns, n, 8 * outCount, (ptrs, out, power) => {
     const k = kernels();
-    const power = out + 8 * outCount;
-    const pairPtr = power + 4 * C;
-    k.i32(power, C).set(ptrs.slice(0, C));
-    if (table.pair) k.i32(pairPtr, 3).set(ptrs.slice(C + 1, C + 4));
     const silent = ptrs[C + 1 + pair.length];
     const activePtr = active ? ptrs[C + 2 + pair.length] : 0;
-    k.exports.layout_sums(power, C, n, table.hopSamples, table.lastFrameSamples, ptrs[C], table.pair ? pairPtr : 0, activePtr, silent, out);
+    const pairPtr = table.pair ? power + 4 * (C + 1) : 0;
+    k.exports.layout_sums(power, C, n, table.hopSamples, table.lastFrameSamples, ptrs[C], pairPtr, activePtr, silent, out);
     return Array.from(k.f64(out, outCount));
   });
 

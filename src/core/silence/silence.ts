@@ -29,14 +29,11 @@ export function silenceRatio(
   // samples, in dBFS) in the kernels (src/core/kernels/c/frame-sums.c): counted against the
   // threshold as they come when speech gives the reference, kept for their 95th percentile when
   // it does not.
-  const ptrTable = 8 * Math.ceil((4 * channelCount) / 8);
-  const r = withColumns(table.channelPower.slice(0, channelCount), frameCount, ptrTable + (speechLevelDbfs === null ? 8 * count : 0), (ptrs, extra) => {
+  const r = withColumns(table.channelPower.slice(0, channelCount), frameCount, speechLevelDbfs === null ? 8 * count : 0, (_, levelsAt, power) => {
     const k = kernels();
-    k.i32(extra, channelCount).set(ptrs);
     const levels = (threshold: number, out: number): number =>
-      k.exports.silence_levels(extra, channelCount, frameCount, hopSamples, lastFrameSamples, hopsPerFrame, threshold, out);
+      k.exports.silence_levels(power, channelCount, frameCount, hopSamples, lastFrameSamples, hopsPerFrame, threshold, out);
     if (speechLevelDbfs !== null) return { reference: speechLevelDbfs, below: levels(speechLevelDbfs + relativeDb, 0) };
-    const levelsAt = extra + ptrTable;
     levels(0, levelsAt);
     const finite = k.f64(levelsAt, count).filter((v) => Number.isFinite(v));
     const reference = finite.length > 0 ? quantile(finite, 0.95) : null;

@@ -35,10 +35,8 @@ export function activeSpeechSnr(
   // The hop sums in the kernels (src/core/kernels/c/frame-sums.c): the channels' mean power per
   // hop, weighted by its samples, into speech, noise (not digital silence) and digital silence.
   const columns = [...table.channelPower.slice(0, C), decisions, table.digitalSilence];
-  const [speechEnergy, speechSamples, noiseEnergy, noiseSamples, silentSamples] = withColumns(columns, n, 8 * 5 + 4 * C, (ptrs, out) => {
+  const [speechEnergy, speechSamples, noiseEnergy, noiseSamples, silentSamples] = withColumns(columns, n, 8 * 5, (ptrs, out, power) => {
     const k = kernels();
-    const power = out + 8 * 5;
-    k.i32(power, C).set(ptrs.slice(0, C));
     k.exports.snr_sums(power, C, n, table.hopSamples, table.lastFrameSamples, ptrs[C], ptrs[C + 1], out);
     return Array.from(k.f64(out, 5));
   });

@@ -7,8 +7,6 @@
  */
 #include "kernels.h"
 
-static inline int hop_length(int i, int n, int hop, int last) { return i == n - 1 ? last : hop; }
-
 /* The channels' mean power in hop i: their sum in channel order, over max(1, C). */
 static inline double hop_power(const float *const *power, int C, int i) {
   double p = 0;

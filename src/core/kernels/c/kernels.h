@@ -38,6 +38,9 @@ double apl_log10(double x);
 /* out[i] = apl_log(x[i]) (the same bits), two at a time (log.c). */
 void apl_log_array(const double *x, double *out, int n);
 
+/* Samples in hop i of n frame-table hops: `hop`, but `last` for the last one. */
+static inline int hop_length(int i, int n, int hop, int last) { return i == n - 1 ? last : hop; }
+
 static inline double max_f64(double a, double b) { return __builtin_wasm_max_f64(a, b); }
 static inline double min_f64(double a, double b) { return __builtin_wasm_min_f64(a, b); }
 static inline int32_t max_i32(int32_t a, int32_t b) { return a > b ? a : b; }

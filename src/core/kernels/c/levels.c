@@ -159,15 +159,16 @@ int levels_hysteresis(const double *level, const double *floor, int n, double s,
  * power around D is ms − 2·μ·D + D², at least 0; an all-zero hop stays 0. Hops are `hop`
  * samples but the last, `last`.
  */
+/* Samples in the first i of n hops. */
+static inline double samples_before(int i, int n, int hop, int last) { return i < n ? (double)i * hop : (double)(n - 1) * hop + last; }
+
 EXPORT(frames_without_dc) void frames_without_dc(float *power, const float *mu, int n, int hop, int last, int radius, double *prefix) {
   prefix[0] = 0;
-  for (int i = 0; i < n; i++) prefix[i + 1] = prefix[i] + (double)mu[i] * (i == n - 1 ? last : hop);
+  for (int i = 0; i < n; i++) prefix[i + 1] = prefix[i] + (double)mu[i] * hop_length(i, n, hop, last);
   for (int i = 0; i < n; i++) {
     if (power[i] == 0) continue;
     const int a = max_i32(0, i - radius), b = min_i32(n, i + radius + 1);
-    const double before_a = a < n ? (double)a * hop : (double)(n - 1) * hop + last;
-    const double before_b = b < n ? (double)b * hop : (double)(n - 1) * hop + last;
-    const double dc = (prefix[b] - prefix[a]) / (before_b - before_a);
+    const double dc = (prefix[b] - prefix[a]) / (samples_before(b, n, hop, last) - samples_before(a, n, hop, last));
     power[i] = (float)max_f64(0, (double)power[i] - 2 * (double)mu[i] * dc + dc * dc);
   }
 }

@@ -46,12 +46,11 @@ export interface LevelModel {
  * right before use, as the memory rules in src/core/kernels/runtime.ts say). Freed by `release`.
  */
 export interface LevelModelInKernels {
-  frameCount: number;
-  /** Per-frame level and effective floor, dB (frameCount doubles each). */
+  /** Per-frame level and effective floor, dB (the table's frameCount doubles each). */
   levelDb: number;
   noiseFloorDb: number;
   speechLevelDb: number | null;
-  /** frameCount doubles the caller may overwrite (the VAD's onset thresholds go there). */
+  /** As many doubles, the caller may overwrite (the VAD's onset thresholds go there). */
   scratch: number;
   /** The `extraBytes` the caller asked for (8-byte aligned). */
   extra: number;
@@ -101,7 +100,7 @@ export function levelModelInKernels(table: FrameTable, settings: Partial<LevelMo
     const minCandidates = Math.max(1, Math.round(cfg.minCandidateSec / table.hopSec));
     const speechLevelDb = candidates >= minCandidates ? k.exports.quantile_f64(scratch, candidates, 0.9) : null;
     if (speechLevelDb !== null) k.exports.levels_clamp_floor(noiseFloorDb, n, speechLevelDb - cfg.maxRangeDb, speechLevelDb);
-    return { frameCount: n, levelDb, noiseFloorDb, speechLevelDb, scratch, extra: ring + 4 * (mask + 1), release };
+    return { levelDb, noiseFloorDb, speechLevelDb, scratch, extra: ring + 4 * (mask + 1), release };
   } catch (error) {
     release();
     throw error;

@@ -82,13 +82,13 @@ interface Timed {
 const hasGnuTime = existsSync('/usr/bin/time');
 
 /** Run a command in a fresh process: wall time and peak RSS (GNU time's %e and %M). */
-function timed(cmd: string, args: string[]): Timed {
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Timed {
   if (!hasGnuTime) {
     const t0 = performance.now();
-    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env });
     return { sec: (performance.now() - t0) / 1000, peakRssMb: null, stdout: r.stdout, stderr: r.stderr, status: r.status };
   }
-  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env });
   const m = /@@time ([\d.]+) (\d+)\s*$/.exec(r.stderr);
   return {
     sec: m ? Number(m[1]) : NaN,
@@ -97,6 +97,21 @@ function timed(cmd: string, args: string[]): Timed {
     stderr: m ? r.stderr.slice(0, m.index) : r.stderr,
     status: r.status,
   };
+}
+
+/**
+ * The environment our CLI runs in: this one without NODE_EXTRA_CA_CERTS. A sandbox behind a TLS
+ * proxy sets it (this one does, to the system's 140-odd CAs), and Node then parses every one of
+ * those certificates as it starts, before any code of ours: `node -e 0` took 0.11–0.14 s here
+ * with it, 0.06–0.08 s without. The CLI makes no TLS connection; a user's shell would not have it.
+ * The bench prints Node's bare start-up both ways (nodeStartup), so the difference stays visible.
+ */
+const CLI_ENV: NodeJS.ProcessEnv = (({ NODE_EXTRA_CA_CERTS: _, ...rest }) => rest)(process.env);
+
+/** Median wall time of `node -e 0` in `env`, s (Node's own start-up and exit, nothing of ours). */
+function nodeStartup(env: NodeJS.ProcessEnv): number {
+  const runs = Array.from({ length: 5 }, () => timed(process.execPath, ['-e', '0'], env).sec).sort((a, b) => a - b);
+  return runs[2];
 }
 
 const have = (tool: string): boolean => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0 || spawnSync(tool, ['-version']).status === 0;
@@ -178,9 +193,9 @@ async function run(): Promise<void> {
     let agreementOk = true;
     for (const f of files) {
       const mb = statSync(f.path).size / 1e6;
-      const ours = timed(process.execPath, [cli, 'analyze', '--json', f.path]);
+      const ours = timed(process.execPath, [cli, 'analyze', '--json', f.path], CLI_ENV);
       if (ours.status !== 0) throw new Error(`our CLI failed on ${f.label}: ${ours.stderr}`);
-      const one = timed(process.execPath, [cli, 'analyze', '--json', '--threads', '1', f.path]);
+      const one = timed(process.execPath, [cli, 'analyze', '--json', '--threads', '1', f.path], CLI_ENV);
       const ff = ffmpeg ? timed('ffmpeg', ['-hide_banner', '-nostats', '-i', f.path, '-af', 'astats,silencedetect,ebur128', '-f', 'null', '-']) : null;
       // SoX has no Opus reader in Debian's build.
       const sx = sox && !f.path.endsWith('.opus') ? timed('sox', [f.path, '-n', 'stats']) : null;
@@ -225,6 +240,14 @@ async function run(): Promise<void> {
         `\navailable), compressed files decoded on one thread and analysed on another; "1 thread" adds --threads 1.` +
         `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +
         `\nsox = sox <file> -n stats (no Opus reader). Load average at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs.`,
+    );
+    const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+    console.log(
+      `Node's own start-up (node -e 0, median of 5): ${nodeStartup(CLI_ENV).toFixed(2)} s` +
+        (extraCa
+          ? `; ${nodeStartup(process.env).toFixed(2)} s with this shell's NODE_EXTRA_CA_CERTS=${extraCa},` +
+            `\nwhich "ours" runs without (Node parses those certificates as it starts; the CLI makes no TLS connection).`
+          : '.'),
     );
     if (!process.argv.includes('--no-page')) {
       console.log('\nthe page, headless Chromium (Debian /usr/bin/chromium), the same files:');

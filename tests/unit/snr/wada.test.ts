@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WADA_G_TABLE, createWadaSnr, wadaSnrFromG } from '../../../src/core/snr/wada';
+import { WADA_G_TABLE, WADA_GROUP, createWadaSnr, wadaSnrFromG } from '../../../src/core/snr/wada';
+import { kernels } from '../../../src/core/kernels/runtime';
 import { gaussian, rng } from '../../../scripts/eval/dataset';
 import { randomChunks } from '../frames/signals';
 
@@ -87,5 +88,34 @@ describe('WADA-SNR', () => {
     // 2^22 zeros: the clamped mean is the floor up to a long sum's rounding.
     expect(wada(new Float32Array(1 << 22), randomChunks(3, 30, 70_000))).toBeNull();
     expect(createWadaSnr(2).finish().snrDb).toBeNull();
+  });
+
+  it("mono's own path (one channel read once, |x| for |1·x + 0·x|) gives the general path's bits", () => {
+    // The kernel takes the mono path when both channel pointers are the same and w = 1, w1 = 0; a
+    // copy of the channel at another address, with the same weights, takes the general one.
+    const k = kernels();
+    const n = 40_000 + 7; // whole groups and a few left over
+    const g = gaussian(rng(9));
+    const x = Float32Array.from({ length: n }, (_, i) => (i % 997 === 0 ? 0 : i % 1499 === 0 ? NaN : i % 2003 === 0 ? -0 : 0.2 * g()));
+    const xAt = k.alloc(4 * n);
+    const copyAt = k.alloc(4 * n);
+    const products = k.alloc(8 * (Math.floor(n / WADA_GROUP) + 2));
+    const states = [k.alloc(8 * (6 + WADA_GROUP)), k.alloc(8 * (6 + WADA_GROUP))];
+    try {
+      k.f32(xAt, n).set(x);
+      k.f32(copyAt, n).set(x);
+      for (const st of states) k.f64(st, 6 + WADA_GROUP).set([0, 0, 1, 0, 0, 0]);
+      // In pieces that leave groups unfinished between calls, as the accumulator's pushes do.
+      for (let at = 0; at < n; at += 4_093) {
+        const len = Math.min(4_093, n - at);
+        k.exports.wada_push(states[0], xAt + 4 * at, xAt + 4 * at, 1, 0, len, products);
+        k.exports.wada_push(states[1], xAt + 4 * at, copyAt + 4 * at, 1, 0, len, products);
+      }
+      const [mono, general] = states.map((st) => Array.from(k.f64(st, 6 + WADA_GROUP)));
+      mono.forEach((v, i) => expect(Object.is(v, general[i]), `state[${i}]: ${v} vs ${general[i]}`).toBe(true));
+      expect(mono[4]).toBe(n);
+    } finally {
+      for (const p of [xAt, copyAt, products, ...states]) k.exports.free(p);
+    }
   });
 });

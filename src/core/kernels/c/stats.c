@@ -163,25 +163,32 @@ static void rare(Stats *s, double v, int32_t bits, double pos) {
   else if (-v >= s->neg.threshold) top_observe(&s->neg, -v, pos);
 }
 
+/* The 50 ms window's state, in locals while a scan runs (the struct keeps it as doubles). */
+typedef struct Window {
+  int64_t index, head, tail;
+  int first_count;
+  double all_max, floor;
+} Window;
+
 /* A 1 ms sub-block is complete: slide the 50 ms window by one sub-block. */
-static void close_sub(Stats *s, int32_t max_bits) {
+static inline void close_sub(Stats *s, Window *w, int32_t max_bits) {
   const double m = bits_float(max_bits);
-  const double k = s->sub_index++;
-  if (m > s->all_max) s->all_max = m;
-  if (k < L) s->first_subs[(int)s->first_subs_count++] = m;
-  s->last_subs[(int64_t)k % L] = m;
+  const int64_t k = w->index++;
+  if (m > w->all_max) w->all_max = m;
+  if (k < L) s->first_subs[w->first_count++] = m;
+  s->last_subs[k % L] = m;
   double *v = s->dq_value, *idx = s->dq_index;
-  int64_t head = (int64_t)s->dq_head, tail = (int64_t)s->dq_tail;
+  int64_t head = w->head, tail = w->tail;
   while (tail > head && v[(tail - 1) & 63] <= m) tail--;
   v[tail & 63] = m;
-  idx[tail & 63] = k;
+  idx[tail & 63] = (double)k;
   tail++;
-  while (idx[head & 63] <= k - NF_SUBBLOCKS) head++;
-  s->dq_head = (double)head;
-  s->dq_tail = (double)tail;
+  while (idx[head & 63] <= (double)(k - NF_SUBBLOCKS)) head++;
+  w->head = head;
+  w->tail = tail;
   if (k >= L) {
     const double window_max = v[head & 63];
-    if (window_max < s->floor) s->floor = window_max;
+    if (window_max < w->floor) w->floor = window_max;
   }
 }
 
@@ -221,13 +228,15 @@ static void scan(Stats *s, const float *x, int from, int to, double base) {
   int32_t rb = rare_bits(s);
   int32_t max_key = s->max == 0 ? -1 : order_key(s->max);
   int32_t min_key = s->min == 0 ? 0 : order_key(s->min);
+  Window w = {(int64_t)s->sub_index, (int64_t)s->dq_head, (int64_t)s->dq_tail, (int)s->first_subs_count, s->all_max, s->floor};
+  const v128_t abs_mask = wasm_i32x4_splat(0x7fffffff);
   int i = from;
   while (i < to) {
     const int start = i;
     const int end = to < i + sub_len - sub_fill ? to : i + sub_len - sub_fill;
     /* Four samples at a time (integer max and min: the same results in any order), then the
-       piece's last few one by one. */
-    const v128_t abs_mask = wasm_i32x4_splat(0x7fffffff);
+       piece's last few one by one. Whether the piece reaches the running min or max, or holds a
+       sample for `rare`, is asked of all four lanes at once; only |x|'s max is reduced. */
     v128_t am4 = wasm_i32x4_splat(0), hi4 = wasm_i32x4_splat(INT32_MIN), lo4 = wasm_i32x4_splat(INT32_MAX);
     for (; i + 4 <= end; i += 4) {
       const v128_t b = wasm_v128_load(xi + i);
@@ -237,19 +246,15 @@ static void scan(Stats *s, const float *x, int from, int to, double base) {
       lo4 = wasm_i32x4_min(lo4, key);
     }
     am4 = wasm_i32x4_max(am4, wasm_i32x4_shuffle(am4, am4, 2, 3, 0, 1));
-    hi4 = wasm_i32x4_max(hi4, wasm_i32x4_shuffle(hi4, hi4, 2, 3, 0, 1));
-    lo4 = wasm_i32x4_min(lo4, wasm_i32x4_shuffle(lo4, lo4, 2, 3, 0, 1));
     int32_t am = max_i32(wasm_i32x4_extract_lane(am4, 0), wasm_i32x4_extract_lane(am4, 1));
-    int32_t hi = max_i32(wasm_i32x4_extract_lane(hi4, 0), wasm_i32x4_extract_lane(hi4, 1));
-    int32_t lo = min_i32(wasm_i32x4_extract_lane(lo4, 0), wasm_i32x4_extract_lane(lo4, 1));
+    int extreme = wasm_v128_any_true(wasm_v128_or(wasm_i32x4_ge(hi4, wasm_i32x4_splat(max_key)), wasm_i32x4_le(lo4, wasm_i32x4_splat(min_key))));
     for (; i < end; i++) {
       const int32_t b = xi[i];
       am = max_i32(am, b & 0x7fffffff);
       const int32_t key = b ^ ((b >> 31) & 0x7fffffff);
-      hi = max_i32(hi, key);
-      lo = min_i32(lo, key);
+      extreme |= key >= max_key || key <= min_key;
     }
-    if (hi >= max_key || lo <= min_key) {
+    if (extreme) {
       min_max(s, x, start, end);
       max_key = s->max == 0 ? -1 : order_key(s->max);
       min_key = s->min == 0 ? 0 : order_key(s->min);
@@ -266,13 +271,19 @@ static void scan(Stats *s, const float *x, int from, int to, double base) {
     sub_max = max_i32(sub_max, am);
     sub_fill += end - start;
     if (sub_fill == sub_len) {
-      close_sub(s, sub_max);
+      close_sub(s, &w, sub_max);
       sub_fill = 0;
       sub_max = 0;
     }
   }
   s->sub_fill = sub_fill;
   s->sub_max_bits = sub_max;
+  s->sub_index = (double)w.index;
+  s->dq_head = (double)w.head;
+  s->dq_tail = (double)w.tail;
+  s->first_subs_count = w.first_count;
+  s->all_max = w.all_max;
+  s->floor = w.floor;
 }
 
 /*

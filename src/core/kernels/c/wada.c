@@ -40,9 +40,10 @@ static inline double wada_abs(double u, double v, double w, double w1) {
   return clamp(__builtin_fabs(w * u + w1 * v));
 }
 
-/* wada_abs of two samples (finite). */
-static inline v128_t wada_abs2(v128_t u, v128_t v, v128_t w, v128_t w1) {
-  v128_t a = wasm_f64x2_abs(wasm_f64x2_add(wasm_f64x2_mul(w, u), wasm_f64x2_mul(w1, v)));
+/* wada_abs of two samples (finite); `mono` (constant at each use): w = 1, w1 = 0, where
+   |1·u + 0·u| is |u|, bit for bit, so the second channel's load and arithmetic go. */
+static inline __attribute__((always_inline)) v128_t wada_abs2(v128_t u, v128_t v, v128_t w, v128_t w1, int mono) {
+  v128_t a = wasm_f64x2_abs(mono ? u : wasm_f64x2_add(wasm_f64x2_mul(w, u), wasm_f64x2_mul(w1, v)));
   a = wasm_v128_bitselect(a, wasm_f64x2_splat(FLOOR), wasm_f64x2_gt(a, wasm_f64x2_splat(FLOOR)));
   return wasm_v128_bitselect(wasm_f64x2_splat(CEIL), a, wasm_f64x2_gt(a, wasm_f64x2_splat(CEIL)));
 }
@@ -55,6 +56,22 @@ static inline double close_group(const v128_t *a, double *sa) {
   const v128_t m = wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_mul(a[0], a[1]), wasm_f64x2_mul(a[2], a[3])),
                                   wasm_f64x2_mul(wasm_f64x2_mul(a[4], a[5]), wasm_f64x2_mul(a[6], a[7])));
   return wasm_f64x2_extract_lane(m, 0) * wasm_f64x2_extract_lane(m, 1);
+}
+
+/* The whole groups of x, y from sample t on into *sa and products; returns where they end. */
+static inline __attribute__((always_inline)) int whole_groups(const float *x, const float *y, double w, double w1, int t, int len, double *sa,
+                                                              double *products, int *groups, int mono) {
+  const v128_t w2 = wasm_f64x2_splat(w), w12 = wasm_f64x2_splat(w1);
+  for (; t + GROUP <= len; t += GROUP) {
+    v128_t a[8];
+    for (int q = 0; q < 4; q++) {
+      const v128_t xf = f32x4_finite(wasm_v128_load(x + t + 4 * q)), yf = mono ? xf : f32x4_finite(wasm_v128_load(y + t + 4 * q));
+      a[2 * q] = wada_abs2(wasm_f64x2_promote_low_f32x4(xf), wasm_f64x2_promote_low_f32x4(yf), w2, w12, mono);
+      a[2 * q + 1] = wada_abs2(f64x2_promote_high_f32x4(xf), f64x2_promote_high_f32x4(yf), w2, w12, mono);
+    }
+    products[(*groups)++] = close_group(a, sa);
+  }
+  return t;
 }
 
 /*
@@ -79,16 +96,8 @@ EXPORT(wada_push) void wada_push(double *st, const float *x, const float *y, dou
       k = 0;
     }
   }
-  const v128_t w2 = wasm_f64x2_splat(w), w12 = wasm_f64x2_splat(w1);
-  for (; t + GROUP <= len; t += GROUP) {
-    v128_t a[8];
-    for (int q = 0; q < 4; q++) {
-      const v128_t xf = f32x4_finite(wasm_v128_load(x + t + 4 * q)), yf = f32x4_finite(wasm_v128_load(y + t + 4 * q));
-      a[2 * q] = wada_abs2(wasm_f64x2_promote_low_f32x4(xf), wasm_f64x2_promote_low_f32x4(yf), w2, w12);
-      a[2 * q + 1] = wada_abs2(f64x2_promote_high_f32x4(xf), f64x2_promote_high_f32x4(yf), w2, w12);
-    }
-    products[groups++] = close_group(a, &sa);
-  }
+  if (x == y && w == 1 && w1 == 0) t = whole_groups(x, x, w, w1, t, len, &sa, products, &groups, 1);
+  else t = whole_groups(x, y, w, w1, t, len, &sa, products, &groups, 0);
   for (; t < len; t++) pending[k++] = wada_abs(x[t], y[t], w, w1);
   double p = 1, ps = 0;
   for (int j = 0; j < k; j++) p *= pending[j], ps += pending[j];

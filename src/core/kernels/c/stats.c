@@ -235,8 +235,9 @@ static void scan(Stats *s, const float *x, int from, int to, double base) {
     const int start = i;
     const int end = to < i + sub_len - sub_fill ? to : i + sub_len - sub_fill;
     /* Four samples at a time (integer max and min: the same results in any order), then the
-       piece's last few one by one. Whether the piece reaches the running min or max, or holds a
-       sample for `rare`, is asked of all four lanes at once; only |x|'s max is reduced. */
+       piece's last few one by one. Whether the piece reaches the running min or max is asked of
+       all four lanes at once (their min and max are not reduced); |x|'s max is, for the 1 ms
+       sub-block and `rare`. */
     v128_t am4 = wasm_i32x4_splat(0), hi4 = wasm_i32x4_splat(INT32_MIN), lo4 = wasm_i32x4_splat(INT32_MAX);
     for (; i + 4 <= end; i += 4) {
       const v128_t b = wasm_v128_load(xi + i);

@@ -21,11 +21,11 @@ export function channelLayout(table: FrameTable, active: Uint8Array | null): Lay
   const n = table.frameCount;
   // The hop sums in the kernels (src/core/kernels/c/frame-sums.c): every channel's energy over
   // the file; with two channels or more, over the active frames (or, with none, every frame that
-  // is not digital silence) the energies of channels 0 and 1, of the downmix and of each channel,
-  // and the pair's correlation sums.
+  // is not digital silence) the energies of the downmix and of each channel, and the pair's
+  // correlation sums.
   const pair = table.pair ? [table.pair.sumXY, table.pair.sumX, table.pair.sumY] : [];
   const columns = [...table.channelPower.slice(0, C), table.downmixPower, ...pair, table.digitalSilence, ...(active ? [active] : [])];
-  const outCount = 2 * C + 7;
+  const outCount = 2 * C + 5;
   const sums = withColumns(columns, n, 8 * outCount, (ptrs, out, power) => {
     const k = kernels();
     const silent = ptrs[C + 1 + pair.length];
@@ -42,8 +42,9 @@ export function channelLayout(table: FrameTable, active: Uint8Array | null): Lay
   if (C === 1) {
     return { kind: 'mono', interChannelCorrelation: null, levelDifferenceDb: null, deadChannels, monoDownmixDeltaDb: null };
   }
-  const [count, e0, e1, eDown, sxy, sx, sy] = sums.slice(C, C + 7);
-  const eAll = sums.slice(C + 7, 2 * C + 7);
+  const [count, eDown, sxy, sx, sy] = sums.slice(C, C + 5);
+  const eAll = sums.slice(C + 5, 2 * C + 5);
+  const [e0, e1] = eAll;
 
   let correlation: number | null = null;
   let levelDifferenceDb: number | null = null;

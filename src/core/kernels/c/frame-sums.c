@@ -64,9 +64,9 @@ EXPORT(silence_levels) int silence_levels(const float *const *power, int C, int 
 
 /*
  * out[c] (c < C): channel c's energy over every hop. With two channels or more, over the active
- * hops (`active`, or when there is none or none is active, every hop that is not digital silence): out[C] samples, then
- * channel 0's and 1's energies, the downmix's, Σxy, Σx, Σy (pair sums, when given), then every
- * channel's energy (C values).
+ * hops (`active`, or when there is none or none is active, every hop that is not digital
+ * silence): out[C] samples, then the downmix's energy, Σxy, Σx, Σy (pair sums, when given), then
+ * every channel's energy (C values).
  */
 EXPORT(layout_sums)
 void layout_sums(const float *const *power, int C, int n, int hop, int last, const float *downmix, const float *const *pair, const uint8_t *active, const uint8_t *silent, double *out) {
@@ -78,15 +78,13 @@ void layout_sums(const float *const *power, int C, int n, int hop, int last, con
   if (C < 2) return;
   int any = 0;
   for (int i = 0; active && i < n && !any; i++) any = active[i] != 0;
-  double count = 0, e0 = 0, e1 = 0, down = 0, sxy = 0, sx = 0, sy = 0;
-  double *all = out + C + 7;
+  double count = 0, down = 0, sxy = 0, sx = 0, sy = 0;
+  double *all = out + C + 5;
   for (int c = 0; c < C; c++) all[c] = 0;
   for (int i = 0; i < n; i++) {
     if (any ? !active[i] : silent[i]) continue;
     const int len = hop_length(i, n, hop, last);
     count += len;
-    e0 += power[0][i] * (double)len;
-    e1 += power[1][i] * (double)len;
     for (int c = 0; c < C; c++) all[c] += power[c][i] * (double)len;
     down += downmix[i] * (double)len;
     if (pair) {
@@ -96,12 +94,10 @@ void layout_sums(const float *const *power, int C, int n, int hop, int last, con
     }
   }
   out[C] = count;
-  out[C + 1] = e0;
-  out[C + 2] = e1;
-  out[C + 3] = down;
-  out[C + 4] = sxy;
-  out[C + 5] = sx;
-  out[C + 6] = sy;
+  out[C + 1] = down;
+  out[C + 2] = sxy;
+  out[C + 3] = sx;
+  out[C + 4] = sy;
 }
 
 /* acc[i] += x[i] (the partials' sums of adjacent segments, added in order). */

@@ -152,6 +152,9 @@ int levels_hysteresis(const double *level, const double *floor, int n, double s,
   return count;
 }
 
+/* Samples in the first i of n hops. */
+static inline double samples_before(int i, int n, int hop, int last) { return i < n ? (double)i * hop : (double)(n - 1) * hop + last; }
+
 /*
  * The DC taken out of each hop's mean square, in place (src/core/frames/frame-analysis.ts,
  * finishFrameTable, says why): with D the mean of the hop means over ±radius hops (weighted by
@@ -159,9 +162,6 @@ int levels_hysteresis(const double *level, const double *floor, int n, double s,
  * power around D is ms − 2·μ·D + D², at least 0; an all-zero hop stays 0. Hops are `hop`
  * samples but the last, `last`.
  */
-/* Samples in the first i of n hops. */
-static inline double samples_before(int i, int n, int hop, int last) { return i < n ? (double)i * hop : (double)(n - 1) * hop + last; }
-
 EXPORT(frames_without_dc) void frames_without_dc(float *power, const float *mu, int n, int hop, int last, int radius, double *prefix) {
   prefix[0] = 0;
   for (int i = 0; i < n; i++) prefix[i + 1] = prefix[i] + (double)mu[i] * hop_length(i, n, hop, last);

@@ -18,6 +18,7 @@
  * analysis partials into the report while `finishSplitDisplay`, on another worker, merges the display.
  */
 import { createAnalyzer, finishAnalysis, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
+import { createMergeStore, type FrameStore } from '../src/core/frames/frame-analysis';
 import { createDisplaySegment, finishDisplay, planDisplay, type Display, type DisplayPartial } from '../src/core/display/display';
 import { DETECTORS } from '../src/core/findings/registry';
 import { summarize } from '../src/core/summary/build';
@@ -87,6 +88,9 @@ export interface FileReport {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
+
+/** The frame columns' memory for this worker's next finishSplit (prepareMerge), if made. */
+let mergeStore: FrameStore | null = null;
 
 function toResult<T>(error: unknown): Result<T> {
   if (error instanceof AudioPathError) return fail(error.code, error.message);
@@ -420,17 +424,31 @@ export const api = {
   },
 
   /**
+   * Called on the first worker of a split WAV's job to finish its segments, while the others
+   * still read theirs: the memory the merge will copy the frame columns into, made and touched
+   * now (createMergeStore), so finishSplit here does not touch it for the first time. Kept for the
+   * next finishSplit only.
+   */
+  prepareMerge(sampleRateHz: number, channelCount: number, totalFrames: number): void {
+    const t0 = performance.now();
+    mergeStore = createMergeStore(sampleRateHz, channelCount, totalFrames);
+    performance.measure('prepare merge', { start: t0 });
+  },
+
+  /**
    * A split WAV's report but for its display: the segments' analysis partials (in file order)
    * merged and finished here, off the page's main thread, the content hash from the pieces they
-   * digested. Another worker finishes the display meanwhile (finishSplitDisplay). `elapsedMs`:
-   * the job's time so far, for the report's timing.
+   * digested (into the memory prepareMerge made, when it was called). Another worker finishes the
+   * display meanwhile (finishSplitDisplay). `elapsedMs`: the job's time so far, for the report's timing.
    */
   async finishSplit(probe: ContainerProbe, request: AnalyzeRequest, segments: SegmentAnalysis[], elapsedMs: number): Promise<Result<ReportHead>> {
     const started = performance.now() - elapsedMs;
+    const frameStore = mergeStore ?? undefined;
+    mergeStore = null;
     try {
       const measurements = finishAnalysis(
         segments.map((s) => s.analysis),
-        request.options,
+        { ...request.options, frameStore },
       );
       const contentHash = contentHashOfPieces(segments.flatMap((s) => s.pieceDigests));
       const result = reportHead(probe, request, started, measurements, contentHash);

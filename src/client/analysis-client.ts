@@ -300,10 +300,20 @@ function analyzeSplit(
       if (!r.ok) return failWith(r);
       results[k] = r.value;
     };
-    // Every worker of the job takes one segment per lease until none are left; the first one
-    // kept, merges. Each segment also digests its pieces of the content hash.
+    // Every worker of the job takes one segment per lease until none are left. Each segment also
+    // digests its pieces of the content hash. The first worker to find none left while others
+    // still run theirs merges: it is kept, and makes the merge's memory while it waits
+    // (prepareMerge: ~0.05 s of the merge on 1 h of 16 kHz mono, ~0.1 s on 48 kHz stereo).
+    let merger: Lease | null = null;
+    const done = (lease: Lease): boolean => {
+      if (merger || settled || results.filter(Boolean).length === specs.length) return false;
+      merger = lease;
+      void lease.api.prepareMerge(rate, layout.channels, totalFrames).catch(() => undefined);
+      return true;
+    };
     const onLead = async (lead: Lease): Promise<void> => {
       while (!settled && next < specs.length) await runSegment(lead, next++);
+      if (!settled) done(lead);
     };
     const onOthers = async (): Promise<void> => {
       while (!settled && next < specs.length) {
@@ -313,6 +323,7 @@ function analyzeSplit(
         hold(lease);
         await runSegment(lease, next++);
         if (settled) return;
+        if (next >= specs.length && done(lease)) return;
         letGo(lease);
       }
     };
@@ -326,16 +337,18 @@ function analyzeSplit(
       await Promise.all([onLead(lead), ...others]);
       if (settled) return;
       onProgress({ stage: 'finishing', fraction: 0.98, audioSecDone: totalFrames / rate, audioSecTotal: totalFrames / rate, elapsedMs: performance.now() - started });
-      // The lead merges the analysis while another worker, if one is free right now (never
-      // waited for), merges the display (~0.1 s of the merge's ~0.35 s for an hour); else the
-      // lead does both, in turn. The partials' buffers move; nothing stays on the main thread.
-      const helper = tryAcquire();
+      // The merger (else the lead) merges the analysis while another worker merges the display
+      // (~0.1 s of the merge's ~0.35 s for an hour): the lead when it is not the merger, else one
+      // free right now (never waited for); else the merger does both, in turn. The partials'
+      // buffers move; nothing stays on the main thread.
+      const merging: Lease = merger ?? lead;
+      const helper = merging !== lead ? lead : tryAcquire();
       if (helper) hold(helper);
       const analyses = results.map(({ analysis, pieceDigests }) => ({ analysis, pieceDigests }));
       const displays = results.map((r) => r.display);
       const [head, display] = await Promise.all([
-        lead.api.finishSplit(probe, request, transfer(analyses, transferablesOf(analyses)), performance.now() - started),
-        (helper ?? lead).api.finishSplitDisplay(transfer(displays, transferablesOf(displays)), totalFrames / rate, rate),
+        merging.api.finishSplit(probe, request, transfer(analyses, transferablesOf(analyses)), performance.now() - started),
+        (helper ?? merging).api.finishSplitDisplay(transfer(displays, transferablesOf(displays)), totalFrames / rate, rate),
       ]);
       if (settled) return;
       // The helper's memory, grown by its segment, goes back now rather than a second later:

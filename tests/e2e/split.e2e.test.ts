@@ -72,7 +72,7 @@ async function newPage(): Promise<{ page: Page; workers: Worker[]; closed: Worke
 
 /**
  * The user-timing measures every worker leaves (workers/segments.ts: `segment …` per segment;
- * `merge`, `display merge`, `relay: …`), from a Chromium trace of the browser while the job runs,
+ * `prepare merge`, `merge`, `display merge`, `relay: …`), from a Chromium trace of the browser while the job runs,
  * so a worker stopped right after its work (the display's helper is) is counted too. `stop()`
  * gives, for a name prefix, the count per thread (the threads in one order for every prefix).
  */
@@ -147,6 +147,9 @@ describe('a long WAV split across workers', () => {
     expect(merged.reduce((a, b) => a + b, 0)).toBe(1);
     expect(displayMerged.reduce((a, b) => a + b, 0)).toBe(1);
     expect(merged.indexOf(1)).not.toBe(displayMerged.indexOf(1));
+    // The merge's memory was made beforehand, once, by the worker that then merged (the first
+    // to run out of segments while others still ran theirs: prepareMerge).
+    expect(measures('prepare merge')).toEqual(merged);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export summary' }).click()]);
     const doc = JSON.parse(readFileSync(await download.path(), 'utf8')) as unknown;

@@ -89,11 +89,34 @@ export function createFrameStore(
   settings: Partial<FrameAnalysisSettings> = {},
 ): FrameStore | null {
   if (typeof SharedArrayBuffer !== 'function' || !(totalSamples > 0)) return null;
+  const { rows, count } = storeShape(sampleRateHz, channelCount, totalSamples, settings);
+  return { rows, columns: Array.from({ length: count }, () => new Float32Array(new SharedArrayBuffer(4 * rows))) };
+}
+
+/**
+ * A store for a merge to copy the segments' columns into, where they could not write into a
+ * shared one (the page's workers share no memory unless it is cross-origin isolated): every page
+ * of it written once now, so that a worker with nothing else to do — the first to finish its
+ * segment, while another still reads — pays for touching fresh memory (~10 µs a page on this VM:
+ * 1 h of 48 kHz stereo has 27 MB of columns) before the merge instead of during it. The merge
+ * copies its rows in from its first row (mergeFrameTables).
+ */
+export function createMergeStore(
+  sampleRateHz: number,
+  channelCount: number,
+  totalSamples: number,
+  settings: Partial<FrameAnalysisSettings> = {},
+): FrameStore | null {
+  if (!(totalSamples > 0) || !(sampleRateHz > 0) || !(channelCount >= 1)) return null;
+  const { rows, count } = storeShape(sampleRateHz, channelCount, totalSamples, settings);
+  return { rows, columns: Array.from({ length: count }, () => new Float32Array(rows).fill(0)) };
+}
+
+function storeShape(sampleRateHz: number, channelCount: number, totalSamples: number, settings: Partial<FrameAnalysisSettings>): { rows: number; count: number } {
   const cfg: FrameAnalysisSettings = { ...DEFAULT_FRAME_SETTINGS, ...settings };
   const hop = hopSamplesFor(sampleRateHz, cfg.hopSec);
   const rows = Math.ceil(totalSamples / hop);
-  const count = storeColumnCount(channelCount, Math.max(0, effectiveBandEdges(cfg.bandEdgesHz, sampleRateHz).length - 1));
-  return { rows, columns: Array.from({ length: count }, () => new Float32Array(new SharedArrayBuffer(4 * rows))) };
+  return { rows, count: storeColumnCount(channelCount, Math.max(0, effectiveBandEdges(cfg.bandEdgesHz, sampleRateHz).length - 1)) };
 }
 
 const storeColumnCount = (channelCount: number, bandCount: number): number => 2 * channelCount + (channelCount >= 2 ? 5 : 0) + bandCount;
@@ -112,7 +135,8 @@ const concat32 = (parts: Float32Array[]): Float32Array => {
  * The frame tables of adjacent segments, in order, as one: each array is concatenated once (a
  * pairwise fold would copy the early segments' frames again at every step), or, when they all
  * wrote their rows into `store` one after another, taken from it as they are; the level buckets
- * are summed in segment order.
+ * are summed in segment order. A store they did not write into (createMergeStore) takes the copies
+ * instead of fresh arrays, from its first row, when it has the rows and the columns for them.
  */
 export function mergeFrameTables(tables: readonly FrameTablePartial[], store?: FrameStore): FrameTablePartial {
   const parts = tables.filter((t) => t.frameCount > 0);
@@ -144,11 +168,30 @@ export function mergeFrameTables(tables: readonly FrameTablePartial[], store?: F
     first.storeRow !== undefined &&
     first.storeRow + frameCount <= store.rows &&
     parts.every((t, i) => i === 0 || t.storeRow === parts[i - 1].storeRow! + parts[i - 1].frameCount);
-  // The store's columns in its order (FrameStore), or each column's parts concatenated.
-  let nextColumn = 0;
-  const each = (pick: (t: FrameTablePartial) => Float32Array): Float32Array =>
-    stored ? store.columns[nextColumn++].subarray(first.storeRow, first.storeRow! + frameCount) : concat32(parts.map(pick));
   const C = first.channelCount;
+  const copied =
+    !stored &&
+    store !== undefined &&
+    frameCount <= store.rows &&
+    store.columns.length === storeColumnCount(C, first.bandPower.length) &&
+    store.columns.every((col) => col.length >= frameCount);
+  // The store's columns in its order (FrameStore): its rows as they are, or each column's parts
+  // copied into it; else each column's parts concatenated.
+  let nextColumn = 0;
+  const intoStore = (col: Float32Array, pick: (t: FrameTablePartial) => Float32Array): Float32Array => {
+    let row = 0;
+    for (const t of parts) {
+      col.set(pick(t).subarray(0, t.frameCount), row);
+      row += t.frameCount;
+    }
+    return col.subarray(0, frameCount);
+  };
+  const each = (pick: (t: FrameTablePartial) => Float32Array): Float32Array =>
+    stored
+      ? store.columns[nextColumn++].subarray(first.storeRow, first.storeRow! + frameCount)
+      : copied
+        ? intoStore(store.columns[nextColumn++], pick)
+        : concat32(parts.map(pick));
   const channelPower = Array.from({ length: C }, (_, i) => each((t) => t.channelPower[i]));
   const channelMean = Array.from({ length: C }, (_, i) => each((t) => t.channelMean[i]));
   const downmixPower = C === 1 ? channelPower[0] : each((t) => t.downmixPower);
@@ -169,7 +212,7 @@ export function mergeFrameTables(tables: readonly FrameTablePartial[], store?: F
     bandPower,
     buckets: [...buckets.values()],
     storeRow: stored ? first.storeRow : undefined,
-    // Stored rows are the analysis's own; concatenated columns were made just now.
+    // Stored rows are the analysis's own; copied or concatenated columns were made for this merge.
     ownsColumns: true,
   };
 }

@@ -16,7 +16,7 @@ import {
   type Measurements,
   type SegmentSpec,
 } from '../../../src/core/analyze';
-import { createFrameStore } from '../../../src/core/frames/frame-analysis';
+import { createFrameStore, createMergeStore } from '../../../src/core/frames/frame-analysis';
 
 function partialsOf(sampleRateHz: number, channels: Float32Array[], specs: SegmentSpec[], chunk = 70001): AnalysisPartial[] {
   const total = channels[0].length;
@@ -217,6 +217,51 @@ describe('segments writing into a frame store (the CLI threads)', () => {
       const shortParts = partialsOf(sr, channels, specs.map((spec) => ({ ...spec, frameStore: short })));
       expect(shortParts[1].frames.storeRow).toBeUndefined();
       expect(finishAnalysis(shortParts, { frameStore: short })).toEqual(without);
+    });
+  }
+});
+
+describe('a merge copying into a store made for it (the page: createMergeStore)', () => {
+  for (const [sr, channelCount] of [
+    [16000, 1],
+    [48000, 2],
+  ] as const) {
+    it(`${sr} Hz × ${channelCount}: the columns are copied into the store's rows, and read as concatenated`, () => {
+      const x = speechLike(sr, 70.3, 17);
+      const channels = channelCount === 1 ? [x] : [x, x.map((v, i) => 0.5 * v + 0.001 * Math.sin(i))];
+      const specs = planSegments(sr, x.length, 2);
+      expect(specs).toHaveLength(2);
+      const without = analyzeInSegments(sr, channels, specs);
+      const partials = partialsOf(sr, channels, specs);
+      const concatenated = mergeAnalysisPartials(partials).frames;
+      const store = createMergeStore(sr, channelCount, x.length);
+      if (!store) throw new Error('no store');
+      // Written once already (touched), every value 0 until the merge copies in.
+      expect(store.columns.every((col) => col.every((v) => v === 0))).toBe(true);
+      const merged = mergeAnalysisPartials(partials, store).frames;
+      expect(merged.storeRow).toBeUndefined();
+      expect(merged.ownsColumns).toBe(true);
+      expect(merged.channelPower[0].buffer).toBe(store.columns[0].buffer);
+      expect(merged.channelMean.at(-1)!.buffer).toBe(store.columns[2 * channelCount - 1].buffer);
+      expect(merged.bandPower.at(-1)!.buffer).toBe(store.columns.at(-1)!.buffer);
+      if (channelCount === 1) expect(merged.downmixPower).toBe(merged.channelPower[0]);
+      else expect(merged.pair!.sumY.buffer).toBe(store.columns[2 * channelCount + 4].buffer);
+      // Every column's values where concatenation puts them (the store's column order is the merge's).
+      expect(merged.channelPower).toEqual(concatenated.channelPower);
+      expect(merged.channelMean).toEqual(concatenated.channelMean);
+      expect(merged.downmixPower).toEqual(concatenated.downmixPower);
+      expect(merged.downmixMean).toEqual(concatenated.downmixMean);
+      expect(merged.pair).toEqual(concatenated.pair);
+      expect(merged.bandPower).toEqual(concatenated.bandPower);
+      expect(finishAnalysis(partialsOf(sr, channels, specs), { frameStore: createMergeStore(sr, channelCount, x.length)! })).toEqual(without);
+      // A store too short for the audio (a header that lies) is not used: the columns are concatenated.
+      const short = createMergeStore(sr, channelCount, specs[1].start + sr)!;
+      const shortMerged = mergeAnalysisPartials(partialsOf(sr, channels, specs), short).frames;
+      expect(shortMerged.channelPower[0].buffer).not.toBe(short.columns[0].buffer);
+      expect(finishAnalysis(partialsOf(sr, channels, specs), { frameStore: short })).toEqual(without);
+      // One made for another channel count is not used either.
+      const other = createMergeStore(sr, 3 - channelCount, x.length)!;
+      expect(finishAnalysis(partialsOf(sr, channels, specs), { frameStore: other })).toEqual(without);
     });
   }
 });

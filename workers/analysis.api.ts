@@ -34,7 +34,7 @@ import { analyzeWavSegment, planWavSplit, type SegmentAnalysis, type SegmentJob,
 import { spectrogramJson } from './spectrogram-json';
 import { receiveRelay, relaySender } from './relay';
 import { warmUp } from './warm-up';
-import { useKernelModule } from '../src/core/kernels/runtime';
+import { prefaultKernelMemory, useKernelModule } from '../src/core/kernels/runtime';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
 
 export interface AnalyzeRequest {
@@ -88,6 +88,9 @@ export interface FileReport {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
+
+/** How much free kernel memory prepareMerge touches, at most. */
+const PREFAULT_BYTES = 64 << 20;
 
 /** The frame columns' memory for this worker's next finishSplit (prepareMerge), if made. */
 let mergeStore: FrameStore | null = null;
@@ -426,12 +429,14 @@ export const api = {
   /**
    * Called on the first worker of a split WAV's job to finish its segments, while the others
    * still read theirs: the memory the merge will copy the frame columns into, made and touched
-   * now (createMergeStore), so finishSplit here does not touch it for the first time. Kept for the
-   * next finishSplit only.
+   * now (createMergeStore), and the free kernel memory touched, so finishSplit here does not touch
+   * them for the first time. Kept for the next finishSplit only.
    */
   prepareMerge(sampleRateHz: number, channelCount: number, totalFrames: number): void {
     const t0 = performance.now();
     mergeStore = createMergeStore(sampleRateHz, channelCount, totalFrames);
+    // And the pages of free kernel memory the merge's kernels will take (prefaultKernelMemory).
+    prefaultKernelMemory(PREFAULT_BYTES);
     performance.measure('prepare merge', { start: t0 });
   },
 

@@ -121,7 +121,7 @@ function displayData(durationSec: number, sampleRateHz: number, display: Display
     durationSec,
     sampleRateHz,
     peaks: peaks.channels,
-    spectrogram: { json: new Blob([spectrogramJson(s)], { type: 'application/json' }), channels: s.channels.length, frameCount: s.frameCount, binCount: s.binCount },
+    spectrogram: { json: spectrogramJson(s, (bytes) => new Blob([bytes], { type: 'application/json' })), channels: s.channels.length, frameCount: s.frameCount, binCount: s.binCount },
   };
 }
 

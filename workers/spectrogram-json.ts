@@ -1,43 +1,29 @@
 import type { Spectrogram } from '../src/core/display/spectrogram';
-
-/** "0".."255" as ASCII bytes, and each one's length. */
-const DIGITS = new Uint8Array(256 * 3);
-const DIGIT_COUNT = new Uint8Array(256);
-for (let v = 0; v < 256; v++) {
-  const text = String(v);
-  DIGIT_COUNT[v] = text.length;
-  for (let i = 0; i < text.length; i++) DIGITS[v * 3 + i] = text.charCodeAt(i);
-}
-const [OPEN, CLOSE, COMMA] = ['[', ']', ','].map((c) => c.charCodeAt(0));
+import { kernels } from '../src/core/kernels/runtime';
 
 /**
  * The spectrogram in the shape wavesurfer.js's spectrogram plugin reads from
  * `frequenciesDataUrl`: JSON `[channel][frame][bin]` of 0..255, written straight as ASCII bytes
- * (a 1-hour file's 2 MB of JSON in a few ms, where joining strings took ~70 ms in a worker). Built
- * here so the page's main thread only has to wrap it in a blob URL.
+ * by a kernel (spectro-out.c u8_rows_json: ~4.5 MB for an hour of stereo; joining strings took
+ * ~70 ms in a worker for 2 MB, a JavaScript loop writing bytes ~0.1 s for 4.5 MB, run once per
+ * file, cold). Built here so the page's main thread only has to wrap it in a blob URL. `use` gets
+ * the bytes where the kernel wrote them, valid only during the call (a Blob made of them copies
+ * them; 4.5 MB copied once more into a fresh array was another ~10 ms of page faults here).
  */
-export function spectrogramJson(s: Spectrogram): Uint8Array<ArrayBuffer> {
+export function spectrogramJson<T>(s: Spectrogram, use: (json: Uint8Array<ArrayBuffer>) => T): T {
   const { frameCount, binCount } = s;
+  const n = frameCount * binCount;
+  const count = s.channels.length;
   // At most 3 digits and a separator per value, and a pair of brackets per frame and channel.
-  const out = new Uint8Array(2 + s.channels.length * (3 + frameCount * (3 + 4 * binCount)));
-  let o = 0;
-  out[o++] = OPEN;
-  s.channels.forEach((data, c) => {
-    if (c > 0) out[o++] = COMMA;
-    out[o++] = OPEN;
-    for (let f = 0; f < frameCount; f++) {
-      if (f > 0) out[o++] = COMMA;
-      out[o++] = OPEN;
-      for (let b = 0; b < binCount; b++) {
-        if (b > 0) out[o++] = COMMA;
-        const v = data[f * binCount + b];
-        const n = DIGIT_COUNT[v];
-        for (let i = 0; i < n; i++) out[o++] = DIGITS[v * 3 + i];
-      }
-      out[o++] = CLOSE;
-    }
-    out[o++] = CLOSE;
-  });
-  out[o++] = CLOSE;
-  return out.slice(0, o);
+  const room = 2 + count * (3 + frameCount * (3 + 4 * binCount));
+  const k = kernels();
+  const block = k.allocUnzeroed(count * n + room); // all written before read
+  try {
+    s.channels.forEach((q, c) => k.u8(block + c * n, n).set(q.subarray(0, n)));
+    const out = block + count * n;
+    const length = k.exports.u8_rows_json(block, count, frameCount, binCount, out);
+    return use(k.u8(out, length) as Uint8Array<ArrayBuffer>); // the kernels' memory is not shared
+  } finally {
+    k.exports.free(block);
+  }
 }

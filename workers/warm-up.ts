@@ -54,7 +54,7 @@ function warmOne(sampleRateHz: number, channelCount: number): void {
     display.push(pushed);
   }
   finishAnalysis([analyzer.partial()]);
-  spectrogramJson(finishDisplay([display.partial()]).spectrogram);
+  spectrogramJson(finishDisplay([display.partial()]).spectrogram, (bytes) => bytes.length);
 }
 
 /** Run the kernels until V8 has optimised the busy ones; returns the module (to post to the analysis workers). */

@@ -25,6 +25,9 @@ export interface KernelExports {
   calloc(bytes: number): number;
   free(ptr: number): void;
   heap_prefault(budgetBytes: number): number;
+  f32_top(x: number, n: number, top: number): number;
+  spectro_levels(d: number, n: number, topDb: number, rangeDb: number, q: number): void;
+  u8_rows_json(q: number, channels: number, frames: number, bins: number, out: number): number;
   fft_plan_new(size: number): number;
   fft_plan_free(plan: number): void;
   fft_plan_input(plan: number): number;

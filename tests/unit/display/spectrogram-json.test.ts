@@ -10,7 +10,7 @@ describe('spectrogramJson', () => {
     const acc = createSpectrogramAccumulator(sr, 2, plan);
     acc.push([Float32Array.from({ length: n }, (_, i) => Math.sin(i / 3)), new Float32Array(n)]);
     const s = acc.finish();
-    const data = JSON.parse(new TextDecoder().decode(spectrogramJson(s))) as number[][][];
+    const data = JSON.parse(spectrogramJson(s, (b) => new TextDecoder().decode(b))) as number[][][];
     expect(data.length).toBe(2);
     expect(data[0].length).toBe(s.frameCount);
     expect(data[0][0].length).toBe(s.binCount);
@@ -24,8 +24,8 @@ describe('spectrogramJson', () => {
     const values = Uint8Array.from({ length: frameCount * binCount }, (_, i) => (i * 37) % 256);
     const s = { channels: [values, values.slice().reverse()], frameCount, binCount } as unknown as Parameters<typeof spectrogramJson>[0];
     const nested = s.channels.map((d) => Array.from({ length: frameCount }, (_, f) => Array.from(d.subarray(f * binCount, (f + 1) * binCount))));
-    expect(new TextDecoder().decode(spectrogramJson(s))).toBe(JSON.stringify(nested));
+    expect(spectrogramJson(s, (b) => new TextDecoder().decode(b))).toBe(JSON.stringify(nested));
     const empty = { channels: [new Uint8Array(0)], frameCount: 0, binCount } as unknown as Parameters<typeof spectrogramJson>[0];
-    expect(new TextDecoder().decode(spectrogramJson(empty))).toBe('[[]]');
+    expect(spectrogramJson(empty, (b) => new TextDecoder().decode(b))).toBe('[[]]');
   });
 });

@@ -89,9 +89,6 @@ export interface FileReport {
 
 const PROGRESS_INTERVAL_MS = 100;
 
-/** How much free kernel memory prepareMerge touches, at most. */
-const PREFAULT_BYTES = 64 << 20;
-
 /** The frame columns' memory for this worker's next finishSplit (prepareMerge), if made. */
 let mergeStore: FrameStore | null = null;
 
@@ -436,7 +433,7 @@ export const api = {
     const t0 = performance.now();
     mergeStore = createMergeStore(sampleRateHz, channelCount, totalFrames);
     // And the pages of free kernel memory the merge's kernels will take (prefaultKernelMemory).
-    prefaultKernelMemory(PREFAULT_BYTES);
+    prefaultKernelMemory();
     performance.measure('prepare merge', { start: t0 });
   },
 

@@ -199,16 +199,14 @@ export async function analyzeWavInParallel(path: string, threads: number, option
       for (let k = next++; k < specs.length; k = next++) results[k] = await analyse({ path, fileBytes: size, layout, spec: specs[k], pieces: pieces[k] });
     };
     // The main thread takes segments too; each segment hashes the content-hash pieces it owns.
-    let segmentsLeft = specs.length;
-    const counted = (r: Result<SegmentOutcome>): Result<SegmentOutcome> => (segmentsLeft--, r);
     await Promise.all([
-      drain((job) => analyzeSegmentOfWav(job).then(ok, (error: unknown) => segmentFailure(error)).then(counted)).then(() => {
+      drain((job) => analyzeSegmentOfWav(job).then(ok, (error: unknown) => segmentFailure(error))).then(() => {
         // Done before the threads: the pages of free kernel memory that the merge's allocations
         // will take are touched while they finish (the merge's page faults: ~2 500 → ~1 000-1 350 on
         // 1 h of 16 kHz mono).
-        if (segmentsLeft > 0) prefaultKernelMemory(PREFAULT_BYTES);
+        if (results.filter(Boolean).length < specs.length) prefaultKernelMemory();
       }),
-      ...Array.from({ length: workers.size }, () => drain((job) => workers.run(job).then(counted))),
+      ...Array.from({ length: workers.size }, () => drain((job) => workers.run(job))),
     ]);
     const values: SegmentOutcome[] = [];
     for (const r of results) {
@@ -231,9 +229,6 @@ export async function analyzeWavInParallel(path: string, threads: number, option
     await handle.close();
   }
 }
-
-/** How much free kernel memory the main thread touches, at most, while it waits for the threads. */
-const PREFAULT_BYTES = 64 << 20;
 
 /** Chunks posted to the analysis thread and not yet taken in: the decoder waits beyond this. */
 const MAX_IN_FLIGHT = 4;

@@ -242,11 +242,12 @@ const registry = new FinalizationRegistry<() => void>((release) => release());
 
 /**
  * For a thread with nothing to do until another finishes (the first segment done, a merge to
- * come): touch up to `budgetBytes` of this realm's free kernel memory that was never written, so
- * that the merge's allocations land on pages touched already (the first touch of a page costs
- * ~10 µs on this VM). Changes no value. Returns the bytes touched.
+ * come): touch the pages of this realm's free kernel memory, up to `budgetBytes` of it, so that
+ * the merge's allocations land on pages touched already (the first touch of a page costs ~10 µs
+ * on this VM; a page touched before costs nanoseconds). Changes no value. Returns the bytes of
+ * free memory visited.
  */
-export function prefaultKernelMemory(budgetBytes: number): number {
+export function prefaultKernelMemory(budgetBytes = 64 << 20): number {
   return kernels().exports.heap_prefault(budgetBytes);
 }
 

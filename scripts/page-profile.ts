@@ -4,6 +4,7 @@
  * per function (self time). For chasing issue 6's page-vs-CLI gap; not part of any test.
  *
  *   npx tsx scripts/page-profile.ts <file> [--top 25] [--no-build] [--trace out.json] [--light]
+ *     [--categories a,b] (trace categories instead of the profiler's)
  *     [--span NAME] [--cores N] [--from-trace out.json]
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -94,7 +95,9 @@ async function main(): Promise<void> {
     const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.start', {
       traceConfig: {
-        includedCategories: args.includes('--light')
+        includedCategories: opt('--categories')
+          ? [...opt('--categories')!.split(','), 'blink.user_timing', '__metadata']
+          : args.includes('--light')
           ? ['blink.user_timing', '__metadata']
           : ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline', 'blink.user_timing', '__metadata'],
         recordMode: 'recordContinuously',
@@ -102,11 +105,18 @@ async function main(): Promise<void> {
       transferMode: 'ReportEvents',
     } as never);
     const cpuBefore = threadCpu();
+    // Threads that end before the report (a worker renewed after its segment) keep the last
+    // figures read from them: /proc is read every 20 ms until the report.
+    const cpuAfter = new Map(cpuBefore);
+    const poll = setInterval(() => {
+      for (const [key, v] of threadCpu()) cpuAfter.set(key, v);
+    }, 20);
     const t0 = Date.now();
     await page.getByLabel(/audio file/i).setInputFiles(file);
     await page.locator('[data-testid="report"]').waitFor({ timeout: 600_000 });
     const reportSec = (Date.now() - t0) / 1000;
-    const cpuAfter = threadCpu();
+    clearInterval(poll);
+    for (const [key, v] of threadCpu()) cpuAfter.set(key, v);
     await page.waitForTimeout(300);
     await cdp.send('Tracing.end');
     await done;
@@ -166,14 +176,15 @@ function summarise(events: TraceEvent[]): void {
   const threadName = new Map<string, string>();
   for (const e of events) if (e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, String(e.args?.name));
   // The page's own performance.measure() spans (segments, finish), on the first one's clock.
-  const marks = events.filter((e) => e.cat === 'blink.user_timing' && (e.ph === 'b' || e.ph === 'e' || e.ph === 'X'));
+  const marks = events.filter((e) => e.cat === 'blink.user_timing' && (e.ph === 'b' || e.ph === 'e' || e.ph === 'X' || e.ph === 'R' || e.ph === 'I'));
   if (marks.length > 0) {
     const origin = Math.min(...marks.map((e) => e.ts));
     const open = new Map<string, number>();
     for (const e of marks.sort((a, b) => a.ts - b.ts)) {
       const who = `${threadName.get(`${e.pid}:${e.tid}`) ?? e.tid}`;
       const at = ((e.ts - origin) / 1000).toFixed(0).padStart(6);
-      if (e.ph === 'X') console.log(`${at} ms  +${((e.dur ?? 0) / 1000).toFixed(0)} ms  ${e.name}  (${who})`);
+      if (e.ph === 'R' || e.ph === 'I') console.log(`${at} ms  mark ${e.name}  (${who})`);
+      else if (e.ph === 'X') console.log(`${at} ms  +${((e.dur ?? 0) / 1000).toFixed(0)} ms  ${e.name}  (${who})`);
       else if (e.ph === 'b') open.set(`${e.id}:${e.name}`, e.ts);
       else {
         const b = open.get(`${e.id}:${e.name}`);

@@ -433,6 +433,7 @@ export async function analyzeFile(
   const started = performance.now();
   onProgress({ stage: 'probing', fraction: 0 });
   const probed = await probeFile(file, signal);
+  performance.measure('probe', { start: started });
   if (!probed.ok) return probed;
   const probe = probed.value;
   // Progress callbacks cross the boundary as a comlink proxy; it is released with the worker's port.
@@ -444,6 +445,7 @@ export async function analyzeFile(
   if (decodesInWorker(probe)) {
     if (POOL_SIZE > 1 && longEnough) {
       const plan = await headerCall(signal, (api) => api.planSplit(file, probe, PAGE_SEGMENTS_PER_WORKER * POOL_SIZE));
+      performance.measure('plan split', { start: started });
       if (!plan.ok) return plan;
       if (plan.value !== null) return analyzeSplit(file, probe, plan.value, request, signal, onProgress, started);
     }

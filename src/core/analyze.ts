@@ -185,7 +185,7 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
   const end = spec.end ?? Infinity;
   const final = spec.end === null;
   const firstSample = Math.max(0, start - Math.round(SEGMENT_WARMUP_SEC * sampleRateHz));
-  const levels = createLevels(sampleRateHz, channelCount, start - firstSample);
+  const levels = createLevels(sampleRateHz, channelCount, start - firstSample, firstSample);
   const frames = createFrameAnalysis(sampleRateHz, channelCount, {}, {
     start,
     end: spec.end,

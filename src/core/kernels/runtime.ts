@@ -63,6 +63,7 @@ export interface KernelExports {
   frames_push(state: number, channels: number, frames: number): void;
   frames_finish(state: number): void;
   frames_info(state: number, out: number): void;
+  p56_state_doubles(): number;
   p56_push(state: number, x: number, frames: number): void;
   p56_push2(state: number, state2: number, x: number, y: number, frames: number): void;
   stats_layout(out: number): void;

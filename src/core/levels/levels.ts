@@ -62,10 +62,11 @@ export interface LevelsAccumulator extends Accumulator<LevelsResult>, KernelHeld
 /**
  * `warmupSamples`: the first samples pushed only settle the P.56 envelope and the K-weighting
  * filters (a segment of a file starts 2 s early); the sample statistics start after them.
+ * `originSample`: the index in the file of the first sample pushed.
  */
-export function createLevels(sampleRateHz: number, channelCount: number, warmupSamples = 0): LevelsAccumulator {
+export function createLevels(sampleRateHz: number, channelCount: number, warmupSamples = 0, originSample = 0): LevelsAccumulator {
   const stats = createSampleStats(sampleRateHz, channelCount);
-  const p56 = createP56(sampleRateHz, channelCount, warmupSamples);
+  const p56 = createP56(sampleRateHz, channelCount, warmupSamples, originSample);
   const loudness = createLoudness(sampleRateHz, channelCount, {}, warmupSamples);
   let warm = warmupSamples;
   const partial = (): LevelsPartial => ({ stats: stats.partial(), p56: p56.partial(), loudness: loudness.partial() });

@@ -46,9 +46,12 @@ export interface P56Result extends P56ChannelResult {
   channels: P56ChannelResult[];
 }
 
-/** Doubles of one channel's state in kernel memory (src/core/kernels/c/p56.c lays them out). */
+/**
+ * One channel's state in kernel memory, as src/core/kernels/c/p56.c lays it out: these doubles
+ * first, then the per-threshold arrays, then what the kernel alone reads (p56_state_doubles()
+ * in all). `n` is the index in the file of the next sample: the kernel pairs samples by it.
+ */
 const P = { p: 0, q: 1, k: 2, n: 3, sq: 4, g: 5, h: 6, hangover: 7, counts: 8 };
-const STATE_DOUBLES = P.counts + 5 * THRESHOLDS;
 const ABOVE_SINCE = P.counts + THRESHOLDS;
 const LAST_ABOVE = P.counts + 2 * THRESHOLDS;
 const EVER_ABOVE = P.counts + 3 * THRESHOLDS;
@@ -62,12 +65,15 @@ const THRESH = P.counts + 4 * THRESHOLDS;
 class P56Channel {
   constructor(
     readonly ptr: number,
+    private readonly doubles: number,
     g: number,
     hangover: number,
     c: Float64Array,
+    originSample: number,
   ) {
     const s = this.state();
     s.fill(0);
+    s[P.n] = originSample;
     s[P.g] = g;
     s[P.h] = 1 - g;
     s[P.hangover] = hangover;
@@ -76,7 +82,7 @@ class P56Channel {
   }
 
   state(): Float64Array {
-    return kernels().f64(this.ptr, STATE_DOUBLES);
+    return kernels().f64(this.ptr, this.doubles);
   }
 
   /**
@@ -170,15 +176,18 @@ export interface P56Accumulator extends Accumulator<P56Result>, KernelHeld {
 /**
  * `warmupSamples`: the first samples pushed only settle the envelope (a segment of a file is
  * pushed 2 s before its start, after which the 30 ms smoothers and the 0.2 s hangover hold what
- * one pass over the whole file would); counts and power cover what follows.
+ * one pass over the whole file would); counts and power cover what follows. `originSample`: the
+ * index in the file of the first sample pushed (the kernel's pairs of samples start at even
+ * indices, so a segment computes the same bits as one pass).
  */
-export function createP56(sampleRateHz: number, channelCount: number, warmupSamples = 0): P56Accumulator {
+export function createP56(sampleRateHz: number, channelCount: number, warmupSamples = 0, originSample = 0): P56Accumulator {
   const g = Math.exp(-1 / (sampleRateHz * T_SEC));
   const hangover = Math.floor(HANGOVER_SEC * sampleRateHz + 0.5);
   const c = p56Thresholds();
   const k = kernels();
-  const block = k.alloc(8 * STATE_DOUBLES * channelCount);
-  const states = Array.from({ length: channelCount }, (_, ch) => new P56Channel(block + 8 * STATE_DOUBLES * ch, g, hangover, c));
+  const doubles = k.exports.p56_state_doubles();
+  const block = k.alloc(8 * doubles * channelCount);
+  const states = Array.from({ length: channelCount }, (_, ch) => new P56Channel(block + 8 * doubles * ch, doubles, g, hangover, c, originSample));
   const staging = createStaging(channelCount);
   /** Channels from `at` for `n` samples through the kernel, two at a time. */
   const run = (channels: readonly Float32Array[], at: number, n: number): void => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createP56 } from '../../../src/core/levels/p56';
+import { createP56, finishP56, mergeP56, type P56Partial } from '../../../src/core/levels/p56';
+import { kernels } from '../../../src/core/kernels/runtime';
 import { gain, randomSizes, readWav, rng, runChunked, sine, speechFixtures } from './signals';
 
 /**
@@ -206,6 +207,89 @@ describe('ITU-T P.56 active speech level', () => {
     for (const seed of [1, 2, 3, 4]) {
       expect(p56([w.channels[0]], w.sampleRateHz, randomSizes(seed, 300, 700))).toEqual(ref);
     }
+  });
+
+  it('gives the same bits for chunks of 1, 2 and 3 samples (the kernel pairs samples across calls)', () => {
+    const w = readWav(speechFixtures()[2]);
+    const x = w.channels[0].subarray(0, 3 * w.sampleRateHz);
+    const ref = p56([x], w.sampleRateHz, [x.length]);
+    for (const sizes of [[1], [2], [3], [1, 2], [2, 1, 1], [3, 4, 5, 0]]) expect(p56([x], w.sampleRateHz, sizes), String(sizes)).toEqual(ref);
+  });
+
+  it('merges a file cut at any sample, odd or even, into the counts of one pass (segments pair samples by their index in the file)', () => {
+    const w = readWav(speechFixtures()[1]);
+    const fs = w.sampleRateHz;
+    // Four times over, at 0, −10, −20 and −5 dB: long enough for a 2 s warm-up before the cut.
+    const once = w.channels[0];
+    const x = new Float32Array(4 * once.length);
+    [0, -10, -20, -5].forEach((g, i) => x.set(gain(once, g), i * once.length));
+    const warmup = 2 * fs;
+    const part = (from: number, to: number, origin: number): P56Partial => {
+      const acc = createP56(fs, 1, from - origin, origin);
+      runChunked(acc, [x.subarray(origin, to)], [1001, 1]);
+      return acc.partial();
+    };
+    const whole = part(0, x.length, 0).channels[0];
+    // Cut points and warm-up starts of both parities; a mono file goes through the paired kernel.
+    for (const cut of [x.length >> 1, (x.length >> 1) + 1]) {
+      for (const origin of [cut - warmup, cut - warmup - 1]) {
+        const merged = mergeP56(part(0, cut, 0), part(cut, x.length, origin)).channels[0];
+        // The counts are the same integers; Σx² adds the two halves' sums (its last bits may move).
+        expect(merged.activity, `cut ${cut}, origin ${origin}`).toEqual(whole.activity);
+        expect(merged.samples).toBe(whole.samples);
+        expect(Math.abs(merged.sumSquares / whole.sumSquares - 1)).toBeLessThan(1e-12);
+      }
+    }
+    const level = finishP56({ channels: [whole] }).activeSpeechLevelDbfs!;
+    expect(level).toBeGreaterThan(-40);
+    expect(level).toBeLessThan(-10);
+  });
+
+  it('ends in the same envelope bits as one pass when a stretch starts at its index in the file, odd or even, and not when told another', () => {
+    // The kernel alone (p56_push), thresholds out of reach: only the envelope recursion runs.
+    const k = kernels();
+    const doubles = k.exports.p56_state_doubles();
+    const fs = 8000;
+    const g = Math.exp(-1 / (fs * 0.03));
+    const r = rng(5);
+    const x = new Float32Array(3 * fs).map(() => 0.2 * (r() - 0.5));
+    const envelope = (from: number, n: number): [number, number] => {
+      const state = k.alloc(8 * doubles);
+      const xs = k.alloc(4 * x.length);
+      try {
+        const s = k.f64(state, doubles);
+        s.fill(0);
+        s.fill(Infinity, 8 + 4 * 15, 8 + 5 * 15); // thresholds
+        s[3] = n; // index in the file of the first sample pushed
+        s[5] = g;
+        s[6] = 1 - g;
+        k.f32(xs, x.length).set(x);
+        for (let i = from; i < x.length; i += 333) k.exports.p56_push(state, xs + 4 * i, Math.min(333, x.length - i));
+        const after = k.f64(state, doubles);
+        return [after[0], after[1]];
+      } finally {
+        k.exports.free(state);
+        k.exports.free(xs);
+      }
+    };
+    const whole = envelope(0, 0);
+    for (const from of [fs - 1, fs]) {
+      expect(envelope(from, from), `from ${from}`).toEqual(whole);
+      // Pairs cut one sample off the file's: the recursion's rounding differs, and so do the bits.
+      expect(envelope(from, from + 1)).not.toEqual(whole);
+    }
+  });
+
+  it('gives each channel of a stereo pair (one two-lane kernel) what it gives that channel alone, to 1e-9 dB', () => {
+    const w = readWav(speechFixtures()[0]);
+    const x = w.channels[0];
+    const y = gain(x.slice().reverse(), -6);
+    const both = p56([x, y], w.sampleRateHz);
+    const alone = [p56([x], w.sampleRateHz), p56([y], w.sampleRateHz)];
+    both.channels.forEach((c, i) => {
+      expect(Math.abs(c.activeSpeechLevelDbfs! - alone[i].activeSpeechLevelDbfs!)).toBeLessThan(1e-9);
+      expect(Math.abs(c.activityFactor! - alone[i].activityFactor!)).toBeLessThan(1e-12);
+    });
   });
 
   it('treats NaN and ±Infinity as 0', () => {

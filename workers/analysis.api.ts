@@ -36,6 +36,7 @@ import { receiveRelay, relaySender } from './relay';
 import { warmUp } from './warm-up';
 import { prefaultKernelMemory, useKernelModule } from '../src/core/kernels/runtime';
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
+import { PROGRESS_INTERVAL_MS } from './progress';
 
 export interface AnalyzeRequest {
   /** The file's name: written into `summaryWithName` only. */
@@ -87,7 +88,6 @@ export interface FileReport {
   elapsedMs: number;
 }
 
-const PROGRESS_INTERVAL_MS = 100;
 
 /** The frame columns' memory for this worker's next finishSplit (prepareMerge), if made. */
 let mergeStore: FrameStore | null = null;

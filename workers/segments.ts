@@ -12,6 +12,7 @@ import { readWavHeader, type WavLayout } from '../src/core/format/wav';
 import { hashPiecesOf, readWavSegment, type WavSegmentJob } from '../src/core/wav-segment';
 import { expectedFrames, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { blobReader, blobSource, letReadsRun } from './core-io';
+import { PROGRESS_INTERVAL_MS } from './progress';
 
 export interface SplitPlan {
   layout: WavLayout;
@@ -37,7 +38,6 @@ export interface SegmentResult extends SegmentAnalysis {
   display: DisplayPartial;
 }
 
-const PROGRESS_INTERVAL_MS = 100;
 
 /** The segments of a WAV file, or null when it is too short to split (the one-pass path takes it). */
 export async function planWavSplit(file: Blob, probe: ContainerProbe, count: number): Promise<Result<SplitPlan | null>> {
@@ -58,7 +58,7 @@ export async function planWavSplit(file: Blob, probe: ContainerProbe, count: num
 
 /**
  * Analyse one segment (the core's segment reader over the File: src/core/wav-segment.ts);
- * `onProgress` gets the frames of the segment's own stretch done so far, every 100 ms at most.
+ * `onProgress` gets the frames of the segment's own stretch done so far, every PROGRESS_INTERVAL_MS at most.
  */
 export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?: (framesDone: number) => void): Promise<SegmentResult> {
   const t0 = performance.now();

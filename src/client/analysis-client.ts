@@ -26,6 +26,7 @@ import { HEADER_DEADLINE_MS } from '../core/format/source';
 import { transferablesOf } from '../core/transferables';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { decodeInPage } from './decode-in-page';
+import { PROGRESS_INTERVAL_MS } from '../../workers/progress';
 
 export type { AnalyzeRequest, FileReport, ProgressUpdate, Stage } from '../../workers/analysis.api';
 
@@ -39,7 +40,6 @@ export const PARALLEL_JOBS = Math.max(1, Math.min(3, (navigator.hardwareConcurre
 const MAX_POOL = 8;
 /** Workers in all, shared by every job. */
 export const POOL_SIZE = Math.max(PARALLEL_JOBS, Math.min(MAX_POOL, navigator.hardwareConcurrency || 2));
-const PROGRESS_INTERVAL_MS = 100;
 /** A compressed file of unknown length this big is decoded and analysed on two workers. */
 const RELAY_MIN_BYTES = 512 * 1024;
 

@@ -128,16 +128,72 @@ EXPORT(zero_run_end) int zero_run_end(const float *x0, const float *x1, int from
   return x1 ? run_end2(x0, x1, from, n) : run_end1(x0, from, n);
 }
 
+/* Frames i..i+3 all zero (every channel 0, NaN or ±∞): x1 = 0 for one channel (or a mix), x0. */
+static inline v128_t zero_lanes(v128_t a) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  return wasm_v128_or(wasm_f32x4_eq(a, zero), wasm_f32x4_ne(wasm_f32x4_sub(a, a), zero));
+}
+
+/* Frame i is zero (every channel 0, NaN or ±∞). */
+static inline int zero_frame(const float *x0, const float *x1, int i) {
+  const float a = x0[i];
+  if (!(a == 0 || a - a != 0)) return 0;
+  if (!x1) return 1;
+  const float b = x1[i];
+  return b == 0 || b - b != 0;
+}
+
+/* The first b = from + 4k ≥ i whose four frames b..b+3 are all zero; a b with b + 4 > n when none is. */
+static int zero_block(const float *x0, const float *x1, int from, int i, int n) {
+  int b = from + ((i - from + 3) & ~3);
+  if (x1) {
+    for (; b + 4 <= n; b += 4)
+      if (wasm_i32x4_all_true(wasm_v128_and(zero_lanes(wasm_v128_load(x0 + b)), zero_lanes(wasm_v128_load(x1 + b))))) return b;
+  } else {
+    for (; b + 4 <= n; b += 4)
+      if (wasm_i32x4_all_true(zero_lanes(wasm_v128_load(x0 + b)))) return b;
+  }
+  return b;
+}
+
 /*
  * From `from`, with no run open and none waiting: the first frame that starts a run of zeros that
  * may count — at least min_run long, or reaching n (it may go on in the next piece) — skipping the
  * shorter runs as the frame-by-frame loop would (they change nothing but which sample was the last
  * one not 0). *last is the index of that last sample before the returned frame, −1 when it is
  * not past `from`. n when there is no such run. x1 = 0: one channel (or a mix), x0.
+ *
+ * A run of 7 or more frames holds four frames that start at from + 4k, so with min_run ≥ 7 only
+ * such blocks of four are looked at, and the frames around one found: quiet 16-bit audio is full
+ * of isolated zeros, and stopping at each cost ~0.2 CPU-s an hour of 48 kHz stereo. Shorter
+ * min_run (rates under 3.5 kHz) take every run in turn.
  */
 EXPORT(zero_skip_short) int zero_skip_short(const float *x0, const float *x1, int from, int n, int min_run, int *last) {
   int i = from;
   *last = -1;
+  if (min_run >= 7) {
+    /* i is from, or follows a frame that is not zero. */
+    for (;;) {
+      const int b = zero_block(x0, x1, from, i, n);
+      if (b + 4 > n) {
+        /* No block left: a run reaching n, however short, else none. */
+        int t = n;
+        while (t > i && zero_frame(x0, x1, t - 1)) t--;
+        *last = t > from ? t - 1 : -1;
+        return t;
+      }
+      /* The run holding the block: its start (the block before is not all zero, so at most 3
+         frames back) and its end. */
+      int start = b;
+      while (start > i && zero_frame(x0, x1, start - 1)) start--;
+      const int e = zero_run_end(x0, x1, b + 4, n);
+      if (e - start >= min_run || e == n) {
+        *last = start > from ? start - 1 : -1;
+        return start;
+      }
+      i = e;
+    }
+  }
   for (;;) {
     const int j = x1 ? zero_find2(x0, x1, i, n) : zero_skip(x0, i, n);
     if (j > i) *last = j - 1;

@@ -28,14 +28,12 @@ import { transferablesOf } from '../src/core/transferables';
 import { AudioPathError, expectedFrames, fail, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { transfer } from 'comlink';
 import { blobSource, hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
-import { openCompressedStream } from '../src/core/format/compressed-stream';
 import { contentHashOfPieces } from '../src/core/hash';
 import { analyzeWavSegment, planWavSplit, type SegmentAnalysis, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
 import { receiveRelay, relaySender } from './relay';
 import { warmUp } from './warm-up';
 import { prefaultKernelMemory, useKernelModule } from '../src/core/kernels/runtime';
-import { ALL_FORMATS, AudioSampleSink, BlobSource, Input } from 'mediabunny';
 import { PROGRESS_INTERVAL_MS } from './progress';
 
 export interface AnalyzeRequest {
@@ -144,12 +142,21 @@ function createPipeline(sampleRateHz: number, channelCount: number, expectedFram
 }
 
 /**
+ * mediabunny and the WASM decoders, imported when a compressed file needs them: this worker's
+ * own script is compiled whole when it starts (vite.config.ts), and a WAV's analysis never calls
+ * them. (The worker imports them once as it starts too, so they are fetched while the page is
+ * online.)
+ */
+export const compressedReaders = () => Promise.all([import('mediabunny'), import('../src/core/format/compressed-stream')]);
+
+/**
  * A compressed file's length from its container (mediabunny reads what it needs), for the display
  * plan; when even that fails, an upper bound from the size at 6 kbit/s, the lowest rate in use
  * (a coarser waveform, never one bucket per sample).
  */
 async function computedDuration(file: Blob): Promise<number> {
   try {
+    const [{ ALL_FORMATS, BlobSource, Input }] = await compressedReaders();
     const d = await new Input({ formats: ALL_FORMATS, source: new BlobSource(file) }).computeDuration();
     if (Number.isFinite(d) && d > 0) return d;
   } catch {
@@ -248,6 +255,7 @@ export const api = {
     const started = performance.now();
     const progress = throttle(onProgress, started);
     try {
+      const [{ ALL_FORMATS, AudioSampleSink, BlobSource, Input }, { openCompressedStream }] = await compressedReaders();
       // FLAC, MP3, Ogg Vorbis and Opus: the CLI's WASM decoders, here too (faster than the
       // browser's, and the same samples as the CLI).
       const wasm = await openCompressedStream(blobSource(file), { ...probe, warnings: [...(probe.warnings ?? [])] });
@@ -329,6 +337,7 @@ export const api = {
     const progress = throttle(onProgress, started);
     const relay = relaySender(port);
     try {
+      const [, { openCompressedStream }] = await compressedReaders();
       const wasm = await openCompressedStream(blobSource(file), { ...probe, warnings: [...(probe.warnings ?? [])] });
       if (!wasm.ok) {
         relay.abort();

@@ -5,7 +5,7 @@
  * the pool (and the split) is the same on any machine.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -208,6 +208,24 @@ describe('a long WAV split across workers', () => {
   it('sent no request outside the origin', () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  });
+});
+
+describe("the analysis worker's script, as built", () => {
+  it('asks V8 to compile it whole as the worker starts, and leaves the compressed-format readers to their own chunks', () => {
+    // The page these tests drive was built by global-setup.ts into dist/.
+    const assets = join(ROOT, 'dist/assets');
+    const name = readdirSync(assets).find((f) => /^analysis\.worker-.*\.js$/.test(f));
+    expect(name).toBeDefined();
+    const script = readFileSync(join(assets, name!), 'utf8');
+    expect(script.split('\n')[0]).toBe('//# allFunctionsCalledOnLoad');
+    // mediabunny's Matroska reader and the MP3 decoder's glue are not in it (the compressed
+    // file below is read through them, imported when it needs them).
+    expect(script).not.toMatch(/matroska|mpg123/i);
+    expect(script.length).toBeLessThan(600_000);
+    const others = readdirSync(assets).filter((f) => f.endsWith('.js') && f !== name).map((f) => readFileSync(join(assets, f), 'utf8'));
+    expect(others.some((o) => /mpg123/.test(o))).toBe(true);
+    expect(others.filter((o) => o.startsWith('//# allFunctionsCalledOnLoad'))).toEqual([]);
   });
 });
 

@@ -14,7 +14,6 @@ export { PROBE_TIMEOUT_MS } from './source';
 
 export const HEAD_BYTES = 1 << 16;
 
-
 /**
  * The declared format of a file, or a typed error. Never throws, and settles within
  * PROBE_TIMEOUT_MS whatever the bytes are.

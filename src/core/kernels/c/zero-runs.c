@@ -128,13 +128,13 @@ EXPORT(zero_run_end) int zero_run_end(const float *x0, const float *x1, int from
   return x1 ? run_end2(x0, x1, from, n) : run_end1(x0, from, n);
 }
 
-/* Frames i..i+3 all zero (every channel 0, NaN or ±∞): x1 = 0 for one channel (or a mix), x0. */
+/* The lanes of `a` that count as zero (0, NaN or ±∞). */
 static inline v128_t zero_lanes(v128_t a) {
   const v128_t zero = wasm_f32x4_splat(0);
   return wasm_v128_or(wasm_f32x4_eq(a, zero), wasm_f32x4_ne(wasm_f32x4_sub(a, a), zero));
 }
 
-/* Frame i is zero (every channel 0, NaN or ±∞). */
+/* Frame i is zero (every channel 0, NaN or ±∞): x1 = 0 for one channel (or a mix), x0. */
 static inline int zero_frame(const float *x0, const float *x1, int i) {
   const float a = x0[i];
   if (!(a == 0 || a - a != 0)) return 0;
@@ -172,7 +172,7 @@ EXPORT(zero_skip_short) int zero_skip_short(const float *x0, const float *x1, in
   int i = from;
   *last = -1;
   if (min_run >= 7) {
-    /* i is from, or follows a frame that is not zero. */
+    /* i is from, or the frame that ended a short run (not zero). */
     for (;;) {
       const int b = zero_block(x0, x1, from, i, n);
       if (b + 4 > n) {

@@ -86,7 +86,6 @@ export interface FileReport {
   elapsedMs: number;
 }
 
-
 /** The frame columns' memory for this worker's next finishSplit (prepareMerge), if made. */
 let mergeStore: FrameStore | null = null;
 

@@ -38,7 +38,6 @@ export interface SegmentResult extends SegmentAnalysis {
   display: DisplayPartial;
 }
 
-
 /** The segments of a WAV file, or null when it is too short to split (the one-pass path takes it). */
 export async function planWavSplit(file: Blob, probe: ContainerProbe, count: number): Promise<Result<SplitPlan | null>> {
   const parsed = await readWavHeader(blobSource(file));

@@ -52,24 +52,30 @@ EXPORT(zero_mixn) void zero_mixn(const float *const *x, int C, float *out, int n
   }
 }
 
+/* The lanes of `a` that count as zero (0, NaN or ±∞). */
+static inline v128_t zero_lanes(v128_t a) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  return wasm_v128_or(wasm_f32x4_eq(a, zero), wasm_f32x4_ne(wasm_f32x4_sub(a, a), zero));
+}
+
+/* Frame i is zero (every channel 0, NaN or ±∞): x1 = 0 for one channel (or a mix), x0. */
+static inline int zero_frame(const float *x0, const float *x1, int i) {
+  const float a = x0[i];
+  if (!(a == 0 || a - a != 0)) return 0;
+  if (!x1) return 1;
+  const float b = x1[i];
+  return b == 0 || b - b != 0;
+}
+
 /* The first i ≥ from with mix[i] zero or not finite; n when there is none. */
 static int zero_skip(const float *mix, int from, int n) {
   int i = from;
-  for (; i < n && (i & 3); i++) {
-    const float v = mix[i];
-    if (v == 0 || v - v != 0) return i;
-  }
-  const v128_t zero = wasm_f32x4_splat(0);
-  for (; i + 4 <= n; i += 4) {
-    const v128_t v = wasm_v128_load(mix + i);
-    /* v == 0, or v − v ≠ 0 (NaN, ±∞) */
-    const v128_t hit = wasm_v128_or(wasm_f32x4_eq(v, zero), wasm_f32x4_ne(wasm_f32x4_sub(v, v), zero));
-    if (wasm_v128_any_true(hit)) break;
-  }
-  for (; i < n; i++) {
-    const float v = mix[i];
-    if (v == 0 || v - v != 0) return i;
-  }
+  for (; i < n && (i & 3); i++)
+    if (zero_frame(mix, 0, i)) return i;
+  for (; i + 4 <= n; i += 4)
+    if (wasm_v128_any_true(zero_lanes(wasm_v128_load(mix + i)))) break;
+  for (; i < n; i++)
+    if (zero_frame(mix, 0, i)) return i;
   return n;
 }
 
@@ -77,17 +83,10 @@ static int zero_skip(const float *mix, int from, int n) {
    0, read from the channels themselves; n when there is none. */
 static int zero_find2(const float *x0, const float *x1, int from, int n) {
   int i = from;
-  const v128_t zero = wasm_f32x4_splat(0);
-  for (; i + 4 <= n; i += 4) {
-    const v128_t a = wasm_v128_load(x0 + i), b = wasm_v128_load(x1 + i);
-    const v128_t za = wasm_v128_or(wasm_f32x4_eq(a, zero), wasm_f32x4_ne(wasm_f32x4_sub(a, a), zero));
-    const v128_t zb = wasm_v128_or(wasm_f32x4_eq(b, zero), wasm_f32x4_ne(wasm_f32x4_sub(b, b), zero));
-    if (wasm_v128_any_true(wasm_v128_and(za, zb))) break;
-  }
-  for (; i < n; i++) {
-    const float a = x0[i], b = x1[i];
-    if ((a == 0 || a - a != 0) && (b == 0 || b - b != 0)) return i;
-  }
+  for (; i + 4 <= n; i += 4)
+    if (wasm_v128_any_true(wasm_v128_and(zero_lanes(wasm_v128_load(x0 + i)), zero_lanes(wasm_v128_load(x1 + i))))) break;
+  for (; i < n; i++)
+    if (zero_frame(x0, x1, i)) return i;
   return n;
 }
 
@@ -126,21 +125,6 @@ static int run_end2(const float *x0, const float *x1, int from, int n) {
 /* Where the run of zeros at `from` ends: x1 = 0 for one channel (or a mix), x0. */
 EXPORT(zero_run_end) int zero_run_end(const float *x0, const float *x1, int from, int n) {
   return x1 ? run_end2(x0, x1, from, n) : run_end1(x0, from, n);
-}
-
-/* The lanes of `a` that count as zero (0, NaN or ±∞). */
-static inline v128_t zero_lanes(v128_t a) {
-  const v128_t zero = wasm_f32x4_splat(0);
-  return wasm_v128_or(wasm_f32x4_eq(a, zero), wasm_f32x4_ne(wasm_f32x4_sub(a, a), zero));
-}
-
-/* Frame i is zero (every channel 0, NaN or ±∞): x1 = 0 for one channel (or a mix), x0. */
-static inline int zero_frame(const float *x0, const float *x1, int i) {
-  const float a = x0[i];
-  if (!(a == 0 || a - a != 0)) return 0;
-  if (!x1) return 1;
-  const float b = x1[i];
-  return b == 0 || b - b != 0;
 }
 
 /* The first b = from + 4k ≥ i whose four frames b..b+3 are all zero; a b with b + 4 > n when none is. */

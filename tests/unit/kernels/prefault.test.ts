@@ -12,7 +12,7 @@ describe('prefaultKernelMemory', () => {
   it('touches each never-touched free page once, within its budget', () => {
     const k = kernels();
     // 32 MB never touched (malloc reserves: the memory grows, nothing is written), then freed.
-    // (Nothing here reads it before the prefault: this VM maps a page on a read too.)
+    // (Nothing here reads it before the prefault: a read would map the zero page, and the write after it fault again.)
     const fresh = k.allocUnzeroed(32 << 20);
     expect(fresh).toBeGreaterThan(0);
     k.exports.free(fresh);

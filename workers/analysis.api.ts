@@ -29,7 +29,7 @@ import { AudioPathError, expectedFrames, fail, ok, type ContainerProbe, type Res
 import { transfer } from 'comlink';
 import { blobSource, hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
 import { contentHashOfPieces } from '../src/core/hash';
-import { analyzeWavSegment, planWavSplit, type SegmentAnalysis, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
+import { analyzeWavSegment, giveAwaySegment, planWavSplit, type SegmentAnalysis, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
 import { receiveRelay, relaySender } from './relay';
 import { warmUp } from './warm-up';
@@ -426,6 +426,19 @@ export const api = {
     try {
       const result = await analyzeWavSegment(file, job, onProgress);
       return transfer(ok(result), transferablesOf(result));
+    } catch (error) {
+      return toResult(error);
+    }
+  },
+
+  /**
+   * The rest of a segment this worker is running (by its job's id), cut off for another worker
+   * that has none left and reads `thiefFramesPerMs`: its job, or null (the segment has ended,
+   * or too little is left).
+   */
+  giveAwaySegment(id: number, display: SegmentJob['display'], thiefFramesPerMs: number): Result<SegmentJob | null> {
+    try {
+      return ok(giveAwaySegment(id, display, thiefFramesPerMs));
     } catch (error) {
       return toResult(error);
     }

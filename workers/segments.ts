@@ -5,11 +5,14 @@
  * which feeds the segment analyzer and the display segment and hashes the content-hash pieces
  * the segment owns; its partial results are plain data whose buffers are transferred, never copied.
  * The merge (finishAnalysis, finishDisplay) gives exactly what one pass gives.
+ *
+ * A segment running here can give the rest of its stretch away (`giveAwaySegment`, called by the
+ * client when another worker has nothing left to do): the two then end about together.
  */
 import { createSegmentAnalyzer, planSegments, type AnalysisPartial, type SegmentSpec } from '../src/core/analyze';
 import { createDisplaySegment, planDisplay, type DisplayPartial, type DisplayPlan } from '../src/core/display/display';
 import { readWavHeader, type WavLayout } from '../src/core/format/wav';
-import { hashPiecesOf, readWavSegment, type WavSegmentJob } from '../src/core/wav-segment';
+import { hashPiecesOf, startWavSegment, type WavSegmentJob, type WavSegmentRun } from '../src/core/wav-segment';
 import { expectedFrames, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { blobReader, blobSource, letReadsRun } from './core-io';
 import { PROGRESS_INTERVAL_MS } from './progress';
@@ -25,6 +28,8 @@ export interface SplitPlan {
 
 export interface SegmentJob extends WavSegmentJob {
   display: DisplayPlan;
+  /** The client's name for the segment while it runs (giveAwaySegment), unique in the page. */
+  id?: number;
 }
 
 /** What the merge of the analysis takes from a segment (its display partial is merged elsewhere). */
@@ -55,6 +60,9 @@ export async function planWavSplit(file: Blob, probe: ContainerProbe, count: num
   });
 }
 
+/** The segments this worker is reading, by the client's id. */
+const running = new Map<number, { run: WavSegmentRun; startedMs: number }>();
+
 /**
  * Analyse one segment (the core's segment reader over the File: src/core/wav-segment.ts);
  * `onProgress` gets the frames of the segment's own stretch done so far, every PROGRESS_INTERVAL_MS at most.
@@ -71,11 +79,40 @@ export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?
     last = now;
     onProgress?.(frames);
   };
-  const consumers = [analyzer, { firstSample: analyzer.firstSample, push: (c: readonly Float32Array[]) => display.push(c), needsMore: () => display.needsMore() }];
-  const pieceDigests = await readWavSegment(blobReader(file), file.size, job, consumers, { onProgress: progress, letReadsRun });
-  onProgress?.(Math.max(0, (spec.end ?? Math.floor(layout.dataBytes / layout.blockAlign)) - spec.start));
+  const consumers = [
+    analyzer,
+    {
+      firstSample: analyzer.firstSample,
+      push: (c: readonly Float32Array[]) => display.push(c),
+      needsMore: () => display.needsMore(),
+      cut: (end: number) => display.cut(end),
+    },
+  ];
+  const run = startWavSegment(blobReader(file), file.size, job, consumers, { onProgress: progress, letReadsRun });
+  if (job.id !== undefined) running.set(job.id, { run, startedMs: performance.now() });
+  let pieceDigests: Uint32Array[];
+  try {
+    pieceDigests = await run.done;
+  } finally {
+    if (job.id !== undefined) running.delete(job.id);
+  }
   const result = { analysis: analyzer.partial(), display: display.partial(), pieceDigests };
+  // Its own frames, from its start to where it ended (cut short when it gave its rest away).
+  onProgress?.(result.analysis.frameCount);
   // On the worker's timeline (DevTools' Performance panel; the e2e test counts them per worker).
-  performance.measure(`segment ${spec.start}–${spec.end ?? 'end'}`, { start: t0 });
+  performance.measure(`segment ${spec.start}–${result.analysis.final ? 'end' : spec.start + result.analysis.frameCount}`, { start: t0 });
   return result;
+}
+
+/**
+ * The rest of segment `id`, running here, given away to a worker that reads `thiefFramesPerMs`
+ * (WavSegmentRun.giveAway): the job for it, or null when the segment is not running here or too
+ * little is left.
+ */
+export function giveAwaySegment(id: number, display: DisplayPlan, thiefFramesPerMs: number): SegmentJob | null {
+  const segment = running.get(id);
+  if (!segment) return null;
+  const ownFramesPerMs = segment.run.pushedFrames() / (performance.now() - segment.startedMs);
+  const rest = segment.run.giveAway(ownFramesPerMs, thiefFramesPerMs);
+  return rest && { ...rest, display };
 }

@@ -14,9 +14,12 @@
  *
  * A long WAV is split: its segments go to as many workers as the pool gives it, one segment per
  * lease (so files opened at the same time get workers between two segments, and nobody starves);
- * each segment also digests the content-hash pieces it owns, and at the end the job's first
- * worker merges the analysis partials while another merges the display partials. Short WAV
- * files and compressed formats take one worker.
+ * a worker that finds none left takes the rest of the running segment with the most audio left
+ * (its worker cuts it where both will end together: work stealing), so the job's workers end
+ * about together however the machine shares its cores between them; each segment also digests
+ * the content-hash pieces it owns, and at the end the job's first worker with nothing left to
+ * take merges the analysis partials while another merges the display partials. Short WAV files
+ * and compressed formats take one worker.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { AnalysisApi, AnalyzeRequest, FileReport, ProgressCallback } from '../../workers/analysis.api';
@@ -44,6 +47,8 @@ export const POOL_SIZE = Math.max(PARALLEL_JOBS, Math.min(MAX_POOL, navigator.ha
 const RELAY_MIN_BYTES = 512 * 1024;
 
 let alive = 0;
+/** Names of running segments (giveAwaySegment), unique in the page. */
+let segmentIds = 0;
 
 interface Lease {
   worker: Worker;
@@ -266,7 +271,12 @@ function analyzeSplit(
       release(lease);
     };
 
-    const { specs, layout, totalFrames } = plan;
+    const { layout, totalFrames } = plan;
+    // The planned segments, then the rests given away (work stealing), each with its pieces and id.
+    const specs = [...plan.specs];
+    const pieces = [...plan.pieces];
+    const ids = specs.map(() => segmentIds++);
+    const planned = specs.length;
     const rate = layout.sampleRateHz;
     const framesDone = specs.map(() => 0);
     let lastReport = 0;
@@ -285,9 +295,15 @@ function analyzeSplit(
     };
 
     const results: SegmentResult[] = [];
+    /** The next planned segment no worker has taken. */
     let next = 0;
+    const runningOn = new Map<number, Lease>();
+    /** Frames per ms of each lease's last segment, start to answer (what it would read of a rest). */
+    const speed = new Map<Lease, number>();
     const runSegment = async (lease: Lease, k: number): Promise<void> => {
-      const job = { layout, spec: specs[k], pieces: plan.pieces[k], display: plan.display };
+      const job = { layout, spec: specs[k], pieces: pieces[k], display: plan.display, id: ids[k] };
+      runningOn.set(k, lease);
+      const t0 = performance.now();
       const r = await lease.api.analyzeSegment(
         file,
         job,
@@ -296,9 +312,46 @@ function analyzeSplit(
           report();
         }),
       );
+      runningOn.delete(k);
       if (settled) return;
       if (!r.ok) return failWith(r);
       results[k] = r.value;
+      speed.set(lease, r.value.analysis.frameCount / Math.max(1, performance.now() - t0));
+    };
+    /**
+     * For a worker with no planned segment left: the rest of a running segment, asked of the one
+     * with the most audio left first (by its last progress), as a new segment; null when none
+     * has enough left to share (WavSegmentRun.giveAway decides).
+     */
+    const steal = async (thief: Lease): Promise<number | null> => {
+      const thiefFramesPerMs = speed.get(thief) ?? 0;
+      const left = (k: number): number => (specs[k].end ?? totalFrames) - specs[k].start - framesDone[k];
+      for (const k of [...runningOn.keys()].sort((a, b) => left(b) - left(a))) {
+        const victim = runningOn.get(k);
+        if (!victim) continue;
+        const given = await victim.api.giveAwaySegment(ids[k], plan.display, thiefFramesPerMs);
+        if (settled) return null;
+        if (!given.ok) {
+          failWith(given);
+          return null;
+        }
+        if (given.value === null) continue;
+        specs[k] = { ...specs[k], end: given.value.spec.start };
+        specs.push(given.value.spec);
+        pieces.push(given.value.pieces);
+        ids.push(segmentIds++);
+        framesDone.push(0);
+        return specs.length - 1;
+      }
+      return null;
+    };
+    /** Segments for one lease while the queue is empty: stolen ones, until there is nothing to take. */
+    const runStolen = async (lease: Lease): Promise<void> => {
+      while (!settled && next >= planned) {
+        const k = await steal(lease);
+        if (k === null || settled) return;
+        await runSegment(lease, k);
+      }
     };
     // Every worker of the job takes one segment per lease until none are left. Each segment also
     // digests its pieces of the content hash. The first worker to find none left while others
@@ -312,18 +365,20 @@ function analyzeSplit(
       return true;
     };
     const onLead = async (lead: Lease): Promise<void> => {
-      while (!settled && next < specs.length) await runSegment(lead, next++);
+      while (!settled && next < planned) await runSegment(lead, next++);
+      await runStolen(lead);
       if (!settled) done(lead);
     };
     const onOthers = async (): Promise<void> => {
-      while (!settled && next < specs.length) {
+      while (!settled && next < planned) {
         const lease = await acquire(stop.signal);
         if (!lease) return;
-        if (settled || next >= specs.length) return release(lease);
+        if (settled || next >= planned) return release(lease);
         hold(lease);
         await runSegment(lease, next++);
+        await runStolen(lease);
         if (settled) return;
-        if (next >= specs.length && done(lease)) return;
+        if (next >= planned && done(lease)) return;
         letGo(lease);
       }
     };
@@ -333,7 +388,7 @@ function analyzeSplit(
       if (!lead) return;
       if (settled) return release(lead);
       hold(lead);
-      const others = Array.from({ length: Math.min(POOL_SIZE, specs.length) - 1 }, onOthers);
+      const others = Array.from({ length: Math.min(POOL_SIZE, planned) - 1 }, onOthers);
       await Promise.all([onLead(lead), ...others]);
       if (settled) return;
       onProgress({ stage: 'finishing', fraction: 0.98, audioSecDone: totalFrames / rate, audioSecTotal: totalFrames / rate, elapsedMs: performance.now() - started });
@@ -344,8 +399,10 @@ function analyzeSplit(
       const merging: Lease = merger ?? lead;
       const helper = merging !== lead ? lead : tryAcquire();
       if (helper) hold(helper);
-      const analyses = results.map(({ analysis, pieceDigests }) => ({ analysis, pieceDigests }));
-      const displays = results.map((r) => r.display);
+      // In file order (a rest given away starts after the segment it was cut from).
+      const inOrder = specs.map((_, k) => k).sort((a, b) => specs[a].start - specs[b].start).map((k) => results[k]);
+      const analyses = inOrder.map(({ analysis, pieceDigests }) => ({ analysis, pieceDigests }));
+      const displays = inOrder.map((r) => r.display);
       const [head, display] = await Promise.all([
         merging.api.finishSplit(probe, request, transfer(analyses, transferablesOf(analyses)), performance.now() - started),
         (helper ?? merging).api.finishSplitDisplay(transfer(displays, transferablesOf(displays)), totalFrames / rate, rate),

@@ -116,6 +116,13 @@ export interface SegmentAnalyzer {
   push(channels: readonly Float32Array[]): void;
   /** True until every sample the segment needs has been pushed (false at the end of the audio too). */
   needsMore(): boolean;
+  /**
+   * End the segment at `end` instead, for another thread to take the rest from there (work
+   * stealing): `end` lies on the segment grid, inside the segment and at or past every sample
+   * pushed so far, so no accumulator has yet done anything its old end decided. False (nothing
+   * changed) when it does not. The partial is then the one a segment planned to end there gives.
+   */
+  cut(end: number): boolean;
   partial(): AnalysisPartial;
 }
 
@@ -182,8 +189,8 @@ const upTo = (channels: readonly Float32Array[], at: number, end: number): reado
 
 export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number, spec: SegmentSpec): SegmentAnalyzer {
   const { start } = spec;
-  const end = spec.end ?? Infinity;
-  const final = spec.end === null;
+  let end = spec.end ?? Infinity;
+  let final = spec.end === null;
   const firstSample = Math.max(0, start - Math.round(SEGMENT_WARMUP_SEC * sampleRateHz));
   const levels = createLevels(sampleRateHz, channelCount, start - firstSample, firstSample);
   const frames = createFrameAnalysis(sampleRateHz, channelCount, {}, {
@@ -201,8 +208,8 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
   const humBlock = humBlockSamples(sampleRateHz);
   const echoBlock = echoBlockSamples(sampleRateHz);
   const blockRange = (block: number): [number, number] => [Math.ceil(start / block) * block, Math.ceil(end / block) * block];
-  const [humFrom, humTo] = blockRange(humBlock);
-  const [echoFrom, echoTo] = blockRange(echoBlock);
+  let [humFrom, humTo] = blockRange(humBlock);
+  let [echoFrom, echoTo] = blockRange(echoBlock);
   const zeroFrom = Math.max(0, start - zeroRunsContextSamples(sampleRateHz));
   const zeroRuns = createZeroRuns(sampleRateHz, channelCount, { start, end });
   const clipRanges = createClipRanges(sampleRateHz, channelCount, { start, end: spec.end, firstPushed: firstSample });
@@ -244,6 +251,18 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
     },
     needsMore() {
       return position < Math.max(end, humTo, echoTo) || frames.needsMore() || !zeroRuns.settled() || clipRanges.needsMore();
+    },
+    cut(at) {
+      const grid = segmentGrid(sampleRateHz);
+      if (done || grid === null || at % grid !== 0 || at <= start || at >= end || at < position) return false;
+      end = at;
+      final = false;
+      [humFrom, humTo] = blockRange(humBlock);
+      [echoFrom, echoTo] = blockRange(echoBlock);
+      frames.cut(at);
+      zeroRuns.cut(at);
+      clipRanges.cut(at);
+      return true;
     },
     partial() {
       if (done) return done;

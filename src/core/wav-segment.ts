@@ -5,8 +5,13 @@
  * bytes are decoded a piece at a time into kernel memory and pushed to the consumers — the
  * segment analyzer and, in the page, the display — from 2 s before the segment's start to past
  * its end, there 64 KiB at a time and only while a consumer still needs samples.
+ *
+ * A segment being read can give the rest of its stretch away (`giveAway`): when one thread runs
+ * out of segments while another is still on one, the busy one's segment is cut where both would
+ * end together and the idle one takes the rest as a segment of its own (work stealing). The cut
+ * lies ahead of everything read, so the segments merge exactly as if they had been planned so.
  */
-import type { SegmentSpec } from './analyze';
+import { SEGMENT_WARMUP_SEC, segmentGrid, type SegmentSpec } from './analyze';
 import { createWavDecoder, type WavLayout } from './format/wav';
 import { HASH_PIECE_BYTES, hashPiece, hashPieceBuffer, pieceCount } from './hash';
 import { kernels } from './kernels/runtime';
@@ -25,6 +30,58 @@ export interface SegmentConsumer {
   push(channels: readonly Float32Array[]): void;
   /** True while it needs samples past the segment's end. */
   needsMore(): boolean;
+  /**
+   * The segment ends at `end` instead (on the segment grid, past every sample pushed): see
+   * SegmentAnalyzer.cut. A consumer without it cannot be cut: the segment is never given away.
+   */
+  cut?(end: number): boolean | void;
+}
+
+/** A segment being read. */
+export interface WavSegmentRun {
+  /** The shares of the content-hash pieces it hashed, in order, once it is done. */
+  readonly done: Promise<Uint32Array[]>;
+  /** Frames pushed to every consumer so far, from the first consumer's `firstSample`. */
+  pushedFrames(): number;
+  /**
+   * Cut the segment where this thread, reading `ownFramesPerMs`, and one that starts on the rest
+   * now, reading `thiefFramesPerMs`, would end together (stealCut), and give the rest away: the
+   * job of the rest (from the cut to the old end, with the pieces it now owns), or null when too
+   * little is left to be worth a segment, the segment has ended, or a consumer cannot be cut.
+   * Call it between the reads (any time the thread runs something else, as a message handler in
+   * a worker does).
+   */
+  giveAway(ownFramesPerMs: number, thiefFramesPerMs: number): WavSegmentJob | null;
+}
+
+/**
+ * What a segment given away costs its new thread before it reads its own audio, ms: a fresh
+ * stream's first read, the accumulators and the display made, the partials sent; measured in
+ * Chromium traces here (~20–25 ms on 2 busy cores), besides the warm-up it reads.
+ */
+export const STEAL_START_MS = 25;
+
+/**
+ * Where to cut a running segment [start, end) for another thread to take the rest: the grid
+ * point nearest to where both end together — this one goes on from `pushed` (before `start`
+ * while it reads its warm-up) at `ownFramesPerMs`, taken to be the other's when it is not known
+ * yet (nothing pushed); the other starts after STEAL_START_MS and reads the warm-up before the
+ * cut at `thiefFramesPerMs` — and strictly past both `pushed` and `start`. Null when the rest
+ * would keep the other thread busy less than 2 × STEAL_START_MS (its start would cost about
+ * what it saves).
+ */
+export function stealCut(
+  at: { pushed: number; start: number; end: number; grid: number; warmupFrames: number },
+  ownFramesPerMs: number,
+  thiefFramesPerMs: number,
+): number | null {
+  const { pushed, start, end, grid, warmupFrames } = at;
+  if (!(thiefFramesPerMs > 0)) return null;
+  const own = ownFramesPerMs > 0 && Number.isFinite(ownFramesPerMs) ? ownFramesPerMs : thiefFramesPerMs;
+  // x frames more here take x / own ms; the rest, STEAL_START_MS + (end − pushed − x + warm-up) / thief.
+  const x = (STEAL_START_MS + (end - pushed + warmupFrames) / thiefFramesPerMs) / (1 / own + 1 / thiefFramesPerMs);
+  const cut = Math.max(Math.round((pushed + x) / grid), Math.floor(Math.max(pushed, start) / grid) + 1) * grid;
+  return (end - cut) / thiefFramesPerMs >= 2 * STEAL_START_MS ? cut : null;
 }
 
 /**
@@ -70,45 +127,87 @@ export function hashPiecesOf(layout: WavLayout, specs: readonly SegmentSpec[], f
  * Read, decode and hash one segment; `onProgress` gets the frames of its own stretch done so far.
  * Returns the shares of the pieces it hashed, in order (contentHashOfPieces merges every segment's).
  */
-export async function readWavSegment(
+export function readWavSegment(
+  readBytes: ReadBytes,
+  fileBytes: number,
+  job: WavSegmentJob,
+  consumers: readonly SegmentConsumer[],
+  options: SegmentReadOptions = {},
+): Promise<Uint32Array[]> {
+  return startWavSegment(readBytes, fileBytes, job, consumers, options).done;
+}
+
+/** readWavSegment, with the handle to give the rest of the segment away while it runs. */
+export function startWavSegment(
   readBytes: ReadBytes,
   fileBytes: number,
   job: WavSegmentJob,
   consumers: readonly SegmentConsumer[],
   { onProgress, letReadsRun }: SegmentReadOptions = {},
-): Promise<Uint32Array[]> {
-  const { layout, spec, pieces } = job;
+): WavSegmentRun {
+  const { layout, spec } = job;
   const { blockAlign, dataOffset } = layout;
   const L = HASH_PIECE_BYTES;
   const totalFrames = Math.floor(layout.dataBytes / blockAlign);
-  // Everything in kernel memory is allocated before the first piece (see src/core/kernels/runtime.ts):
-  // each piece lands once in the segment's own piece buffer (segments read in one realm at once
-  // must not share one), then is hashed and decoded in place.
-  const decoder = createWavDecoder(layout, { toKernels: true, maxBytes: DECODE_BYTES });
-  hashPieceBuffer(); // hashPiece's own buffers, allocated now
-  const k = kernels();
-  const pieceAt = k.alloc(L);
-  const piece = (): Uint8Array => k.u8(pieceAt, L);
-  try {
-    return await readPieces();
-  } finally {
-    k.exports.free(pieceAt);
-    decoder.release();
-  }
+  // Where the segment ends and the pieces it hashes: moved back when it gives its rest away.
+  let end = spec.end ?? totalFrames;
+  let ownEnd = dataOffset + end * blockAlign;
+  let piecesTo = job.pieces.to;
+  const firstSample = Math.min(...consumers.map((c) => c.firstSample));
+  let audioAt = dataOffset + firstSample * blockAlign; // the next audio byte to decode
+  let finished = false;
 
-  async function readPieces(): Promise<Uint32Array[]> {
-    const end = spec.end ?? totalFrames;
+  // Frames every consumer has been pushed (a frame split across reads waits in the decoder).
+  const pushedTo = (): number => Math.floor((audioAt - dataOffset) / blockAlign);
+  const giveAway = (ownFramesPerMs: number, thiefFramesPerMs: number): WavSegmentJob | null => {
+    const grid = segmentGrid(layout.sampleRateHz);
+    if (finished || grid === null || consumers.some((c) => !c.cut)) return null;
+    const pushed = pushedTo();
+    const warmupFrames = Math.round(SEGMENT_WARMUP_SEC * layout.sampleRateHz);
+    // Strictly past `pushed`: the pieces hashed so far (up to the one holding audioAt) stay before the cut.
+    const cut = stealCut({ pushed, start: spec.start, end, grid, warmupFrames }, ownFramesPerMs, thiefFramesPerMs);
+    if (cut === null) return null;
+    for (const c of consumers) {
+      if (c.cut?.(cut) === false) throw new RangeError(`a segment consumer refused the cut at ${cut}`);
+    }
+    const oldEnd = end;
+    const rest = { from: Math.ceil((dataOffset + cut * blockAlign) / L), to: piecesTo };
+    end = cut;
+    ownEnd = dataOffset + cut * blockAlign;
+    piecesTo = rest.from;
+    const restSpec: SegmentSpec =
+      spec.end === null && oldEnd === totalFrames ? { start: cut, end: null, expectedEnd: spec.expectedEnd ?? totalFrames } : { start: cut, end: oldEnd };
+    return { layout, spec: restSpec, pieces: rest };
+  };
+
+  const done = (async (): Promise<Uint32Array[]> => {
+    // Everything in kernel memory is allocated before the first piece (see src/core/kernels/runtime.ts):
+    // each piece lands once in the segment's own piece buffer (segments read in one realm at once
+    // must not share one), then is hashed and decoded in place.
+    const decoder = createWavDecoder(layout, { toKernels: true, maxBytes: DECODE_BYTES });
+    hashPieceBuffer(); // hashPiece's own buffers, allocated now
+    const k = kernels();
+    const pieceAt = k.alloc(L);
+    const piece = (): Uint8Array => k.u8(pieceAt, L);
+    try {
+      return await readPieces(k, pieceAt, piece, decoder);
+    } finally {
+      finished = true;
+      k.exports.free(pieceAt);
+      decoder.release();
+    }
+  })();
+  return { done, giveAway, pushedFrames: () => pushedTo() - firstSample };
+
+  async function readPieces(k: ReturnType<typeof kernels>, pieceAt: number, piece: () => Uint8Array, decoder: ReturnType<typeof createWavDecoder>): Promise<Uint32Array[]> {
     const dataEnd = dataOffset + totalFrames * blockAlign;
-    const ownEnd = dataOffset + end * blockAlign;
     const lastPiece = pieceCount(fileBytes) - 1;
     const shares: Uint32Array[] = [];
-    const firstSample = Math.min(...consumers.map((c) => c.firstSample));
-    let audioAt = dataOffset + firstSample * blockAlign; // the next audio byte to decode
     const wantsAudio = (): boolean => audioAt < dataEnd && (audioAt < ownEnd || consumers.some((c) => c.needsMore()));
     const report = (): void => onProgress?.(Math.max(0, Math.min(Math.floor((audioAt - dataOffset) / blockAlign), end) - spec.start));
     let j = Math.floor(audioAt / L);
     let next: PromiseLike<Uint8Array> | null = readBytes(j * L, L, piece);
-    while (next && (j < pieces.to || wantsAudio())) {
+    while (next && (j < piecesTo || wantsAudio())) {
       const read = await next;
       const pieceStart = j * L;
       if (read.length < Math.min(L, fileBytes - pieceStart)) {
@@ -117,8 +216,8 @@ export async function readWavSegment(
       if (!(k.holds(read) && read.byteOffset === pieceAt)) k.u8(pieceAt, read.length).set(read);
       // The next piece is read ahead when it is sure to be needed: to hash it, or for audio inside the segment.
       const following = pieceStart + L;
-      next = following < fileBytes && (j + 1 < pieces.to || following < ownEnd) ? readBytes(following, L, piece) : null;
-      if (j >= pieces.from && j < pieces.to) shares.push(hashPiece(k.u8(pieceAt, read.length), j, j === lastPiece));
+      next = following < fileBytes && (j + 1 < piecesTo || following < ownEnd) ? readBytes(following, L, piece) : null;
+      if (j >= job.pieces.from && j < piecesTo) shares.push(hashPiece(k.u8(pieceAt, read.length), j, j === lastPiece));
       const pieceEnd = pieceStart + read.length;
       while (audioAt < pieceEnd && wantsAudio()) {
         const inside = audioAt < ownEnd;
@@ -137,7 +236,7 @@ export async function readWavSegment(
         if (next && letReadsRun) await letReadsRun();
       }
       j++;
-      if (!next && following < fileBytes && (j < pieces.to || wantsAudio())) next = readBytes(following, L, piece);
+      if (!next && following < fileBytes && (j < piecesTo || wantsAudio())) next = readBytes(following, L, piece);
     }
     report();
     return shares;

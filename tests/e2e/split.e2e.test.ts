@@ -1,7 +1,8 @@
 /**
  * A long WAV split across the page's worker pool (src/client/analysis-client.ts): the exported
  * summary equals the CLI's single pass (`--threads 1`), the segments really ran on several
- * workers, and Cancel terminates every worker of the job. The page is told it has 4 cores, so
+ * workers, a worker held up gives the rest of its segment to the others, and Cancel terminates
+ * every worker of the job. The page is told it has 4 cores, so
  * the pool (and the split) is the same on any machine.
  */
 import { execFile } from 'node:child_process';
@@ -139,7 +140,8 @@ describe('a long WAV split across workers', () => {
     // 180 s in segments of at least 30 s on the 8.8 s grid of 44.1 kHz, spread over the 4 workers.
     const count = planSegments(44100, 180 * 44100, PAGE_SEGMENTS_PER_WORKER * CORES).length;
     expect(count).toBe(Math.min(5, PAGE_SEGMENTS_PER_WORKER * CORES));
-    expect(perWorker.reduce((a, b) => a + b, 0)).toBe(count);
+    // (More when a worker that ran out took the rest of another's: work stealing.)
+    expect(perWorker.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(count);
     expect(perWorker.filter((k) => k > 0).length).toBeGreaterThan(1);
     // The analysis and the display were merged at the same time, on two workers.
     const merged = measures('merge');
@@ -155,6 +157,34 @@ describe('a long WAV split across workers', () => {
     const doc = JSON.parse(readFileSync(await download.path(), 'utf8')) as unknown;
     const cli = await cliSummary(file, ['--threads', '1']);
     expect(withoutGenerator(doc)).toEqual(withoutGenerator(cli));
+    await page.close();
+  });
+
+  it('a worker held up gives the rest of its segment to the others (work stealing); the summary is still the single pass', async () => {
+    const file = join(dir, 'thirty-minutes-16k.wav');
+    writeFileSync(file, wavBytes(16000, [longSpeechLike(16000, 1800)[0]]));
+    const { page, workers } = await newPage();
+    const planned = planSegments(16000, 1800 * 16000, PAGE_SEGMENTS_PER_WORKER * CORES).length;
+    expect(planned).toBe(CORES);
+    const trace = await traceMeasures();
+    // The pool hands out the idle worker started last (last in, first out): the probe, the plan
+    // and the first segment go to workers[3], the last segment to workers[0]. That one is held
+    // up for 3 s here, as a worker the machine does not run for a while: the others finish
+    // theirs long before, and each asks it for the rest of its segment.
+    const held = workers[0].evaluate(() => {
+      const t = performance.now();
+      while (performance.now() - t < 3000);
+    });
+    await page.getByLabel(/audio file/i).setInputFiles(file);
+    await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
+    await held;
+    const perWorker = (await trace.stop())('segment');
+    // The planned segments and at least one rest given away, run by a worker that had run one already.
+    expect(perWorker.reduce((a, b) => a + b, 0)).toBeGreaterThan(planned);
+    expect(Math.max(...perWorker)).toBeGreaterThan(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export summary' }).click()]);
+    const doc = JSON.parse(readFileSync(await download.path(), 'utf8')) as unknown;
+    expect(withoutGenerator(doc)).toEqual(withoutGenerator(await cliSummary(file, ['--threads', '1'])));
     await page.close();
   });
 
@@ -201,7 +231,9 @@ describe('a long WAV split across workers', () => {
     // Never more workers alive than the pool holds.
     expect(peak.alive).toBeLessThanOrEqual(CORES);
     const perWorker = (await trace.stop())('segment');
-    expect(perWorker.reduce((x, y) => x + y, 0)).toBe(planSegments(16000, 120 * 16000, PAGE_SEGMENTS_PER_WORKER * CORES).length + planSegments(8000, 180 * 8000, PAGE_SEGMENTS_PER_WORKER * CORES).length);
+    expect(perWorker.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(
+      planSegments(16000, 120 * 16000, PAGE_SEGMENTS_PER_WORKER * CORES).length + planSegments(8000, 180 * 8000, PAGE_SEGMENTS_PER_WORKER * CORES).length,
+    );
     await page.close();
   });
 

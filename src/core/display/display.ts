@@ -53,6 +53,8 @@ export interface Display {
 export interface DisplaySegmentAccumulator {
   push(channels: readonly Float32Array[]): void;
   needsMore(): boolean;
+  /** The segment ends at `end` instead (no sample at or past it pushed yet): see SegmentAnalyzer.cut. */
+  cut(end: number): void;
   partial(): DisplayPartial;
 }
 
@@ -67,6 +69,10 @@ export function createDisplaySegment(plan: DisplayPlan, segment: DisplaySegment)
     },
     needsMore() {
       return peaks.needsMore() || spectrogram.needsMore();
+    },
+    cut(end) {
+      peaks.cut(end);
+      spectrogram.cut(end);
     },
     partial() {
       return { peaks: peaks.partial(), spectrogram: spectrogram.partial() };

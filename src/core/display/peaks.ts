@@ -44,6 +44,8 @@ export interface PeaksSegmentAccumulator {
   push(channels: readonly Float32Array[]): void;
   /** True until the segment's end has been pushed (always for the last segment). */
   needsMore(): boolean;
+  /** The segment ends at `end` instead (no sample at or past it pushed yet): see SegmentAnalyzer.cut. */
+  cut(end: number): void;
   partial(): PeaksPartial;
 }
 
@@ -57,7 +59,7 @@ export function createPeaksSegment(
     throw new RangeError(`samplesPerBucket must be a positive integer, got ${samplesPerBucket}`);
   }
   const { start, firstPushed } = segment;
-  const end = segment.end ?? Infinity;
+  let end = segment.end ?? Infinity;
   if (firstPushed > start) throw new RangeError('a peaks segment must be pushed from its start or earlier');
   let capacity = 2048;
   let store = Array.from({ length: channelCount }, () => new Float32Array(capacity));
@@ -111,6 +113,9 @@ export function createPeaksSegment(
     },
     needsMore() {
       return pos < end;
+    },
+    cut(at) {
+      end = at;
     },
     partial() {
       if (done) return done;

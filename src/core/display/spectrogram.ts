@@ -58,6 +58,8 @@ export interface SpectrogramSegmentAccumulator {
   push(channels: readonly Float32Array[]): void;
   /** True until the windows of every frame the segment owns are complete (always for the last segment). */
   needsMore(): boolean;
+  /** The segment ends at `end` instead (no sample at or past it pushed yet): see SegmentAnalyzer.cut. */
+  cut(end: number): void;
   /** When the audio ended first, the missing samples are zeros, as at the end of the file. */
   partial(): SpectrogramPartial;
 }
@@ -112,7 +114,7 @@ export function createSpectrogramSegment(
 
   // Frames owned: those whose slot [k·hop, (k+1)·hop) starts in [start, end).
   const firstFrame = Math.ceil(segment.start / hop);
-  const endFrame = segment.end === null ? Infinity : Math.ceil(segment.end / hop);
+  let endFrame = segment.end === null ? Infinity : Math.ceil(segment.end / hop);
   const offsetToWindow = Math.floor(hop / 2) - fftSize / 2;
 
   // Pending samples: absolute index of buffer[0] is bufferStart; buffer holds `length` samples and
@@ -200,6 +202,10 @@ export function createSpectrogramSegment(
     },
     needsMore() {
       return ownsMore();
+    },
+    // The frames emitted so far have slots starting before the last sample pushed, so before `end`.
+    cut(end) {
+      endFrame = Math.ceil(end / hop);
     },
     partial() {
       if (done) return done;

@@ -72,13 +72,15 @@ export interface ZeroRunsAnalysis extends Accumulator<ZeroRunsResult>, KernelHel
   settled(): boolean;
   /** The owned runs; `final` (the segment reaching the end of the file) also closes a pending one. */
   partial(final: boolean): ZeroRunsPartial;
+  /** The segment ends at `end` instead (no sample at or past it pushed yet): see SegmentAnalyzer.cut. */
+  cut(end: number): void;
 }
 
 export function createZeroRuns(sampleRateHz: number, channelCount: number, segment?: ZeroRunsSegment): ZeroRunsAnalysis {
   const minRun = Math.max(2, Math.round(MIN_RUN_SEC * sampleRateHz));
   const context = zeroRunsContextSamples(sampleRateHz);
   const ownStart = segment?.start ?? 0;
-  const ownEnd = segment?.end ?? Infinity;
+  let ownEnd = segment?.end ?? Infinity;
   // The last `context` mono-mix samples before the current chunk, slot = position mod context
   // (so the "before" RMS sums them in a fixed order). Only each chunk's tail is stored; the
   // samples inside the chunk are read from it directly when a run becomes long enough to count.
@@ -251,6 +253,9 @@ export function createZeroRuns(sampleRateHz: number, channelCount: number, segme
       if (st.position < ownEnd) return false;
       const open = st.zeroStart >= 0 && st.zeroStart < ownEnd;
       return !open && !(pending !== null && pending.start < ownEnd);
+    },
+    cut(end) {
+      ownEnd = end;
     },
     partial(final) {
       if (final) finalize();

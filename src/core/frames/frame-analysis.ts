@@ -278,6 +278,8 @@ export interface FrameAnalysis extends Accumulator<FrameTable> {
   partial(): FrameTablePartial;
   /** True while the stretch's last frames still wait for samples past its end. */
   needsMore(): boolean;
+  /** The stretch ends at `end` instead (on the hop grid; no sample at or past it pushed yet): see SegmentAnalyzer.cut. */
+  cut(end: number): void;
 }
 
 /** Half-width of the moving average that estimates the DC taken out of the hop powers, s. */
@@ -360,7 +362,7 @@ export function createFrameAnalysis(
   if (segment.start % hop !== 0 || (segment.end !== null && segment.end % hop !== 0) || segment.firstPushed > segment.start) {
     throw new RangeError('a frame segment starts and ends on the hop grid, and is pushed from its start or before');
   }
-  const segEnd = segment.end ?? Infinity;
+  let segEnd = segment.end ?? Infinity;
   const binHz = sampleRateHz / fftSize;
 
   const edges = effectiveBandEdges(cfg.bandEdgesHz, sampleRateHz);
@@ -533,6 +535,11 @@ export function createFrameAnalysis(
     },
     needsMore() {
       return written < segEnd || fftDone < hopsDone;
+    },
+    cut(end) {
+      if (end % hop !== 0 || end < written) throw new RangeError('a frame segment is cut on the hop grid, past what was pushed');
+      segEnd = end;
+      k.exports.frames_cut(state, end);
     },
     partial,
     finish() {

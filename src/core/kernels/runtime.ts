@@ -62,6 +62,7 @@ export interface KernelExports {
   frames_bands(state: number): number;
   frames_push(state: number, channels: number, frames: number): void;
   frames_finish(state: number): void;
+  frames_cut(state: number, end: number): void;
   frames_info(state: number, out: number): void;
   p56_state_doubles(): number;
   p56_push(state: number, x: number, frames: number): void;

@@ -62,6 +62,8 @@ export interface ClipRangesAnalysis extends Accumulator<TimeRange[]>, KernelHeld
   partial(): ClipRangesPartial;
   /** True while a run the stretch owns has not ended. */
   needsMore(): boolean;
+  /** The stretch ends at `end` instead (no sample at or past it pushed yet): see SegmentAnalyzer.cut. */
+  cut(end: number): void;
 }
 
 export function createClipRanges(
@@ -73,7 +75,7 @@ export function createClipRanges(
   const ranges: number[] = [];
   let position = segment.firstPushed;
   const ownStart = segment.start;
-  const ownEnd = segment.end ?? Infinity;
+  let ownEnd = segment.end ?? Infinity;
   const mergeGap = Math.round(MERGE_GAP_SEC * sampleRateHz);
   let openStart = -1;
   let openEnd = -1;
@@ -142,6 +144,9 @@ export function createClipRanges(
       if (position < ownEnd) return true;
       for (let c = 0; c < channelCount; c++) if (runLength[c] > 0 && position - runLength[c] < ownEnd) return true;
       return false;
+    },
+    cut(end) {
+      ownEnd = end;
     },
     partial,
     finish() {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer, finishAnalysis, type Measurements } from '../../../src/core/analyze';
+import { createAnalyzer, createSegmentAnalyzer, finishAnalysis, segmentGrid, type Measurements } from '../../../src/core/analyze';
 import { createDisplaySegment, finishDisplay, planDisplay } from '../../../src/core/display/display';
 import { encodeWav } from '../../../src/core/format/wav-encode';
 import { mulberry32 as rng } from '../../../src/core/dsp/rng';
 import { transferablesOf } from '../../../src/core/transferables';
-import { probeBlob, readWav } from '../../../workers/core-io';
-import { analyzeWavSegment, planWavSplit } from '../../../workers/segments';
+import { blobReader, letReadsRun, probeBlob, readWav } from '../../../workers/core-io';
+import { analyzeWavSegment, giveAwaySegment, planWavSplit, type SegmentJob, type SegmentResult } from '../../../workers/segments';
 import { expectedFrames } from '../../../src/core/types';
-import { hashPiecesOf } from '../../../src/core/wav-segment';
+import { hashPiecesOf, startWavSegment, STEAL_START_MS, stealCut, type WavSegmentJob } from '../../../src/core/wav-segment';
 import { contentHashOfPieces, createContentHasher, HASH_PIECE_BYTES } from '../../../src/core/hash';
 import type { WavLayout } from '../../../src/core/format/wav';
 
@@ -96,6 +96,105 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
       expect(contentHashOfPieces(results.flatMap((r) => r.pieceDigests))).toBe(core.digestHex16());
     });
   }
+
+  for (const [sr, channels, seconds] of [
+    [16000, 1, 200],
+    [48000, 2, 150],
+  ] as const) {
+    it(`${sr} Hz × ${channels}, ${seconds} s: a running segment gives its rest away (work stealing); the merge still equals one pass`, async () => {
+      const blob = new Blob([encodeWav(speechLike(sr, seconds, channels), sr, 'pcm16')]);
+      const probed = await probeBlob(blob);
+      if (!probed.ok) throw new Error(probed.error.message);
+      const plan = await planWavSplit(blob, probed.value, 2);
+      if (!plan.ok || plan.value === null) throw new Error('expected a split');
+      const { specs, layout, display, totalFrames, pieces } = plan.value;
+      expect(specs).toHaveLength(2);
+      const grid = segmentGrid(sr) ?? 0;
+      // Both segments, the final one too, are read as the worker reads them (its consumers: the
+      // analyzer and the display) and give their rest away at their first progress report inside
+      // their stretch, a point between two reads, as the worker's message handler runs. The two
+      // threads read at the same made-up speed, so the cut lands about halfway.
+      const rests: WavSegmentJob[] = [];
+      const cut = await Promise.all(
+        specs.map(async (spec, k) => {
+          const analyzer = createSegmentAnalyzer(sr, channels, spec);
+          const shown = createDisplaySegment(display, { start: spec.start, end: spec.end, firstPushed: analyzer.firstSample });
+          const consumers = [analyzer, { firstSample: analyzer.firstSample, push: (c: readonly Float32Array[]) => shown.push(c), needsMore: () => shown.needsMore(), cut: (e: number) => shown.cut(e) }];
+          let last = 0;
+          const run = startWavSegment(blobReader(blob), blob.size, { layout, spec, pieces: pieces[k] }, consumers, {
+            letReadsRun,
+            onProgress: (frames) => {
+              last = frames;
+              if (frames === 0 || rests[k]) return;
+              const pushed = spec.start + frames;
+              const end = spec.end ?? totalFrames;
+              expect(run.pushedFrames()).toBe(pushed - analyzer.firstSample);
+              // Nothing given to a thief that would be busy less than twice its start.
+              expect(run.giveAway(1000, (end - pushed) / (1.9 * STEAL_START_MS))).toBe(null);
+              const rest = run.giveAway(1000, 1000);
+              if (!rest) throw new Error('expected the rest given away');
+              expect(rest.spec.start % grid).toBe(0);
+              expect(rest.spec.start).toBe(stealCut({ pushed, start: spec.start, end, grid, warmupFrames: 2 * sr }, 1000, 1000));
+              expect(rest.spec.end).toBe(spec.end);
+              expect(rest.pieces).toEqual({ from: Math.ceil((layout.dataOffset + rest.spec.start * layout.blockAlign) / HASH_PIECE_BYTES), to: pieces[k].to });
+              rests[k] = rest;
+            },
+          });
+          const pieceDigests = await run.done;
+          // It ended at the cut: its last progress report, and its partials.
+          expect(spec.start + last).toBe(rests[k].spec.start);
+          expect(run.giveAway(1000, 1000)).toBe(null);
+          const r: SegmentResult = { analysis: analyzer.partial(), display: shown.partial(), pieceDigests };
+          expect(r.analysis.frameCount).toBe(rests[k].spec.start - spec.start);
+          expect(r.analysis.final).toBe(false);
+          return r;
+        }),
+      );
+      const restResults = await Promise.all(rests.map((job) => analyzeWavSegment(blob, { ...job, display })));
+      const inOrder: SegmentResult[] = [cut[0], restResults[0], cut[1], restResults[1]];
+      expect(inOrder.map((r) => r.analysis.final)).toEqual([false, false, false, true]);
+      const split = { m: finishAnalysis(inOrder.map((r) => r.analysis)), display: finishDisplay(inOrder.map((r) => r.display)) };
+      const whole = await onePass(blob);
+      expectClose(whole.display, split.display, 'display');
+      expectClose(whole.m, split.m, 'm');
+      const core = createContentHasher();
+      core.update(new Uint8Array(await blob.arrayBuffer()));
+      expect(contentHashOfPieces(inOrder.flatMap((r) => r.pieceDigests))).toBe(core.digestHex16());
+    });
+  }
+
+  it('cuts where both threads end together, strictly past what was read, and not for a short rest', () => {
+    const at = { pushed: 0, start: 0, end: 1_000_000, grid: 4800, warmupFrames: 96_000 };
+    // Reads x more at `own` frames/ms; the thief starts after STEAL_START_MS and reads the rest plus the warm-up.
+    const ends = (cut: number, own: number, thief: number): [number, number] => [(cut - at.pushed) / own, STEAL_START_MS + (at.end - cut + at.warmupFrames) / thief];
+    for (const [own, thief] of [
+      [100, 100],
+      [50, 100],
+      [100, 40],
+    ]) {
+      const cut = stealCut(at, own, thief);
+      if (cut === null) throw new Error('expected a cut');
+      expect(cut % at.grid).toBe(0);
+      const [mine, theirs] = ends(cut, own, thief);
+      // Within half a grid step of either reader.
+      expect(Math.abs(mine - theirs)).toBeLessThanOrEqual(at.grid / 2 / Math.min(own, thief) + at.grid / 2 / Math.max(own, thief));
+    }
+    // A slower victim keeps less.
+    expect(stealCut(at, 50, 100) ?? 0).toBeLessThan(stealCut(at, 100, 100) ?? 0);
+    // Past what was read even when the thief is far faster.
+    expect(stealCut({ ...at, pushed: 4801 }, 1, 1e4)).toBe(9600);
+    // A rest the thief would read in less than 2 × STEAL_START_MS is kept.
+    expect(stealCut({ ...at, pushed: at.end - 4 * at.grid }, 1000, 1000)).toBe(null);
+    // Past the start, while the warm-up before it is read.
+    expect(stealCut({ ...at, pushed: 0, start: 48_000 }, 1, 1e4)).toBe(52_800);
+    // Its own speed not known yet (nothing read): taken to be the thief's.
+    expect(stealCut(at, 0, 100)).toBe(stealCut(at, 100, 100));
+    expect(stealCut(at, 100, 0)).toBe(null);
+  });
+
+  it('gives nothing away for a segment not running in this worker', () => {
+    expect(giveAwaySegment(12345, { sampleRateHz: 16000 } as SegmentJob['display'], 100)).toBe(null);
+  });
 
   it('gives every content-hash piece to exactly one segment, the one holding its first byte', () => {
     const L = HASH_PIECE_BYTES;

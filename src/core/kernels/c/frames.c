@@ -586,6 +586,9 @@ EXPORT(frames_push) void frames_push(Frames *f, const float *const *x, int len) 
   end_outputs(f);
 }
 
+/* The stretch ends at `end` instead (absolute; nothing at or past it written yet). */
+EXPORT(frames_cut) void frames_cut(Frames *f, double end) { f->seg_end = (int64_t)end; }
+
 /* The stretch ended: close the open hop and analyse every frame left (zero-padded past the end). */
 EXPORT(frames_finish) void frames_finish(Frames *f) {
   begin_outputs(f);

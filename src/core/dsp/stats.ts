@@ -36,22 +36,16 @@ export function nthSmallest(values: ArrayLike<number>, m: number, k: number): nu
   return withCopy(values, 0, (ptr) => kernels().exports.nth_smallest_f64(ptr, m, k));
 }
 
-/** The ring of indices sliding_min_f64 keeps: a power of two above the window's 2·radius + 1 candidates and the one entering. */
-export function slidingMinRingMask(n: number, radius: number): number {
-  return 2 ** Math.ceil(Math.log2(Math.min(n, 2 * radius + 2) + 1)) - 1;
-}
-
 /**
  * Centred sliding minimum: out[i] = min(values[j]) for |j − i| ≤ radius, ignoring NaN entries
- * (out[i] = NaN when the whole window is NaN). O(n) with a monotonic deque.
+ * (out[i] = NaN when the whole window is NaN). O(n): van Herk / Gil-Werman (sliding_min_f64).
  */
 export function slidingMin(values: ArrayLike<number>, radius: number): Float64Array {
   const n = values.length;
-  const mask = slidingMinRingMask(n, radius);
-  return withCopy(values, 8 * Math.max(1, n) + 4 * (mask + 1), (ptr, extra) => {
+  const doubles = 8 * Math.max(1, n);
+  return withCopy(values, 2 * doubles, (ptr, extra) => {
     const k = kernels();
-    const ring = extra + 8 * Math.max(1, n);
-    k.exports.sliding_min_f64(ptr, n, radius, extra, ring, mask);
+    k.exports.sliding_min_f64(ptr, n, radius, extra, extra + doubles);
     return k.f64(extra, n).slice();
   });
 }

@@ -80,7 +80,7 @@ export interface KernelExports {
   levels_add_band(p: number, band: number, n: number, first: number): void;
   frames_without_dc(power: number, mean: number, n: number, hop: number, lastHop: number, radius: number, prefix: number): void;
   levels_db(p: number, level: number, n: number): void;
-  sliding_min_f64(v: number, n: number, radius: number, out: number, ring: number, mask: number): void;
+  sliding_min_f64(v: number, n: number, radius: number, out: number, tmp: number): void;
   nth_smallest_f64(a: number, m: number, k: number): number;
   quantile_f64(a: number, n: number, q: number): number;
   levels_candidates(level: number, floor: number, n: number, margin: number, out: number): number;

@@ -15,7 +15,6 @@
  */
 import type { FrameTable } from '../frames/types';
 import { kernels } from '../kernels/runtime';
-import { slidingMinRingMask } from '../dsp/stats';
 
 export interface LevelModelSettings {
   noiseRadiusSec: number;
@@ -69,14 +68,12 @@ export function levelModelInKernels(table: FrameTable, settings: Partial<LevelMo
   const k = kernels();
   const n = table.frameCount;
   const radius = Math.max(1, Math.round(cfg.noiseRadiusSec / table.hopSec));
-  const mask = slidingMinRingMask(n, radius);
   const doubles = 8 * Math.max(1, n);
   // Every buffer is written before it is read (the caller's extra included: see runVad).
-  const block = k.allocUnzeroed(3 * doubles + 4 * (mask + 1) + 8 * Math.ceil(extraBytes / 8));
+  const block = k.allocUnzeroed(3 * doubles + 8 * Math.ceil(extraBytes / 8));
   const scratch = block;
   const levelDb = block + doubles;
   const noiseFloorDb = levelDb + doubles;
-  const ring = noiseFloorDb + doubles;
   const release = (): void => k.exports.free(block);
   try {
     // The speech-band power (the sub-bands at or below 4 kHz) into the scratch, band by band,
@@ -94,13 +91,14 @@ export function levelModelInKernels(table: FrameTable, settings: Partial<LevelMo
     k.exports.levels_db(scratch, levelDb, n);
     // Exact digital silence is the lowest floor there is: within its reach the floor is −∞ (then
     // S − maxRangeDb below), so a steady sound that starts after a splice of zeros is an onset.
-    k.exports.sliding_min_f64(levelDb, n, radius, noiseFloorDb, ring, mask);
+    // (The band powers, read by then, are its working memory.)
+    k.exports.sliding_min_f64(levelDb, n, radius, noiseFloorDb, scratch);
     // The band powers make room for the candidates.
     const candidates = k.exports.levels_candidates(levelDb, noiseFloorDb, n, cfg.candidateMarginDb, scratch);
     const minCandidates = Math.max(1, Math.round(cfg.minCandidateSec / table.hopSec));
     const speechLevelDb = candidates >= minCandidates ? k.exports.quantile_f64(scratch, candidates, 0.9) : null;
     if (speechLevelDb !== null) k.exports.levels_clamp_floor(noiseFloorDb, n, speechLevelDb - cfg.maxRangeDb, speechLevelDb);
-    return { levelDb, noiseFloorDb, speechLevelDb, scratch, extra: ring + 4 * (mask + 1), release };
+    return { levelDb, noiseFloorDb, speechLevelDb, scratch, extra: noiseFloorDb + doubles, release };
   } catch (error) {
     release();
     throw error;

@@ -37,6 +37,8 @@ double apl_log(double x);
 double apl_log10(double x);
 /* out[i] = apl_log(x[i]) (the same bits), two at a time (log.c). */
 void apl_log_array(const double *x, double *out, int n);
+/* apl_log10 of both lanes (the same bits), two at a time (log.c). */
+v128_t apl_log10x2(v128_t x);
 
 /* Samples in hop i of n frame-table hops: `hop`, but `last` for the last one. */
 static inline int hop_length(int i, int n, int hop, int last) { return i == n - 1 ? last : hop; }

@@ -353,10 +353,11 @@ function analyzeSplit(
         await runSegment(lease, k);
       }
     };
-    // Every worker of the job takes one segment per lease until none are left. Each segment also
-    // digests its pieces of the content hash. The first worker to find none left while others
-    // still run theirs merges: it is kept, and makes the merge's memory while it waits
-    // (prepareMerge: ~0.05 s of the merge on 1 h of 16 kHz mono, ~0.1 s on 48 kHz stereo).
+    // Every worker of the job takes one segment per lease until none are left, then rests of
+    // running ones while any is long enough to share. Each segment also digests its pieces of
+    // the content hash. The first worker to find nothing left to take while others still run
+    // theirs merges: it is kept, and makes the merge's memory while it waits (prepareMerge:
+    // ~0.05 s of the merge on 1 h of 16 kHz mono, ~0.1 s on 48 kHz stereo).
     let merger: Lease | null = null;
     const done = (lease: Lease): boolean => {
       if (merger || settled || results.filter(Boolean).length === specs.length) return false;

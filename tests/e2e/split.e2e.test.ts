@@ -150,8 +150,11 @@ describe('a long WAV split across workers', () => {
     expect(displayMerged.reduce((a, b) => a + b, 0)).toBe(1);
     expect(merged.indexOf(1)).not.toBe(displayMerged.indexOf(1));
     // The merge's memory was made beforehand, once, by the worker that then merged (the first
-    // to run out of segments while others still ran theirs: prepareMerge).
-    expect(measures('prepare merge')).toEqual(merged);
+    // to find nothing left to take while others still ran theirs: prepareMerge), or not at all
+    // when every segment had ended by the time one found that (asking a running segment for its
+    // rest takes a round trip).
+    const prepared = measures('prepare merge');
+    expect([merged, merged.map(() => 0)]).toContainEqual(prepared);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export summary' }).click()]);
     const doc = JSON.parse(readFileSync(await download.path(), 'utf8')) as unknown;

@@ -12,7 +12,7 @@
 import { createSegmentAnalyzer, planSegments, type AnalysisPartial, type SegmentSpec } from '../src/core/analyze';
 import { createDisplaySegment, planDisplay, type DisplayPartial, type DisplayPlan } from '../src/core/display/display';
 import { readWavHeader, type WavLayout } from '../src/core/format/wav';
-import { hashPiecesOf, startWavSegment, type WavSegmentJob, type WavSegmentRun } from '../src/core/wav-segment';
+import { createSegmentRegistry, hashPiecesOf, startWavSegment, type WavSegmentJob } from '../src/core/wav-segment';
 import { expectedFrames, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { blobReader, blobSource, letReadsRun } from './core-io';
 import { PROGRESS_INTERVAL_MS } from './progress';
@@ -28,8 +28,6 @@ export interface SplitPlan {
 
 export interface SegmentJob extends WavSegmentJob {
   display: DisplayPlan;
-  /** The client's name for the segment while it runs (giveAwaySegment), unique in the page. */
-  id?: number;
 }
 
 /** What the merge of the analysis takes from a segment (its display partial is merged elsewhere). */
@@ -60,8 +58,8 @@ export async function planWavSplit(file: Blob, probe: ContainerProbe, count: num
   });
 }
 
-/** The segments this worker is reading, by the client's id. */
-const running = new Map<number, { run: WavSegmentRun; startedMs: number }>();
+/** The segments this worker is reading, by the client's ids (unique in the page). */
+const running = createSegmentRegistry();
 
 /**
  * Analyse one segment (the core's segment reader over the File: src/core/wav-segment.ts);
@@ -89,13 +87,8 @@ export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?
     },
   ];
   const run = startWavSegment(blobReader(file), file.size, job, consumers, { onProgress: progress, letReadsRun });
-  if (job.id !== undefined) running.set(job.id, { run, startedMs: performance.now() });
-  let pieceDigests: Uint32Array[];
-  try {
-    pieceDigests = await run.done;
-  } finally {
-    if (job.id !== undefined) running.delete(job.id);
-  }
+  running.track(job.id, run);
+  const pieceDigests = await run.done;
   const result = { analysis: analyzer.partial(), display: display.partial(), pieceDigests };
   // Its own frames, from its start to where it ended (cut short when it gave its rest away).
   onProgress?.(result.analysis.frameCount);
@@ -110,9 +103,6 @@ export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?
  * little is left.
  */
 export function giveAwaySegment(id: number, display: DisplayPlan, thiefFramesPerMs: number): SegmentJob | null {
-  const segment = running.get(id);
-  if (!segment) return null;
-  const ownFramesPerMs = segment.run.pushedFrames() / (performance.now() - segment.startedMs);
-  const rest = segment.run.giveAway(ownFramesPerMs, thiefFramesPerMs);
+  const rest = running.giveAway(id, thiefFramesPerMs);
   return rest && { ...rest, display };
 }

@@ -3,9 +3,11 @@
  * its grid (planSegments), a few per thread, which the threads take from one queue; each reads
  * and decodes its own byte range (segment-worker.ts, the core's segment reader) and produces the
  * segment's plain-data partial and its share of the content hash — the main thread takes
- * segments too — then the partials are merged in file order and everything frame-level is
- * derived once (finishAnalysis), the hash from the shares (contentHashOfPieces). The result
- * equals one pass (tests/unit/analyze/segments.test.ts, tests/unit/cli/parallel.test.ts).
+ * segments too; a thread with none left takes the rest of a running one (work stealing: the
+ * core's giveAway cuts it where both end together) — then the partials are merged in file
+ * order and everything frame-level is derived once (finishAnalysis), the hash from the shares
+ * (contentHashOfPieces). The result equals one pass (tests/unit/analyze/segments.test.ts,
+ * tests/unit/cli/parallel.test.ts).
  *
  * Only WAV is split: its samples sit at known byte offsets. Compressed files, files shorter than
  * two grid cells (2 × 102.4 s at 16/48 kHz) and a single thread take the one-pass path.
@@ -14,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
 import { contentHashOfPieces } from '../core/hash';
-import { hashPiecesOf } from '../core/wav-segment';
+import { hashPiecesOf, type WavSegmentJob } from '../core/wav-segment';
 import { fileURLToPath } from 'node:url';
 import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions, type Measurements } from '../core/analyze';
 import { readWavHeader } from '../core/format/wav';
@@ -22,7 +24,7 @@ import { createFrameStore } from '../core/frames/frame-analysis';
 import { prefaultKernelMemory } from '../core/kernels/runtime';
 import { sniffContainer } from '../core/format/sniff';
 import { AudioPathError, fail, ok, type ContainerProbe, type Result } from '../core/types';
-import { analyzeSegmentOfWav, segmentFailure, type SegmentJob, type SegmentOutcome, type StreamMessage } from './segment-worker';
+import { analyzeSegmentOfWav, giveAwayHere, segmentFailure, type GiveAwayMessage, type GivenMessage, type SegmentJob, type SegmentOutcome, type StreamMessage } from './segment-worker';
 
 export const defaultThreads = (): number => availableParallelism();
 
@@ -39,6 +41,9 @@ class SegmentPool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
   private readonly queue: Array<{ job: SegmentJob; done: (r: Result<SegmentOutcome>) => void }> = [];
+  /** The worker running each job that has an id, and the answers awaited from workers, by job id. */
+  private readonly runningOn = new Map<number, Worker>();
+  private readonly asked = new Map<number, (rest: WavSegmentJob | null) => void>();
 
   constructor(
     readonly size: number,
@@ -52,9 +57,25 @@ class SegmentPool {
     });
   }
 
+  /** The rest of job `id` if a worker runs it (giveAway in that thread), else null. */
+  giveAway(id: number, thiefFramesPerMs: number): Promise<WavSegmentJob | null> {
+    const worker = this.runningOn.get(id);
+    if (!worker || this.asked.has(id)) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.asked.set(id, resolve);
+      const ask: GiveAwayMessage = { kind: 'give-away', id, thiefFramesPerMs };
+      worker.postMessage(ask);
+    });
+  }
+
   private spawn(): Worker {
     const worker = typeof this.entry === 'string' ? new Worker(this.entry, { eval: true }) : new Worker(this.entry);
     this.workers.push(worker);
+    worker.on('message', (m: GivenMessage | { kind?: undefined }) => {
+      if (m.kind !== 'given') return;
+      this.asked.get(m.id)?.(m.rest);
+      this.asked.delete(m.id);
+    });
     return worker;
   }
 
@@ -64,19 +85,31 @@ class SegmentPool {
       if (!worker) return;
       const { job, done } = this.queue.shift() as { job: SegmentJob; done: (r: Result<SegmentOutcome>) => void };
       worker.ref();
+      if (job.id !== undefined) this.runningOn.set(job.id, worker);
+      const ended = (): void => {
+        if (job.id === undefined) return;
+        this.runningOn.delete(job.id);
+        // A request it had not answered gets nothing.
+        this.asked.get(job.id)?.(null);
+        this.asked.delete(job.id);
+      };
       const finish = (r: Result<SegmentOutcome>): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.unref();
+        ended();
         this.idle.push(worker);
         done(r);
         this.pump();
       };
-      const onMessage = (r: Result<SegmentOutcome>): void => finish(r);
+      const onMessage = (r: Result<SegmentOutcome> | GivenMessage): void => {
+        if (!('kind' in r)) finish(r);
+      };
       const onError = (e: Error): void => {
         // A worker that died is not reused.
         this.workers.splice(this.workers.indexOf(worker), 1);
         worker.off('message', onMessage);
+        ended();
         done(fail('decode-failed', `Analysis thread failed: ${e.message}`));
         this.pump();
       };
@@ -124,6 +157,8 @@ function workerEntry(): Promise<URL | string> {
 }
 
 let pool: SegmentPool | null = null;
+/** Names of segment jobs (their workers' registries'), unique in the process. */
+let segmentIds = 0;
 function getPool(size: number, code: URL | string): SegmentPool {
   if (!pool || pool.size !== size) {
     void pool?.close();
@@ -151,6 +186,8 @@ export interface ParallelAnalysis {
   probe: ContainerProbe;
   measurements: Measurements;
   contentHash: string;
+  /** Segments analysed: those planned, and the rests of running ones that threads took. */
+  segmentCount: number;
 }
 
 /**
@@ -190,26 +227,58 @@ export async function analyzeWavInParallel(path: string, threads: number, option
     if (planned.length < 2) return null;
     // The segments write their frame rows into one shared table (no merge copy; see FrameStore).
     const frameStore = createFrameStore(layout.sampleRateHz, layout.channels, totalFrames) ?? undefined;
+    // The planned segments, then the rests of running ones that threads took, with their pieces and ids.
     const specs = planned.map((spec) => ({ ...spec, frameStore }));
     const workers = getPool(Math.min(threads - 1, specs.length - 1), await workerEntry());
     const pieces = hashPiecesOf(layout, specs, size);
+    const ids = specs.map(() => segmentIds++);
     const results: Array<Result<SegmentOutcome>> = [];
     let next = 0;
-    const drain = async (analyse: (job: SegmentJob) => Promise<Result<SegmentOutcome>>): Promise<void> => {
-      for (let k = next++; k < specs.length; k = next++) results[k] = await analyse({ path, fileBytes: size, layout, spec: specs[k], pieces: pieces[k] });
+    /** Running segments: on this thread or on a worker. */
+    const running = new Map<number, 'here' | 'worker'>();
+    /**
+     * The rest of a running segment for a thread reading `thiefFramesPerMs`, as a new segment,
+     * asked of the longest first; null when none has enough left to share.
+     */
+    const steal = async (thiefFramesPerMs: number): Promise<number | null> => {
+      const length = (k: number): number => (specs[k].end ?? totalFrames) - specs[k].start;
+      for (const k of [...running.keys()].sort((a, b) => length(b) - length(a))) {
+        const rest = running.get(k) === 'here' ? giveAwayHere(ids[k], thiefFramesPerMs) : await workers.giveAway(ids[k], thiefFramesPerMs);
+        if (!rest) continue;
+        specs[k] = { ...specs[k], end: rest.spec.start };
+        specs.push({ ...rest.spec, frameStore });
+        pieces.push(rest.pieces);
+        ids.push(segmentIds++);
+        return specs.length - 1;
+      }
+      return null;
+    };
+    const drain = async (where: 'here' | 'worker', analyse: (job: SegmentJob) => Promise<Result<SegmentOutcome>>): Promise<void> => {
+      let framesPerMs = 0;
+      const runOne = async (k: number): Promise<void> => {
+        running.set(k, where);
+        const t0 = performance.now();
+        results[k] = await analyse({ path, fileBytes: size, layout, spec: specs[k], pieces: pieces[k], id: ids[k] });
+        running.delete(k);
+        const r = results[k];
+        if (r.ok) framesPerMs = r.value.analysis.frameCount / Math.max(1, performance.now() - t0);
+      };
+      for (let k = next++; k < planned.length; k = next++) await runOne(k);
+      for (let k = await steal(framesPerMs); k !== null; k = await steal(framesPerMs)) await runOne(k);
     };
     // The main thread takes segments too; each segment hashes the content-hash pieces it owns.
     await Promise.all([
-      drain((job) => analyzeSegmentOfWav(job).then(ok, (error: unknown) => segmentFailure(error))).then(() => {
+      drain('here', (job) => analyzeSegmentOfWav(job).then(ok, (error: unknown) => segmentFailure(error))).then(() => {
         // Done before the threads: the pages of free kernel memory that the merge's allocations
         // will take are touched while they finish (the merge's page faults: ~2 500 → ~1 000-1 350 on
         // 1 h of 16 kHz mono).
         if (results.filter(Boolean).length < specs.length) prefaultKernelMemory();
       }),
-      ...Array.from({ length: workers.size }, () => drain((job) => workers.run(job))),
+      ...Array.from({ length: workers.size }, () => drain('worker', (job) => workers.run(job))),
     ]);
     const values: SegmentOutcome[] = [];
-    for (const r of results) {
+    // In file order (a rest starts after the segment it was cut from).
+    for (const r of specs.map((_, k) => k).sort((a, b) => specs[a].start - specs[b].start).map((k) => results[k])) {
       if (!r.ok) return r;
       values.push(r.value);
     }
@@ -224,7 +293,7 @@ export async function analyzeWavInParallel(path: string, threads: number, option
       if (error instanceof AudioPathError) return fail(error.code, error.message);
       throw error;
     }
-    return ok({ probe, measurements, contentHash: contentHashOfPieces(values.flatMap((v) => v.pieceDigests)) });
+    return ok({ probe, measurements, contentHash: contentHashOfPieces(values.flatMap((v) => v.pieceDigests)), segmentCount: specs.length });
   } finally {
     await handle.close();
   }

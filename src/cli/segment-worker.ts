@@ -4,13 +4,14 @@
  * analyzer, its content-hash pieces hashed. The main thread calls it directly; as a
  * worker thread (node:worker_threads) this module takes jobs as messages. Jobs
  * come in as messages; each answer is plain data, `{ ok: true, value: AnalysisPartial }` or
- * `{ ok: false, error }`. See parallel.ts.
+ * `{ ok: false, error }`. A running segment gives its rest away when asked (`give-away`, or
+ * giveAwayHere on the main thread; work stealing, see parallel.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createSegmentAnalyzer } from '../core/analyze';
 import { transferablesOf } from '../core/transferables';
-import { readWavSegment, type WavSegmentJob } from '../core/wav-segment';
+import { createSegmentRegistry, startWavSegment, type WavSegmentJob } from '../core/wav-segment';
 import { AudioPathError, fail, ok, type Result } from '../core/types';
 import type { AnalysisPartial, SegmentAnalyzer } from '../core/analyze';
 
@@ -23,6 +24,14 @@ export interface SegmentOutcome {
   analysis: AnalysisPartial;
   /** The content-hash shares of the pieces the segment owns (src/core/wav-segment.ts). */
   pieceDigests: Uint32Array[];
+}
+
+/** The segments this thread is reading, by their jobs' ids. */
+const running = createSegmentRegistry();
+
+/** The rest of segment `id` if this thread is reading it, for a thread that reads `thiefFramesPerMs` (or null). */
+export function giveAwayHere(id: number, thiefFramesPerMs: number): WavSegmentJob | null {
+  return running.giveAway(id, thiefFramesPerMs);
 }
 
 export async function analyzeSegmentOfWav(job: SegmentJob): Promise<SegmentOutcome> {
@@ -49,7 +58,9 @@ export async function analyzeSegmentOfWav(job: SegmentJob): Promise<SegmentOutco
         ).then(resolve, reject);
       },
     });
-    const pieceDigests = await readWavSegment(read, job.fileBytes, job, [analyzer]);
+    const run = startWavSegment(read, job.fileBytes, job, [analyzer]);
+    running.track(job.id, run);
+    const pieceDigests = await run.done;
     return { analysis: analyzer.partial(), pieceDigests };
   } finally {
     closeSync(fd);
@@ -69,9 +80,26 @@ export type StreamMessage =
   | { kind: 'stream-chunk'; channels: Float32Array[] }
   | { kind: 'stream-end' };
 
+/** A request for the rest of a segment this thread runs, and its answer. */
+export interface GiveAwayMessage {
+  kind: 'give-away';
+  id: number;
+  thiefFramesPerMs: number;
+}
+export interface GivenMessage {
+  kind: 'given';
+  id: number;
+  rest: WavSegmentJob | null;
+}
+
 let stream: SegmentAnalyzer | null = null;
 
-parentPort?.on('message', (message: SegmentJob | StreamMessage) => {
+parentPort?.on('message', (message: SegmentJob | StreamMessage | GiveAwayMessage) => {
+  if ('kind' in message && message.kind === 'give-away') {
+    const given: GivenMessage = { kind: 'given', id: message.id, rest: giveAwayHere(message.id, message.thiefFramesPerMs) };
+    parentPort?.postMessage(given);
+    return;
+  }
   if ('kind' in message) {
     try {
       if (message.kind === 'stream-start') stream = createSegmentAnalyzer(message.sampleRateHz, message.channelCount, { start: 0, end: null });

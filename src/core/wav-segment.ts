@@ -22,6 +22,8 @@ export interface WavSegmentJob {
   spec: SegmentSpec;
   /** The content-hash pieces this segment hashes: [from, to) piece indices (hashPiecesOf). */
   pieces: { from: number; to: number };
+  /** The caller's name for the segment while it runs (a SegmentRegistry's), unique among its runs. */
+  id?: number;
 }
 
 export interface SegmentConsumer {
@@ -52,6 +54,38 @@ export interface WavSegmentRun {
    * a worker does).
    */
   giveAway(ownFramesPerMs: number, thiefFramesPerMs: number): WavSegmentJob | null;
+}
+
+/**
+ * The segments one thread is reading, by their jobs' ids, for another thread's request for the
+ * rest of one (work stealing): each is tracked while it runs, from when it started, which gives
+ * its own speed.
+ */
+export interface SegmentRegistry {
+  /** Track `run` under `id` until it is done (a job without an id is not tracked). */
+  track(id: number | undefined, run: WavSegmentRun): void;
+  /** The rest of segment `id` for a thread that reads `thiefFramesPerMs` (giveAway), or null when it is not running here. */
+  giveAway(id: number, thiefFramesPerMs: number): WavSegmentJob | null;
+}
+
+export function createSegmentRegistry(): SegmentRegistry {
+  const running = new Map<number, { run: WavSegmentRun; startedMs: number }>();
+  return {
+    track(id, run) {
+      if (id === undefined) return;
+      running.set(id, { run, startedMs: performance.now() });
+      run.done.then(
+        () => running.delete(id),
+        () => running.delete(id),
+      );
+    },
+    giveAway(id, thiefFramesPerMs) {
+      const segment = running.get(id);
+      if (!segment) return null;
+      const ownFramesPerMs = segment.run.pushedFrames() / (performance.now() - segment.startedMs);
+      return segment.run.giveAway(ownFramesPerMs, thiefFramesPerMs);
+    },
+  };
 }
 
 /**

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeFile } from '../../../src/cli/analyze-file';
-import { closeAnalysisThreads } from '../../../src/cli/parallel';
+import { analyzeWavInParallel, closeAnalysisThreads } from '../../../src/cli/parallel';
+import { summarize } from '../../../src/core/summary/build';
 import { encodeWav } from '../../../src/core/format/wav-encode';
 import { planSegments } from '../../../src/core/analyze';
 
@@ -52,6 +53,29 @@ describe('analyzeFile on threads', () => {
       expect(two).toEqual(one);
       expect(three).toEqual(one);
     }
+  });
+
+  it('a thread held up gives the rest of its segment to the other (work stealing); still equals one pass', { timeout: 60000 }, async () => {
+    const sr = 16000;
+    const path = join(dir, 'thirty-minutes.wav');
+    writeFileSync(path, encodeWav([speechLike(sr, 1800 * sr, 9)], sr, 'pcm16'));
+    const one = await analyzeFile(path, { threads: 1 });
+    // The main thread reads the first of the two segments: 20 ms in, it is held up for 1.5 s
+    // (a busy loop, as a thread the machine does not run for a while), while the worker
+    // thread reads the second. That one then asks for the rest of the first, and takes it.
+    const held = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        const t = performance.now();
+        while (performance.now() - t < 1500);
+        resolve();
+      }, 20),
+    );
+    const two = await analyzeWavInParallel(path, 2);
+    await held;
+    if (!two?.ok || !one.ok) throw new Error('expected both analyses');
+    expect(two.value.segmentCount).toBeGreaterThan(2);
+    const { probe, measurements, contentHash } = two.value;
+    expect(summarize({ probe, measurements, contentHash, name: 'thirty-minutes.wav', keepName: false, warnings: probe.warnings ?? [] })).toEqual(one.value);
   });
 
   const ffmpeg = spawnSync('ffmpeg', ['-version']).status === 0;

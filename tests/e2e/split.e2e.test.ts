@@ -264,6 +264,15 @@ describe("the analysis worker's script, as built", () => {
     expect(others.some((o) => /mpg123/.test(o))).toBe(true);
     expect(others.filter((o) => o.startsWith('//# allFunctionsCalledOnLoad'))).toEqual([]);
   });
+
+  it("is the production build the page ships, whatever NODE_ENV the test runner set (React's production runtime)", () => {
+    const assets = join(ROOT, 'dist/assets');
+    const page = readdirSync(assets).find((f) => /^index-.*\.js$/.test(f));
+    expect(page).toBeDefined();
+    const script = readFileSync(join(assets, page!), 'utf8');
+    // The development runtime's JSX entry and its performance-track labels are not in it.
+    expect(script).not.toMatch(/jsxDEV|Cascading Update/);
+  });
 });
 
 describe('a long compressed file on two workers', () => {

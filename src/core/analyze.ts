@@ -207,9 +207,11 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
   // first block boundary at or after the start to the first at or after the end.
   const humBlock = humBlockSamples(sampleRateHz);
   const echoBlock = echoBlockSamples(sampleRateHz);
-  const blockRange = (block: number): [number, number] => [Math.ceil(start / block) * block, Math.ceil(end / block) * block];
-  let [humFrom, humTo] = blockRange(humBlock);
-  let [echoFrom, echoTo] = blockRange(echoBlock);
+  const blockAt = (at: number, block: number): number => Math.ceil(at / block) * block;
+  const humFrom = blockAt(start, humBlock);
+  const echoFrom = blockAt(start, echoBlock);
+  let humTo = blockAt(end, humBlock);
+  let echoTo = blockAt(end, echoBlock);
   const zeroFrom = Math.max(0, start - zeroRunsContextSamples(sampleRateHz));
   const zeroRuns = createZeroRuns(sampleRateHz, channelCount, { start, end });
   const clipRanges = createClipRanges(sampleRateHz, channelCount, { start, end: spec.end, firstPushed: firstSample });
@@ -257,8 +259,8 @@ export function createSegmentAnalyzer(sampleRateHz: number, channelCount: number
       if (done || grid === null || at % grid !== 0 || at <= start || at >= end || at < position) return false;
       end = at;
       final = false;
-      [humFrom, humTo] = blockRange(humBlock);
-      [echoFrom, echoTo] = blockRange(echoBlock);
+      humTo = blockAt(at, humBlock);
+      echoTo = blockAt(at, echoBlock);
       frames.cut(at);
       zeroRuns.cut(at);
       clipRanges.cut(at);

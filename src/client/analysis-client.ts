@@ -345,9 +345,13 @@ function analyzeSplit(
       }
       return null;
     };
-    /** Segments for one lease while the queue is empty: stolen ones, until there is nothing to take. */
+    /**
+     * Segments for one lease while the queue is empty: stolen ones, until there is nothing to
+     * take, or another call waits for a worker (a worker that would only balance this job goes
+     * to another file instead).
+     */
     const runStolen = async (lease: Lease): Promise<void> => {
-      while (!settled && next >= planned) {
+      while (!settled && next >= planned && waiting.length === 0) {
         const k = await steal(lease);
         if (k === null || settled) return;
         await runSegment(lease, k);

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
 import { contentHashOfPieces } from '../core/hash';
-import { hashPiecesOf, type WavSegmentJob } from '../core/wav-segment';
+import { createSegmentTable, hashPiecesOf, type WavSegmentJob } from '../core/wav-segment';
 import { fileURLToPath } from 'node:url';
 import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions, type Measurements } from '../core/analyze';
 import { readWavHeader } from '../core/format/wav';
@@ -227,11 +227,9 @@ export async function analyzeWavInParallel(path: string, threads: number, option
     if (planned.length < 2) return null;
     // The segments write their frame rows into one shared table (no merge copy; see FrameStore).
     const frameStore = createFrameStore(layout.sampleRateHz, layout.channels, totalFrames) ?? undefined;
-    // The planned segments, then the rests of running ones that threads took, with their pieces and ids.
     const specs = planned.map((spec) => ({ ...spec, frameStore }));
     const workers = getPool(Math.min(threads - 1, specs.length - 1), await workerEntry());
-    const pieces = hashPiecesOf(layout, specs, size);
-    const ids = specs.map(() => segmentIds++);
+    const table = createSegmentTable(layout, specs, hashPiecesOf(layout, specs, size), () => segmentIds++);
     const results: Array<Result<SegmentOutcome>> = [];
     let next = 0;
     /** Running segments: on this thread or on a worker. */
@@ -241,15 +239,11 @@ export async function analyzeWavInParallel(path: string, threads: number, option
      * asked of the longest first; null when none has enough left to share.
      */
     const steal = async (thiefFramesPerMs: number): Promise<number | null> => {
-      const length = (k: number): number => (specs[k].end ?? totalFrames) - specs[k].start;
+      const length = (k: number): number => (table.job(k).spec.end ?? totalFrames) - table.job(k).spec.start;
       for (const k of [...running.keys()].sort((a, b) => length(b) - length(a))) {
-        const rest = running.get(k) === 'here' ? giveAwayHere(ids[k], thiefFramesPerMs) : await workers.giveAway(ids[k], thiefFramesPerMs);
-        if (!rest) continue;
-        specs[k] = { ...specs[k], end: rest.spec.start };
-        specs.push({ ...rest.spec, frameStore });
-        pieces.push(rest.pieces);
-        ids.push(segmentIds++);
-        return specs.length - 1;
+        const { id } = table.job(k);
+        const rest = running.get(k) === 'here' ? giveAwayHere(id, thiefFramesPerMs) : await workers.giveAway(id, thiefFramesPerMs);
+        if (rest) return table.addRest(k, { ...rest, spec: { ...rest.spec, frameStore } });
       }
       return null;
     };
@@ -258,12 +252,12 @@ export async function analyzeWavInParallel(path: string, threads: number, option
       const runOne = async (k: number): Promise<void> => {
         running.set(k, where);
         const t0 = performance.now();
-        results[k] = await analyse({ path, fileBytes: size, layout, spec: specs[k], pieces: pieces[k], id: ids[k] });
+        results[k] = await analyse({ ...table.job(k), path, fileBytes: size });
         running.delete(k);
         const r = results[k];
         if (r.ok) framesPerMs = r.value.analysis.frameCount / Math.max(1, performance.now() - t0);
       };
-      for (let k = next++; k < planned.length; k = next++) await runOne(k);
+      for (let k = next++; k < table.planned; k = next++) await runOne(k);
       for (let k = await steal(framesPerMs); k !== null; k = await steal(framesPerMs)) await runOne(k);
     };
     // The main thread takes segments too; each segment hashes the content-hash pieces it owns.
@@ -272,13 +266,12 @@ export async function analyzeWavInParallel(path: string, threads: number, option
         // Done before the threads: the pages of free kernel memory that the merge's allocations
         // will take are touched while they finish (the merge's page faults: ~2 500 → ~1 000-1 350 on
         // 1 h of 16 kHz mono).
-        if (results.filter(Boolean).length < specs.length) prefaultKernelMemory();
+        if (results.filter(Boolean).length < table.count()) prefaultKernelMemory();
       }),
       ...Array.from({ length: workers.size }, () => drain('worker', (job) => workers.run(job))),
     ]);
     const values: SegmentOutcome[] = [];
-    // In file order (a rest starts after the segment it was cut from).
-    for (const r of specs.map((_, k) => k).sort((a, b) => specs[a].start - specs[b].start).map((k) => results[k])) {
+    for (const r of table.inFileOrder().map((k) => results[k])) {
       if (!r.ok) return r;
       values.push(r.value);
     }
@@ -293,7 +286,7 @@ export async function analyzeWavInParallel(path: string, threads: number, option
       if (error instanceof AudioPathError) return fail(error.code, error.message);
       throw error;
     }
-    return ok({ probe, measurements, contentHash: contentHashOfPieces(values.flatMap((v) => v.pieceDigests)), segmentCount: specs.length });
+    return ok({ probe, measurements, contentHash: contentHashOfPieces(values.flatMap((v) => v.pieceDigests)), segmentCount: table.count() });
   } finally {
     await handle.close();
   }

@@ -27,6 +27,7 @@ import type { SegmentResult, SplitPlan } from '../../workers/segments';
 import { MIN_SEGMENT_SEC, PAGE_SEGMENTS_PER_WORKER } from '../core/analyze';
 import { HEADER_DEADLINE_MS } from '../core/format/source';
 import { transferablesOf } from '../core/transferables';
+import { createSegmentTable } from '../core/wav-segment';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { decodeInPage } from './decode-in-page';
 import { PROGRESS_INTERVAL_MS } from '../../workers/progress';
@@ -272,13 +273,10 @@ function analyzeSplit(
     };
 
     const { layout, totalFrames } = plan;
-    // The planned segments, then the rests given away (work stealing), each with its pieces and id.
-    const specs = [...plan.specs];
-    const pieces = [...plan.pieces];
-    const ids = specs.map(() => segmentIds++);
-    const planned = specs.length;
+    const table = createSegmentTable(layout, plan.specs, plan.pieces, () => segmentIds++);
+    const planned = table.planned;
     const rate = layout.sampleRateHz;
-    const framesDone = specs.map(() => 0);
+    const framesDone = plan.specs.map(() => 0);
     let lastReport = 0;
     const report = (): void => {
       const now = performance.now();
@@ -301,7 +299,7 @@ function analyzeSplit(
     /** Frames per ms of each lease's last segment, start to answer (what it would read of a rest). */
     const speed = new Map<Lease, number>();
     const runSegment = async (lease: Lease, k: number): Promise<void> => {
-      const job = { layout, spec: specs[k], pieces: pieces[k], display: plan.display, id: ids[k] };
+      const job = { ...table.job(k), display: plan.display };
       runningOn.set(k, lease);
       const t0 = performance.now();
       const r = await lease.api.analyzeSegment(
@@ -325,23 +323,19 @@ function analyzeSplit(
      */
     const steal = async (thief: Lease): Promise<number | null> => {
       const thiefFramesPerMs = speed.get(thief) ?? 0;
-      const left = (k: number): number => (specs[k].end ?? totalFrames) - specs[k].start - framesDone[k];
+      const left = (k: number): number => (table.job(k).spec.end ?? totalFrames) - table.job(k).spec.start - framesDone[k];
       for (const k of [...runningOn.keys()].sort((a, b) => left(b) - left(a))) {
         const victim = runningOn.get(k);
         if (!victim) continue;
-        const given = await victim.api.giveAwaySegment(ids[k], plan.display, thiefFramesPerMs);
+        const given = await victim.api.giveAwaySegment(table.job(k).id, plan.display, thiefFramesPerMs);
         if (settled) return null;
         if (!given.ok) {
           failWith(given);
           return null;
         }
         if (given.value === null) continue;
-        specs[k] = { ...specs[k], end: given.value.spec.start };
-        specs.push(given.value.spec);
-        pieces.push(given.value.pieces);
-        ids.push(segmentIds++);
         framesDone.push(0);
-        return specs.length - 1;
+        return table.addRest(k, given.value);
       }
       return null;
     };
@@ -364,7 +358,7 @@ function analyzeSplit(
     // ~0.05 s of the merge on 1 h of 16 kHz mono, ~0.1 s on 48 kHz stereo).
     let merger: Lease | null = null;
     const done = (lease: Lease): boolean => {
-      if (merger || settled || results.filter(Boolean).length === specs.length) return false;
+      if (merger || settled || results.filter(Boolean).length === table.count()) return false;
       merger = lease;
       void lease.api.prepareMerge(rate, layout.channels, totalFrames).catch(() => undefined);
       return true;
@@ -404,8 +398,7 @@ function analyzeSplit(
       const merging: Lease = merger ?? lead;
       const helper = merging !== lead ? lead : tryAcquire();
       if (helper) hold(helper);
-      // In file order (a rest given away starts after the segment it was cut from).
-      const inOrder = specs.map((_, k) => k).sort((a, b) => specs[a].start - specs[b].start).map((k) => results[k]);
+      const inOrder = table.inFileOrder().map((k) => results[k]);
       const analyses = inOrder.map(({ analysis, pieceDigests }) => ({ analysis, pieceDigests }));
       const displays = inOrder.map((r) => r.display);
       const [head, display] = await Promise.all([

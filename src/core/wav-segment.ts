@@ -89,6 +89,37 @@ export function createSegmentRegistry(): SegmentRegistry {
 }
 
 /**
+ * The segments of a split file while threads run them: the planned ones, then each rest a
+ * running one gave away, as jobs with their content-hash pieces and ids (from `newId`). An
+ * index never changes; the merge takes them in file order.
+ */
+export interface SegmentTable {
+  /** Planned segments: indices below this; rests follow. */
+  readonly planned: number;
+  /** Segments so far, rests included. */
+  count(): number;
+  job(k: number): WavSegmentJob & { id: number };
+  /** Segment k gave `rest` away (WavSegmentRun.giveAway): it now ends where the rest starts, and the rest is a segment of its own, whose index this returns. */
+  addRest(k: number, rest: WavSegmentJob): number;
+  /** Every index, in file order (a rest starts after the segment it was cut from). */
+  inFileOrder(): number[];
+}
+
+export function createSegmentTable(layout: WavLayout, specs: readonly SegmentSpec[], pieces: ReadonlyArray<{ from: number; to: number }>, newId: () => number): SegmentTable {
+  const jobs: Array<WavSegmentJob & { id: number }> = specs.map((spec, k) => ({ layout, spec, pieces: pieces[k], id: newId() }));
+  return {
+    planned: jobs.length,
+    count: () => jobs.length,
+    job: (k) => jobs[k],
+    addRest(k, rest) {
+      jobs[k] = { ...jobs[k], spec: { ...jobs[k].spec, end: rest.spec.start } };
+      return jobs.push({ ...rest, id: newId() }) - 1;
+    },
+    inFileOrder: () => jobs.map((_, k) => k).sort((a, b) => jobs[a].spec.start - jobs[b].spec.start),
+  };
+}
+
+/**
  * What a segment given away costs its new thread before it reads its own audio, ms: a fresh
  * stream's first read, the accumulators and the display made, the partials sent; measured in
  * Chromium traces here (~20–25 ms on 2 busy cores), besides the warm-up it reads.
@@ -158,20 +189,10 @@ export function hashPiecesOf(layout: WavLayout, specs: readonly SegmentSpec[], f
 }
 
 /**
- * Read, decode and hash one segment; `onProgress` gets the frames of its own stretch done so far.
- * Returns the shares of the pieces it hashed, in order (contentHashOfPieces merges every segment's).
+ * Start reading, decoding and hashing one segment; `onProgress` gets the frames of its own
+ * stretch done so far. Its `done` gives the shares of the pieces it hashed, in order
+ * (contentHashOfPieces merges every segment's); its `giveAway` cuts it short while it runs.
  */
-export function readWavSegment(
-  readBytes: ReadBytes,
-  fileBytes: number,
-  job: WavSegmentJob,
-  consumers: readonly SegmentConsumer[],
-  options: SegmentReadOptions = {},
-): Promise<Uint32Array[]> {
-  return startWavSegment(readBytes, fileBytes, job, consumers, options).done;
-}
-
-/** readWavSegment, with the handle to give the rest of the segment away while it runs. */
 export function startWavSegment(
   readBytes: ReadBytes,
   fileBytes: number,

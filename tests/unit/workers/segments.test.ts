@@ -7,7 +7,7 @@ import { transferablesOf } from '../../../src/core/transferables';
 import { blobReader, letReadsRun, probeBlob, readWav } from '../../../workers/core-io';
 import { analyzeWavSegment, giveAwaySegment, planWavSplit, type SegmentJob, type SegmentResult } from '../../../workers/segments';
 import { expectedFrames } from '../../../src/core/types';
-import { hashPiecesOf, startWavSegment, STEAL_START_MS, stealCut, type WavSegmentJob } from '../../../src/core/wav-segment';
+import { createSegmentTable, hashPiecesOf, startWavSegment, STEAL_START_MS, stealCut, type WavSegmentJob } from '../../../src/core/wav-segment';
 import { contentHashOfPieces, createContentHasher, HASH_PIECE_BYTES } from '../../../src/core/hash';
 import type { WavLayout } from '../../../src/core/format/wav';
 
@@ -190,6 +190,21 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
     // Its own speed not known yet (nothing read): taken to be the thief's.
     expect(stealCut(at, 0, 100)).toBe(stealCut(at, 100, 100));
     expect(stealCut(at, 100, 0)).toBe(null);
+  });
+
+  it('keeps a split table: rests get the next index and id, their segment ends where they start, the merge order is by file position', () => {
+    const layout = { dataOffset: 44, blockAlign: 2 } as WavLayout;
+    let id = 70;
+    const table = createSegmentTable(layout, [{ start: 0, end: 1000 }, { start: 1000, end: null }], [{ from: 0, to: 1 }, { from: 1, to: 3 }], () => id++);
+    expect([table.planned, table.count(), table.job(0).id, table.job(1).id]).toEqual([2, 2, 70, 71]);
+    const k = table.addRest(0, { layout, spec: { start: 600, end: 1000 }, pieces: { from: 1, to: 1 } });
+    expect(k).toBe(2);
+    expect(table.job(0).spec).toEqual({ start: 0, end: 600 });
+    expect(table.job(2)).toEqual({ layout, spec: { start: 600, end: 1000 }, pieces: { from: 1, to: 1 }, id: 72 });
+    table.addRest(1, { layout, spec: { start: 1800, end: null }, pieces: { from: 2, to: 3 } });
+    expect(table.job(1).spec.end).toBe(1800);
+    expect([table.planned, table.count()]).toEqual([2, 4]);
+    expect(table.inFileOrder()).toEqual([0, 2, 1, 3]);
   });
 
   it('gives nothing away for a segment not running in this worker', () => {

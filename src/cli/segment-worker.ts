@@ -34,6 +34,9 @@ export function giveAwayHere(id: number, thiefFramesPerMs: number): WavSegmentJo
   return running.giveAway(id, thiefFramesPerMs);
 }
 
+/** Segments this thread is reading now (the tests wait on it to hold the thread up mid-segment). */
+export const segmentsReadingHere = (): number => running.size();
+
 export async function analyzeSegmentOfWav(job: SegmentJob): Promise<SegmentOutcome> {
   const { layout, spec } = job;
   const analyzer = createSegmentAnalyzer(layout.sampleRateHz, layout.channels, spec);

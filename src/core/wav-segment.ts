@@ -66,6 +66,8 @@ export interface SegmentRegistry {
   track(id: number | undefined, run: WavSegmentRun): void;
   /** The rest of segment `id` for a thread that reads `thiefFramesPerMs` (giveAway), or null when it is not running here. */
   giveAway(id: number, thiefFramesPerMs: number): WavSegmentJob | null;
+  /** Segments running here now. */
+  size(): number;
 }
 
 export function createSegmentRegistry(): SegmentRegistry {
@@ -85,6 +87,7 @@ export function createSegmentRegistry(): SegmentRegistry {
       const ownFramesPerMs = segment.run.pushedFrames() / (performance.now() - segment.startedMs);
       return segment.run.giveAway(ownFramesPerMs, thiefFramesPerMs);
     },
+    size: () => running.size,
   };
 }
 

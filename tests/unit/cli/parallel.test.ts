@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeFile } from '../../../src/cli/analyze-file';
 import { analyzeWavInParallel, closeAnalysisThreads } from '../../../src/cli/parallel';
+import { segmentsReadingHere } from '../../../src/cli/segment-worker';
 import { summarize } from '../../../src/core/summary/build';
 import { encodeWav } from '../../../src/core/format/wav-encode';
 import { planSegments } from '../../../src/core/analyze';
@@ -60,16 +61,19 @@ describe('analyzeFile on threads', () => {
     const path = join(dir, 'thirty-minutes.wav');
     writeFileSync(path, encodeWav([speechLike(sr, 1800 * sr, 9)], sr, 'pcm16'));
     const one = await analyzeFile(path, { threads: 1 });
-    // The main thread reads the first of the two segments: 20 ms in, it is held up for 1.5 s
-    // (a busy loop, as a thread the machine does not run for a while), while the worker
-    // thread reads the second. That one then asks for the rest of the first, and takes it.
-    const held = new Promise<void>((resolve) =>
-      setTimeout(() => {
+    // The main thread reads the first of the two segments: once it has started (not during the
+    // set-up before, which would delay both), it is held up for 1.5 s (a busy loop, as a thread
+    // the machine does not run for a while), while the worker thread reads the second. That one
+    // then asks for the rest of the first, and takes it.
+    const held = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (segmentsReadingHere() === 0) return;
+        clearInterval(poll);
         const t = performance.now();
         while (performance.now() - t < 1500);
         resolve();
-      }, 20),
-    );
+      }, 1);
+    });
     const two = await analyzeWavInParallel(path, 2);
     await held;
     if (!two?.ok || !one.ok) throw new Error('expected both analyses');

@@ -24,6 +24,7 @@ import { wavHeader } from '../src/core/format/wav-encode';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { formatTargets, type BenchFigures, type FileKey } from './bench-targets';
 import { measurePage, warmPageCache } from './page-measure';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,12 +171,12 @@ async function run(): Promise<void> {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'apl-bench-'));
   const mono16: Source = { label: '16 kHz mono', sampleRateHz: 16000, channels: 1 };
   const stereo48: Source = { label: '48 kHz stereo', sampleRateHz: 48000, channels: 2 };
-  const files: Array<{ label: string; path: string; wav: boolean }> = [];
+  const files: Array<{ label: string; path: string; wav: boolean; key: FileKey }> = [];
   try {
     for (const s of [mono16, stereo48]) {
       const path = join(dir, `${span.replace(' ', '')}-${s.sampleRateHz}-${s.channels}.wav`);
       if (!keep || !existsSync(path)) writeSpeechLikeWav(path, s, durationSec);
-      files.push({ label: `${span} ${s.label} WAV`, path, wav: true });
+      files.push({ label: `${span} ${s.label} WAV`, path, wav: true, key: s.channels === 1 ? 'wav16' : 'wav48' });
     }
     if (ffmpeg) {
       const src = files[1].path;
@@ -183,14 +184,16 @@ async function run(): Promise<void> {
       const opus = src.replace(/\.wav$/, '.opus');
       if (!keep || !existsSync(mp3)) spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', 'libmp3lame', '-b:a', '128k', mp3]);
       if (!keep || !existsSync(opus)) spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', 'libopus', '-b:a', '64k', opus]);
-      if (existsSync(mp3)) files.push({ label: `${span} 48 kHz stereo MP3 128k`, path: mp3, wav: false });
-      if (existsSync(opus)) files.push({ label: `${span} 48 kHz stereo Opus 64k`, path: opus, wav: false });
+      if (existsSync(mp3)) files.push({ label: `${span} 48 kHz stereo MP3 128k`, path: mp3, wav: false, key: 'mp3' });
+      if (existsSync(opus)) files.push({ label: `${span} 48 kHz stereo Opus 64k`, path: opus, wav: false, key: 'opus' });
     } else console.log('ffmpeg not found: no MP3/Opus cases and no ffmpeg timings (apt-get install -y ffmpeg)');
     if (!sox) console.log('sox not found: no SoX timings or agreement (apt-get install -y sox)');
 
     const rows: string[][] = [['file', 'MB', 'ours', 'peak RSS', 'ours 1 thread', 'peak RSS', 'ffmpeg', 'sox', 'ffmpeg ÷ ours', 'agrees with SoX']];
     const ffmpegSec: Array<number | null> = [];
     let agreementOk = true;
+    // Issue 6's targets are for the 1 h files (--quick's 10 min files are not compared).
+    const figures: BenchFigures = { cliSec: {}, ffmpegSec: {}, soxSec: {} };
     for (const f of files) {
       const mb = statSync(f.path).size / 1e6;
       // Each run starts with the file in the page cache (warmPageCache).
@@ -223,6 +226,9 @@ async function run(): Promise<void> {
         }
       }
       ffmpegSec.push(ff ? ff.sec : null);
+      figures.cliSec[f.key] = ours.sec;
+      if (ff) figures.ffmpegSec[f.key] = ff.sec;
+      if (sx && (f.key === 'wav16' || f.key === 'wav48')) figures.soxSec[f.key] = sx.sec;
       const s = (t: Timed | null): string => (t ? `${t.sec.toFixed(2)} s` : '—');
       const rss = (t: Timed | null): string => (t?.peakRssMb != null ? `${t.peakRssMb.toFixed(0)} MB` : '—');
       rows.push([
@@ -262,8 +268,10 @@ async function run(): Promise<void> {
         { build: true },
       );
       const page: string[][] = [['file', 'full report', 'ffmpeg ÷ page', 'peak renderer', 'longest task analysing', 'longest task drawing', 'decodeAudioData', 'page ÷ decoder']];
+      figures.page = {};
       files.forEach((f, i) => {
         const m = measured[i];
+        figures.page![f.key] = m;
         const ff = ffmpegSec[i];
         page.push([
           f.label,
@@ -284,6 +292,7 @@ async function run(): Promise<void> {
           "\ndecodeAudioData = Chromium's own decoder on the same bytes, alone (`--no-page` skips the page).",
       );
     }
+    if (!quick) console.log(formatTargets(figures));
     if (!agreementOk) process.exitCode = 1;
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });

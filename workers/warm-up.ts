@@ -6,22 +6,33 @@
  * ~1.3 s an hour of 16 kHz mono took, measured in a Chromium trace here.
  *
  * Instead, one short-lived worker runs the kernels over 20 s of synthetic speech-like audio,
- * mono and stereo (`warmUp`: ~0.7 s here, while the page waits for a file; 8 s took ~0.5 s and
- * left 3× more compiling to the file), and hands its compiled module to the page, which gives it
- * to every analysis worker before their first file (`useKernelModule`): instances of one module
- * share its code, the optimised tier included. Only the kernels are warmed this way: warming the
- * JavaScript in the analysis workers themselves left type feedback that the first real file
- * threw away, and TurboFan compiled more during it, not less.
+ * mono and stereo, and hands its compiled module to the page, which gives it to every analysis
+ * worker before their first file (`useKernelModule`): instances of one module share its code,
+ * the optimised tier included. The audio goes through what a file's segment goes through (a
+ * 16-bit WAV Blob read, converted and hashed by analyzeWavSegment), then the merge's kernels run
+ * MERGE_ROUNDS times: one merge of 20 s left them in Liftoff, and the first file's merge, on
+ * the critical path, ran there while TurboFan compiled them (16–45 ms of compiling inside the
+ * merge in a Chromium trace here; 3 ms after this change, and 45–78 against 97–126 ms over the
+ * whole analysis of an hour of 16 kHz mono). It takes ~0.6 s here, while the page waits for a
+ * file. Only the kernels are warmed this way: warming the JavaScript in the analysis workers
+ * themselves left type feedback that the first real file threw away, and TurboFan compiled more
+ * during it, not less.
  */
-import { createSegmentAnalyzer, finishAnalysis } from '../src/core/analyze';
-import { createDisplaySegment, finishDisplay, planDisplay } from '../src/core/display/display';
+import { finishAnalysis } from '../src/core/analyze';
+import { finishDisplay, planDisplay } from '../src/core/display/display';
 import { mulberry32 } from '../src/core/dsp/rng';
+import { wavHeader } from '../src/core/format/wav-encode';
+import { parseWavHeader } from '../src/core/format/wav';
+import { contentHashOfPieces } from '../src/core/hash';
 import { kernelModule } from '../src/core/kernels/runtime';
+import { hashPiecesOf } from '../src/core/wav-segment';
+import { analyzeWavSegment } from './segments';
 import { spectrogramJson } from './spectrogram-json';
 
-/** Seconds of audio per warm-up stretch, and the frames pushed at a time (a decoded read's size). */
+/** Seconds of audio per warm-up stretch. */
 const WARM_UP_SEC = 20;
-const CHUNK_FRAMES = 16_384;
+/** Merges of the stretch's partial: 20 took every merge kernel to TurboFan in Node's V8 (5 left six of them in Liftoff). */
+const MERGE_ROUNDS = 20;
 
 /** One syllable-like burst of a harmonic voice and its pause, 1.3 s (right channel 6 dB down). */
 function syllable(sampleRateHz: number, channelCount: number): Float32Array[] {
@@ -37,31 +48,42 @@ function syllable(sampleRateHz: number, channelCount: number): Float32Array[] {
   return channels;
 }
 
-/** WARM_UP_SEC of syllables in light noise through a segment analyzer and the display, then their merge. */
-function warmOne(sampleRateHz: number, channelCount: number): void {
+/** WARM_UP_SEC of syllables in light noise as a 16-bit WAV file. */
+function syntheticWav(sampleRateHz: number, channelCount: number): Blob {
   const frames = WARM_UP_SEC * sampleRateHz;
-  const analyzer = createSegmentAnalyzer(sampleRateHz, channelCount, { start: 0, end: null });
-  const display = createDisplaySegment(planDisplay(sampleRateHz, channelCount, frames), { start: 0, end: null, firstPushed: 0 });
   const voice = syllable(sampleRateHz, channelCount);
   const period = voice[0].length;
   const rand = mulberry32(11);
-  const chunk = voice.map(() => new Float32Array(CHUNK_FRAMES));
-  for (let at = 0; at < frames; at += CHUNK_FRAMES) {
-    const n = Math.min(CHUNK_FRAMES, frames - at);
-    for (let c = 0; c < channelCount; c++) for (let i = 0; i < n; i++) chunk[c][i] = voice[c][(at + i) % period] + 0.002 * (rand() - 0.5);
-    const pushed = chunk.map((x) => x.subarray(0, n));
-    analyzer.push(pushed);
-    display.push(pushed);
+  const samples = new Int16Array(frames * channelCount);
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < channelCount; c++) samples[i * channelCount + c] = Math.round(32767 * (voice[c][i % period] + 0.002 * (rand() - 0.5)));
   }
-  finishAnalysis([analyzer.partial()]);
-  spectrogramJson(finishDisplay([display.partial()]).spectrogram, (bytes) => bytes.length);
+  return new Blob([wavHeader('pcm16', channelCount, sampleRateHz, frames) as Uint8Array<ArrayBuffer>, samples]);
+}
+
+/**
+ * A synthetic WAV through the page's own path for a file's segment (analyzeWavSegment: reads,
+ * PCM conversion, content hash, analysis and display), then the merge's, MERGE_ROUNDS times.
+ */
+async function warmOne(sampleRateHz: number, channelCount: number): Promise<void> {
+  const file = syntheticWav(sampleRateHz, channelCount);
+  const parsed = parseWavHeader(new Uint8Array(await file.slice(0, 44).arrayBuffer()), file.size);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const { layout } = parsed.value;
+  const frames = WARM_UP_SEC * sampleRateHz;
+  const spec = { start: 0, end: null };
+  const [pieces] = hashPiecesOf(layout, [spec], file.size);
+  const result = await analyzeWavSegment(file, { layout, spec, pieces, display: planDisplay(sampleRateHz, channelCount, frames) });
+  for (let r = 0; r < MERGE_ROUNDS; r++) finishAnalysis([result.analysis]);
+  contentHashOfPieces(result.pieceDigests);
+  spectrogramJson(finishDisplay([result.display]).spectrogram, (bytes) => bytes.length);
 }
 
 /** Run the kernels until V8 has optimised the busy ones; returns the module (to post to the analysis workers). */
-export function warmUp(): object {
+export async function warmUp(): Promise<object> {
   const started = performance.now();
-  warmOne(16000, 1);
-  warmOne(16000, 2);
+  await warmOne(16000, 1);
+  await warmOne(16000, 2);
   performance.measure('warm-up', { start: started });
   return kernelModule();
 }

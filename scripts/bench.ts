@@ -155,6 +155,11 @@ interface OurLevels {
   channels: number;
 }
 
+/** When the page's kernels were warm, per file, as printed ("never" where the warm-up did not end). */
+function warmAt(measured: ReadonlyArray<{ kernelsWarmSec: number | null }>): string {
+  return measured.map((m) => (m.kernelsWarmSec === null ? 'never' : m.kernelsWarmSec.toFixed(2))).join(' / ');
+}
+
 async function run(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const durationSec = quick ? 600 : 3600;
@@ -205,10 +210,14 @@ async function run(): Promise<void> {
       if (ours.status !== 0) throw new Error(`our CLI failed on ${f.label}: ${ours.stderr}`);
       const one = warmed(() => timed(process.execPath, [cli, 'analyze', '--json', '--threads', '1', f.path], CLI_ENV));
       const ff = ffmpeg ? warmed(() => timed('ffmpeg', ['-hide_banner', '-nostats', '-i', f.path, '-af', 'astats,silencedetect,ebur128', '-f', 'null', '-'])) : null;
-      // SoX has no Opus reader in Debian's build.
-      const sx = sox && !f.path.endsWith('.opus') ? warmed(() => timed('sox', [f.path, '-n', 'stats'])) : null;
+      // SoX has no Opus reader in Debian's build, nor an MP3 one (it fails at once: no timing then).
+      const soxRun = sox && !f.path.endsWith('.opus') ? warmed(() => timed('sox', [f.path, '-n', 'stats'])) : null;
+      const sx = soxRun?.status === 0 ? soxRun : null;
       let agrees = '—';
-      if (f.wav && sx) {
+      if (f.wav && soxRun && !sx) {
+        agrees = `NO: sox failed (${soxRun.stderr.trim().split('\n')[0]})`;
+        agreementOk = false;
+      } else if (f.wav && sx) {
         const summary = JSON.parse(ours.stdout.trim().split('\n').pop() ?? '{}') as { levels: OurLevels & Record<string, unknown>; clipping: { clippedSamples: number }; source: { channels: number } };
         const o = summary.levels;
         const st = parseSoxStats(sx.stderr);
@@ -250,7 +259,7 @@ async function run(): Promise<void> {
       `\nours = node bin/apl.mjs analyze --json <file> (what npm run cli runs): every analysis; WAV cut into segments on ${availableParallelism()} threads (the CPUs` +
         `\navailable), compressed files decoded on one thread and analysed on another; "1 thread" adds --threads 1.` +
         `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +
-        `\nsox = sox <file> -n stats (no Opus reader). Every run starts with the file in the page cache (read once, untimed).` +
+        `\nsox = sox <file> -n stats (—: this SoX cannot read the file). Every run starts with the file in the page cache (read once, untimed).` +
         `\nLoad average at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs.`,
     );
     const extraCa = process.env.NODE_EXTRA_CA_CERTS;
@@ -289,7 +298,8 @@ async function run(): Promise<void> {
       console.log(
         '\nfull report = from choosing the file to the report on the page (page clock); peak renderer = largest resident set of a' +
           '\nrenderer process (page and workers) until the report is drawn; tasks = longest main-thread task (PerformanceObserver);' +
-          "\ndecodeAudioData = Chromium's own decoder on the same bytes, alone (`--no-page` skips the page).",
+          "\ndecodeAudioData = Chromium's own decoder on the same bytes, alone (`--no-page` skips the page)." +
+          `\nEach file is chosen ≥ 2 s after the page loads and after its kernels' warm-up is done (done ${warmAt(measured)} s after load).`,
       );
     }
     if (!quick) console.log(formatTargets(figures));

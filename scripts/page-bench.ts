@@ -73,6 +73,7 @@ try {
   console.log(`longest main-thread task while analysing: ${m.longestAnalysingMs.toFixed(0)} ms (${m.longAnalysingTasks} tasks > 50 ms)`);
   console.log(`longest main-thread task while drawing:   ${m.longestDrawingMs.toFixed(0)} ms`);
   console.log(`peak renderer memory:         ${m.peakRendererMb.toFixed(0)} MB (resident, page + workers)`);
+  console.log(`kernels warm:                 ${m.kernelsWarmSec === null ? 'never (the file was opened without)' : `${m.kernelsWarmSec.toFixed(2)} s after the page loaded; the file was opened after that and ≥ 2 s after load`}`);
   if (m.decodeAudioDataSec !== null) {
     console.log(`browser decodeAudioData alone: ${m.decodeAudioDataSec.toFixed(2)} s → ours / decoder = ${(m.reportSec / m.decodeAudioDataSec).toFixed(2)}× (issue 6 asks ≤ 1.5×)`);
   }

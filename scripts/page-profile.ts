@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'vite';
 import { KERNELS_WASM_BASE64 } from '../src/core/kernels/kernels.wasm';
 import { launchChromium, ROOT, servePage } from '../tests/e2e/harness';
-import { SETTLE_MS } from './page-measure';
+import { SETTLE_MS, waitForWarmKernels } from './page-measure';
 
 /** The kernels module's export names by function index (profiles name wasm functions by index). */
 function wasmExportNames(): Map<number, string> {
@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     if (cores) await page.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${Number(cores)} });`);
     await page.goto(served.url);
     await page.waitForTimeout(SETTLE_MS);
+    await waitForWarmKernels(page);
     const events: TraceEvent[] = [];
     cdp.on('Tracing.dataCollected', (e) => {
       events.push(...(e.value as unknown as TraceEvent[]));

@@ -11,10 +11,10 @@
  * the optimised tier included. The audio goes through what a file's segment goes through (a
  * 16-bit WAV Blob read, converted and hashed by analyzeWavSegment), then the merge's kernels run
  * MERGE_ROUNDS times: one merge of 20 s left them in Liftoff, and the first file's merge, on
- * the critical path, ran there while TurboFan compiled them (16–45 ms of compiling inside the
- * merge in a Chromium trace here; 3 ms after this change, and 45–78 against 97–126 ms over the
- * whole analysis of an hour of 16 kHz mono). It takes ~0.6 s here, while the page waits for a
- * file. Only the kernels are warmed this way: warming the JavaScript in the analysis workers
+ * the critical path, ran there while TurboFan compiled them (Chromium traces of an hour of
+ * 16 kHz mono here: 16–45 ms of compiling inside the merge before, 8–11 ms now; 97–126 ms over
+ * the whole analysis before, 32–51 ms now). It takes ~0.45–0.5 s here (0.26–0.32 s before),
+ * while the page waits for a file; the page marks its end (WARM_MARK in analysis-client.ts). Only the kernels are warmed this way: warming the JavaScript in the analysis workers
  * themselves left type feedback that the first real file threw away, and TurboFan compiled more
  * during it, not less.
  */
@@ -31,8 +31,11 @@ import { spectrogramJson } from './spectrogram-json';
 
 /** Seconds of audio per warm-up stretch. */
 const WARM_UP_SEC = 20;
-/** Merges of the stretch's partial: 20 took every merge kernel to TurboFan in Node's V8 (5 left six of them in Liftoff). */
-const MERGE_ROUNDS = 20;
+/**
+ * Merges of each stretch's partial, mono then stereo (which shares most kernels): 15 and 5 took
+ * every merge kernel to TurboFan in Node's V8, as 20 and 20 did (10 and 5 left one in Liftoff).
+ */
+const MERGE_ROUNDS = { mono: 15, stereo: 5 };
 
 /** One syllable-like burst of a harmonic voice and its pause, 1.3 s (right channel 6 dB down). */
 function syllable(sampleRateHz: number, channelCount: number): Float32Array[] {
@@ -74,7 +77,7 @@ async function warmOne(sampleRateHz: number, channelCount: number): Promise<void
   const spec = { start: 0, end: null };
   const [pieces] = hashPiecesOf(layout, [spec], file.size);
   const result = await analyzeWavSegment(file, { layout, spec, pieces, display: planDisplay(sampleRateHz, channelCount, frames) });
-  for (let r = 0; r < MERGE_ROUNDS; r++) finishAnalysis([result.analysis]);
+  for (let r = 0; r < (channelCount === 1 ? MERGE_ROUNDS.mono : MERGE_ROUNDS.stereo); r++) finishAnalysis([result.analysis]);
   contentHashOfPieces(result.pieceDigests);
   spectrogramJson(finishDisplay([result.display]).spectrogram, (bytes) => bytes.length);
 }

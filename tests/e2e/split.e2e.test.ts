@@ -129,6 +129,8 @@ describe('a long WAV split across workers', () => {
     // Every worker of the pool took the kernels the warm-up worker compiled (workers/warm-up.ts).
     expect(workers.length).toBe(CORES);
     await expect.poll(() => Promise.all(workers.map((w) => w.evaluate(() => performance.getEntriesByName('kernels: shared').length)))).toEqual(workers.map(() => 1));
+    // And the page marked it (what npm run bench waits for before it opens a file).
+    expect(await page.evaluate(() => performance.getEntriesByName('kernels: warm').length)).toBe(1);
     const trace = await traceMeasures();
     await page.getByLabel(/audio file/i).setInputFiles(file);
     // Progress counts audio across all segments.

@@ -13,10 +13,11 @@
  * MERGE_ROUNDS times: one merge of 20 s left them in Liftoff, and the first file's merge, on
  * the critical path, ran there while TurboFan compiled them (Chromium traces of an hour of
  * 16 kHz mono here: 16–45 ms of compiling inside the merge before, 8–11 ms now; 97–126 ms over
- * the whole analysis before, 32–51 ms now). It takes ~0.45–0.5 s here (0.26–0.32 s before),
- * while the page waits for a file; the page marks its end (WARM_MARK in analysis-client.ts). Only the kernels are warmed this way: warming the JavaScript in the analysis workers
- * themselves left type feedback that the first real file threw away, and TurboFan compiled more
- * during it, not less.
+ * the whole analysis before, 32–51 ms now). It takes ~0.4–0.5 s here (0.26–0.32 s before),
+ * while the page waits for a file; the page marks its end (WARM_MARK in analysis-client.ts).
+ * Only the kernels are warmed this way: warming the JavaScript in the analysis workers themselves
+ * left type feedback that the first real file threw away, and TurboFan compiled more during it,
+ * not less.
  */
 import { finishAnalysis } from '../src/core/analyze';
 import { finishDisplay, planDisplay } from '../src/core/display/display';
@@ -51,8 +52,8 @@ function syllable(sampleRateHz: number, channelCount: number): Float32Array[] {
   return channels;
 }
 
-/** WARM_UP_SEC of syllables in light noise as a 16-bit WAV file. */
-function syntheticWav(sampleRateHz: number, channelCount: number): Blob {
+/** WARM_UP_SEC of syllables in light noise as a 16-bit WAV file, and its header. */
+function syntheticWav(sampleRateHz: number, channelCount: number): { file: Blob; header: Uint8Array<ArrayBuffer> } {
   const frames = WARM_UP_SEC * sampleRateHz;
   const voice = syllable(sampleRateHz, channelCount);
   const period = voice[0].length;
@@ -61,7 +62,8 @@ function syntheticWav(sampleRateHz: number, channelCount: number): Blob {
   for (let i = 0; i < frames; i++) {
     for (let c = 0; c < channelCount; c++) samples[i * channelCount + c] = Math.round(32767 * (voice[c][i % period] + 0.002 * (rand() - 0.5)));
   }
-  return new Blob([wavHeader('pcm16', channelCount, sampleRateHz, frames) as Uint8Array<ArrayBuffer>, samples]);
+  const header = wavHeader('pcm16', channelCount, sampleRateHz, frames) as Uint8Array<ArrayBuffer>;
+  return { file: new Blob([header, samples]), header };
 }
 
 /**
@@ -69,8 +71,8 @@ function syntheticWav(sampleRateHz: number, channelCount: number): Blob {
  * PCM conversion, content hash, analysis and display), then the merge's, MERGE_ROUNDS times.
  */
 async function warmOne(sampleRateHz: number, channelCount: number): Promise<void> {
-  const file = syntheticWav(sampleRateHz, channelCount);
-  const parsed = parseWavHeader(new Uint8Array(await file.slice(0, 44).arrayBuffer()), file.size);
+  const { file, header } = syntheticWav(sampleRateHz, channelCount);
+  const parsed = parseWavHeader(header, file.size);
   if (!parsed.ok) throw new Error(parsed.error.message);
   const { layout } = parsed.value;
   const frames = WARM_UP_SEC * sampleRateHz;

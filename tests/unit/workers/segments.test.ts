@@ -66,12 +66,16 @@ async function onePass(blob: Blob): Promise<{ m: Measurements; display: ReturnTy
 }
 
 describe('a WAV Blob analysed in segments by the page worker code', () => {
-  for (const [sr, channels, seconds, count] of [
-    [16000, 1, 100, 3],
-    [44100, 2, 75, 4],
+  // 24-bit stereo: 6-byte frames straddle the 1 MiB reads (2^20 mod 6 = 4) and the segments' byte
+  // ranges; 32-bit float: sums that are not exact, so their order shows.
+  for (const [sr, channels, seconds, count, encoding] of [
+    [16000, 1, 100, 3, 'pcm16'],
+    [44100, 2, 75, 4, 'pcm16'],
+    [44100, 2, 75, 2, 'pcm24'],
+    [48000, 1, 80, 2, 'float32'],
   ] as const) {
-    it(`${sr} Hz × ${channels}, ${seconds} s: each segment reads its own byte range; the merge equals one pass`, async () => {
-      const blob = new Blob([encodeWav(speechLike(sr, seconds, channels), sr, 'pcm16')]);
+    it(`${sr} Hz × ${channels} ${encoding}, ${seconds} s: each segment reads its own byte range; the merge equals one pass`, async () => {
+      const blob = new Blob([encodeWav(speechLike(sr, seconds, channels), sr, encoding)]);
       const probed = await probeBlob(blob);
       if (!probed.ok) throw new Error(probed.error.message);
       const plan = await planWavSplit(blob, probed.value, count);
@@ -97,12 +101,13 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
     });
   }
 
-  for (const [sr, channels, seconds] of [
-    [16000, 1, 200],
-    [48000, 2, 150],
+  for (const [sr, channels, seconds, encoding] of [
+    [16000, 1, 200, 'pcm16'],
+    [48000, 2, 150, 'pcm16'],
+    [44100, 2, 150, 'pcm24'],
   ] as const) {
-    it(`${sr} Hz × ${channels}, ${seconds} s: a running segment gives its rest away (work stealing); the merge still equals one pass`, async () => {
-      const blob = new Blob([encodeWav(speechLike(sr, seconds, channels), sr, 'pcm16')]);
+    it(`${sr} Hz × ${channels} ${encoding}, ${seconds} s: a running segment gives its rest away (work stealing); the merge still equals one pass`, async () => {
+      const blob = new Blob([encodeWav(speechLike(sr, seconds, channels), sr, encoding)]);
       const probed = await probeBlob(blob);
       if (!probed.ok) throw new Error(probed.error.message);
       const plan = await planWavSplit(blob, probed.value, 2);

@@ -206,13 +206,21 @@ function toLayout(fmt: Fmt, dataOffset: number, declaredBytes: number, fileBytes
     warnings.push(`The header's data size is 0 (an unfinished recording?); the ${present} bytes after it were read as audio.`);
     dataBytes = present;
   }
-  if (dataBytes > present) {
+  const truncated = dataBytes > present;
+  if (truncated) {
     warnings.push(
       `The audio stops at ${sec(present - (present % blockAlign))} s, but the header declares ${sec(dataBytes)} s: the file is truncated; the part present was analysed.`,
     );
     dataBytes = present;
   }
-  dataBytes -= dataBytes % blockAlign;
+  const partialFrameBytes = dataBytes % blockAlign;
+  // (a truncated file's last frame is cut short by the truncation, which its warning says)
+  if (partialFrameBytes > 0 && !truncated && dataBytes >= blockAlign) {
+    warnings.push(
+      `The data chunk ends with ${partialFrameBytes} byte${partialFrameBytes === 1 ? '' : 's'} that do not make a whole sample frame (${blockAlign} bytes); they were not read.`,
+    );
+  }
+  dataBytes -= partialFrameBytes;
   if (dataBytes === 0) {
     return declaredBytes === 0
       ? fail('empty-file', 'The WAV file holds no audio (its data chunk is empty).')

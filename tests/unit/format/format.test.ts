@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../../src/core/analyze';
 import { probeSource } from '../../../src/core/format/probe';
 import { createWavDecoder, decodeWavBytes, parseWavHeader } from '../../../src/core/format/wav';
-import { encodeWav } from '../../../src/core/format/wav-encode';
+import { encodeWav, wavHeader } from '../../../src/core/format/wav-encode';
 import { openAudioFile } from '../../../src/node/decode';
 
 const source = fileURLToPath(new URL('../../../fixtures/speech/librivox/sense_and_sensibility_01_austen_64kb-0880.wav', import.meta.url));
@@ -115,6 +115,26 @@ describe('bad input gets a typed error, never an exception', () => {
       expect(r.value.probe.durationSec).toBeCloseTo(0.1, 6);
       expect(r.value.probe.warnings?.join(' ')).toMatch(/truncated/);
     }
+  });
+
+  it('a data chunk that ends inside a sample frame: the whole frames are read, and the leftover bytes are named', () => {
+    // 24-bit stereo (6-byte frames), 100 frames and 3 bytes more, declared and present.
+    const frames = 100;
+    const dataBytes = 6 * frames + 3;
+    const wav = new Uint8Array(44 + dataBytes + 1);
+    wav.set(wavHeader('pcm24', 2, 48000, frames));
+    const v = new DataView(wav.buffer);
+    v.setUint32(40, dataBytes, true);
+    v.setUint32(4, wav.length - 8, true);
+    const r = parseWavHeader(wav, wav.length);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.layout.dataBytes).toBe(6 * frames);
+    expect(r.value.probe.warnings).toEqual(['The data chunk ends with 3 bytes that do not make a whole sample frame (6 bytes); they were not read.']);
+    // A truncated file says so once, not also this.
+    const cut = parseWavHeader(wav.subarray(0, 44 + 6 * 50 + 2), 44 + 6 * 50 + 2);
+    expect(cut.ok && cut.value.probe.warnings?.length).toBe(1);
+    expect(cut.ok && cut.value.probe.warnings?.[0]).toMatch(/truncated/);
   });
 
   it('mutated WAV headers never throw and never claim more data than the bytes present (fast-check)', async () => {

@@ -217,7 +217,7 @@ function toLayout(fmt: Fmt, dataOffset: number, declaredBytes: number, fileBytes
   // (a truncated file's last frame is cut short by the truncation, which its warning says)
   if (partialFrameBytes > 0 && !truncated && dataBytes >= blockAlign) {
     warnings.push(
-      `The data chunk ends with ${partialFrameBytes} byte${partialFrameBytes === 1 ? '' : 's'} that do not make a whole sample frame (${blockAlign} bytes); they were not read.`,
+      `The data chunk ends with ${partialFrameBytes === 1 ? '1 byte that does' : `${partialFrameBytes} bytes that do`} not make a whole sample frame (${blockAlign} bytes); ${partialFrameBytes === 1 ? 'it was' : 'they were'} not read.`,
     );
   }
   dataBytes -= partialFrameBytes;

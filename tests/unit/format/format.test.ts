@@ -131,6 +131,11 @@ describe('bad input gets a typed error, never an exception', () => {
     if (!r.ok) return;
     expect(r.value.layout.dataBytes).toBe(6 * frames);
     expect(r.value.probe.warnings).toEqual(['The data chunk ends with 3 bytes that do not make a whole sample frame (6 bytes); they were not read.']);
+    // One byte over: said in the singular.
+    const one = new Uint8Array(wav.subarray(0, 44 + 6 * frames + 1));
+    new DataView(one.buffer).setUint32(40, 6 * frames + 1, true);
+    const r1 = parseWavHeader(one, one.length);
+    expect(r1.ok && r1.value.probe.warnings).toEqual(['The data chunk ends with 1 byte that does not make a whole sample frame (6 bytes); it was not read.']);
     // A truncated file says so once, not also this.
     const cut = parseWavHeader(wav.subarray(0, 44 + 6 * 50 + 2), 44 + 6 * 50 + 2);
     expect(cut.ok && cut.value.probe.warnings?.length).toBe(1);

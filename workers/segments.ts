@@ -88,6 +88,8 @@ export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?
   ];
   const run = startWavSegment(blobReader(file), file.size, job, consumers, { onProgress: progress, letReadsRun });
   running.track(job.id, run);
+  // On the worker's timeline: the segment is being read here (the e2e test of work stealing holds this worker up once it is).
+  performance.mark(`reading segment ${spec.start}`);
   const pieceDigests = await run.done;
   const result = { analysis: analyzer.partial(), display: display.partial(), pieceDigests };
   // Its own frames, from its start to where it ended (cut short when it gave its rest away).

@@ -174,15 +174,24 @@ describe('a long WAV split across workers', () => {
     const planned = planSegments(16000, 1800 * 16000, PAGE_SEGMENTS_PER_WORKER * 2).length;
     expect(planned).toBe(2);
     const trace = await traceMeasures();
-    // The pool hands out the idle worker started last (last in, first out): the probe, the plan
-    // and the first segment go to workers[1], the second segment to workers[0]. That one is held
-    // up for 3 s here, as a worker the machine does not run for a while: the other finishes its
-    // segment long before, and asks it for the rest of its own.
-    const held = workers[0].evaluate(() => {
+    await page.getByLabel(/audio file/i).setInputFiles(file);
+    // The first worker seen reading its segment (its `reading segment` mark) is held up for 3 s
+    // there, as a worker the machine does not run for a while: the other finishes its own
+    // segment long before, and asks it for the rest of its. (Holding a worker before the file was
+    // chosen left it to chance which one: when it was the one that reads the header, both
+    // segments started after the hold, ended together, and nothing was worth stealing.)
+    const reading = (w: Worker): Promise<boolean> => w.evaluate(() => performance.getEntriesByType('mark').some((m) => m.name.startsWith('reading segment')));
+    let victim: Worker | undefined;
+    await expect
+      .poll(async () => {
+        for (const w of workers) if (!victim && (await reading(w))) victim = w;
+        return victim !== undefined;
+      }, { interval: 5, timeout: 30_000 })
+      .toBe(true);
+    const held = victim!.evaluate(() => {
       const t = performance.now();
       while (performance.now() - t < 3000);
     });
-    await page.getByLabel(/audio file/i).setInputFiles(file);
     await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
     await held;
     const perWorker = (await trace.stop())('segment');

@@ -195,7 +195,6 @@ async function run(): Promise<void> {
     if (!sox) console.log('sox not found: no SoX timings or agreement (apt-get install -y sox)');
 
     const rows: string[][] = [['file', 'MB', 'ours', 'peak RSS', 'ours 1 thread', 'peak RSS', 'ffmpeg', 'sox', 'ffmpeg ÷ ours', 'agrees with SoX']];
-    const ffmpegSec: Array<number | null> = [];
     let agreementOk = true;
     // Issue 6's targets are for the 1 h files (--quick's 10 min files are not compared).
     const figures: BenchFigures = { cliSec: {}, ffmpegSec: {}, soxSec: {} };
@@ -234,7 +233,6 @@ async function run(): Promise<void> {
           if (fails.length > 0) agreementOk = false;
         }
       }
-      ffmpegSec.push(ff ? ff.sec : null);
       figures.cliSec[f.key] = ours.sec;
       if (ff) figures.ffmpegSec[f.key] = ff.sec;
       if (sx && (f.key === 'wav16' || f.key === 'wav48')) figures.soxSec[f.key] = sx.sec;
@@ -281,7 +279,7 @@ async function run(): Promise<void> {
       files.forEach((f, i) => {
         const m = measured[i];
         figures.page![f.key] = m;
-        const ff = ffmpegSec[i];
+        const ff = figures.ffmpegSec[f.key] ?? null;
         page.push([
           f.label,
           `${m.reportSec.toFixed(2)} s`,

@@ -262,7 +262,7 @@ export function startWavSegment(
     const lastPiece = pieceCount(fileBytes) - 1;
     const shares: Uint32Array[] = [];
     const wantsAudio = (): boolean => audioAt < dataEnd && (audioAt < ownEnd || consumers.some((c) => c.needsMore()));
-    const report = (): void => onProgress?.(Math.max(0, Math.min(Math.floor((audioAt - dataOffset) / blockAlign), end) - spec.start));
+    const report = (): void => onProgress?.(Math.max(0, Math.min(pushedTo(), end) - spec.start));
     let j = Math.floor(audioAt / L);
     let next: PromiseLike<Uint8Array> | null = readBytes(j * L, L, piece);
     while (next && (j < piecesTo || wantsAudio())) {

@@ -66,6 +66,69 @@ static inline __attribute__((always_inline)) v128_t window_sum(v128_t acc, const
 }
 
 /*
+ * Whole windows from *i (at a window's start), two at a time, into the block from *fill: the two
+ * windows' sums' chains interleave, and the last step (even + odd positions, × gain) is one
+ * vector for both. Each lane adds what window_sum would, in its order; an odd window's last
+ * sample goes to the even lane with 0 beside it, as there. Masked (`masked`), a non-finite frame
+ * sum adds (0, 0) where window_sum adds nothing: the same, as a sum that starts at +0 never
+ * becomes −0. Unmasked, every frame sum is added as it is, which equals the masked sums when all
+ * are finite; returns 0 when one was not (its window's sum is then not finite either).
+ */
+static inline __attribute__((always_inline)) int whole_windows(Decimator *d, const float *x0, const float *x1, int *at, int n, int *filled,
+                                                              int masked) {
+  const int factor = d->factor, pairs_end = factor & ~1;
+  const v128_t zero = wasm_f64x2_splat(0), gain = wasm_f64x2_splat(d->gain);
+  v128_t check = zero;
+  int i = *at, fill = *filled;
+#define FRAMES(load, p, sa, sb)                                                               \
+  v128_t sa = wasm_f64x2_promote_low_f32x4(load(x0 + i + (p)));                               \
+  v128_t sb = wasm_f64x2_promote_low_f32x4(load(x0 + i + factor + (p)));                      \
+  if (x1) {                                                                                    \
+    sa = wasm_f64x2_add(sa, wasm_f64x2_promote_low_f32x4(load(x1 + i + (p))));                \
+    sb = wasm_f64x2_add(sb, wasm_f64x2_promote_low_f32x4(load(x1 + i + factor + (p))));       \
+  }                                                                                            \
+  if (masked) sa = f64x2_finite(sa), sb = f64x2_finite(sb);
+  if (factor == 2 && !masked) {
+    /* Four frames, two windows, per vector load: each window's sum is (even + odd) + 0, which is
+       (0 + even) + (0 + odd) as window_sum has it (both are +0 where that has +0). */
+    for (; fill + 2 <= d->block_length && i + 4 <= n; i += 4, fill += 2) {
+      const v128_t v = wasm_v128_load(x0 + i);
+      v128_t lo = wasm_f64x2_promote_low_f32x4(v), hi = f64x2_promote_high_f32x4(v);
+      if (x1) {
+        const v128_t u = wasm_v128_load(x1 + i);
+        lo = wasm_f64x2_add(lo, wasm_f64x2_promote_low_f32x4(u));
+        hi = wasm_f64x2_add(hi, f64x2_promote_high_f32x4(u));
+      }
+      const v128_t sum = wasm_f64x2_add(wasm_f64x2_add(wasm_i64x2_shuffle(lo, hi, 0, 2), wasm_i64x2_shuffle(lo, hi, 1, 3)), zero);
+      check = wasm_f64x2_add(check, wasm_f64x2_sub(sum, sum));
+      wasm_v128_store(d->block + fill, wasm_f64x2_mul(sum, gain));
+    }
+  } else {
+    for (; fill + 2 <= d->block_length && i + 2 * factor <= n; i += 2 * factor, fill += 2) {
+      v128_t a = zero, b = zero;
+      int p = 0;
+      for (; p < pairs_end; p += 2) {
+        FRAMES(wasm_v128_load64_zero, p, sa, sb)
+        a = wasm_f64x2_add(a, sa);
+        b = wasm_f64x2_add(b, sb);
+      }
+      if (p < factor) {
+        FRAMES(wasm_v128_load32_zero, p, sa, sb)
+        a = wasm_f64x2_add(a, sa);
+        b = wasm_f64x2_add(b, sb);
+      }
+      const v128_t sum = wasm_f64x2_add(wasm_i64x2_shuffle(a, b, 0, 2), wasm_i64x2_shuffle(a, b, 1, 3));
+      check = wasm_f64x2_add(check, wasm_f64x2_sub(sum, sum));
+      wasm_v128_store(d->block + fill, wasm_f64x2_mul(sum, gain));
+    }
+  }
+#undef FRAMES
+  *at = i;
+  *filled = fill;
+  return masked || wasm_f64x2_extract_lane(check, 0) + wasm_f64x2_extract_lane(check, 1) == 0;
+}
+
+/*
  * Consume x[from, n) until the block is full; returns where it stopped (n when it did not fill).
  * The caller hands the full block on and calls decim_reset before pushing more.
  */
@@ -79,6 +142,14 @@ EXPORT(decim_push) int decim_push(Decimator *d, const float *const *x, int from,
   /* Whole windows first, one after another in a tight loop (a short window, 2 samples for echo at
      16 kHz, was dominated by the per-window bookkeeping below). */
   if (C <= 2 && acc_count == 0) {
+    const int i0 = i, fill0 = fill;
+    /* Most audio has no NaN or infinity: sum it unmasked, and if a window's sum came out
+       non-finite (a non-finite sample makes it so), sum the same windows again masked. */
+    if (!whole_windows(d, x0, x1, &i, n, &fill, 0)) {
+      i = i0;
+      fill = fill0;
+      whole_windows(d, x0, x1, &i, n, &fill, 1);
+    }
     for (; fill < d->block_length && i + factor <= n; i += factor) {
       const v128_t sum = window_sum(wasm_f64x2_splat(0), x0, x1, i, i + factor, 0);
       d->block[fill++] = (wasm_f64x2_extract_lane(sum, 0) + wasm_f64x2_extract_lane(sum, 1)) * d->gain;

@@ -45,17 +45,17 @@ EXPORT(fft4_plan_new) Fft4Plan *fft4_plan_new(int size) {
   double *cs = apl_malloc(sizeof(double) * (3 * m + 2)), *sn = apl_malloc(sizeof(double) * (3 * m + 2));
   if (!cs || !sn) return 0;
   for (int L = p->odd ? 2 : 1; 4 * L <= m; L *= 4) {
-    float *tw = apl_malloc(sizeof(float) * 6 * L);
+    v128_t *tw = apl_malloc(sizeof(v128_t) * 6 * L);
     if (!tw) return 0;
     apl_cos_sin(3 * L, (-2 * PI) / (4 * L), cs, sn);
     for (int k = 0; k < L; k++) {
       for (int j = 1; j <= 3; j++) {
-        tw[6 * k + 2 * j - 2] = (float)cs[j * k];
-        tw[6 * k + 2 * j - 1] = (float)sn[j * k];
+        tw[6 * k + 2 * j - 2] = wasm_f32x4_splat((float)cs[j * k]);
+        tw[6 * k + 2 * j - 1] = wasm_f32x4_splat((float)sn[j * k]);
       }
     }
     p->stage_length[p->stages] = L;
-    p->twiddles[p->stages] = tw;
+    p->twiddles[p->stages] = (float *)tw;
     p->stages++;
   }
   apl_cos_sin(m / 2 + 1, (2 * PI) / size, cs, sn);
@@ -119,12 +119,12 @@ EXPORT(fft4_power) void fft4_power(Fft4Plan *p) {
   }
   for (int s = p->first_stage; s < p->stages; s++) {
     const int L = p->stage_length[s];
-    const float *tw = p->twiddles[s];
+    const v128_t *tw = (const v128_t *)p->twiddles[s];
     const int step = 4 * L;
     for (int k = 0; k < L; k++) {
-      const v128_t c1 = wasm_f32x4_splat(tw[6 * k]), s1 = wasm_f32x4_splat(tw[6 * k + 1]);
-      const v128_t c2 = wasm_f32x4_splat(tw[6 * k + 2]), s2 = wasm_f32x4_splat(tw[6 * k + 3]);
-      const v128_t c3 = wasm_f32x4_splat(tw[6 * k + 4]), s3 = wasm_f32x4_splat(tw[6 * k + 5]);
+      const v128_t c1 = tw[6 * k], s1 = tw[6 * k + 1];
+      const v128_t c2 = tw[6 * k + 2], s2 = tw[6 * k + 3];
+      const v128_t c3 = tw[6 * k + 4], s3 = tw[6 * k + 5];
       for (int q0 = k; q0 < m; q0 += step) {
         const int q2 = q0 + L, q1 = q2 + L, q3 = q1 + L;
         const v128_t t0r = zr[q0], t0i = zi[q0];

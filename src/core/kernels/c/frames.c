@@ -27,6 +27,7 @@ typedef struct Frames {
   Fft4Plan *fft;
   int pending;
   float *pending_bands[4];
+  float *lane_in[4]; /* each waiting frame's transform input, in sample order (flush_frames interleaves them) */
   /* running sums of the current hop */
   double *ss, *slin;
   double sxy, sx, sy, ss_mid, ss_down, s_down;
@@ -82,6 +83,7 @@ Frames *frames_new(int C, int hop, int fft_size, int offset, double frame0, doub
   f->bin_scale = 2 / (fft_size * window_power);
   f->fft = fft4_plan_new(fft_size);
   f->pending = 0;
+  for (int j = 0; j < 4; j++) f->lane_in[j] = apl_calloc(sizeof(float) * fft_size);
   f->ss = apl_malloc(sizeof(double) * C);
   f->slin = apl_malloc(sizeof(double) * C);
   for (int c = 0; c < C; c++) f->ss[c] = f->slin[c] = 0;
@@ -107,7 +109,8 @@ Frames *frames_new(int C, int hop, int fft_size, int offset, double frame0, doub
   f->overflow_key = apl_malloc(sizeof(int32_t) * f->max_frames_out);
   f->overflow_sum = apl_malloc(sizeof(double) * f->max_frames_out * (f->half + 1));
   if (!f->window || !f->fft || !f->ss || !f->slin || !f->ring_mid || !f->ring_side || !f->slot_of_key || !f->slot_key ||
-      !f->slot_frames || !f->slot_sums || !f->hop_out || !f->band_out || !f->hop_cols || !f->band_cols || !f->overflow_key || !f->overflow_sum)
+      !f->slot_frames || !f->slot_sums || !f->hop_out || !f->band_out || !f->hop_cols || !f->band_cols || !f->overflow_key || !f->overflow_sum ||
+      !f->lane_in[0] || !f->lane_in[1] || !f->lane_in[2] || !f->lane_in[3])
     return 0;
   return f;
 }
@@ -116,6 +119,7 @@ EXPORT(frames_free) void frames_free(Frames *f) {
   if (!f) return;
   apl_free(f->window);
   fft4_plan_free(f->fft);
+  for (int j = 0; j < 4; j++) apl_free(f->lane_in[j]);
   apl_free(f->ss);
   apl_free(f->slin);
   apl_free(f->ring_mid);
@@ -181,6 +185,21 @@ static void close_hop(Frames *f) {
 static void flush_frames(Frames *f) {
   if (f->pending == 0) return;
   const int half = f->half;
+  /* The four inputs, sample n of input j to lane j of the transform's input[n]: 4 × 4 transposes
+     (a lane without a frame carries an earlier one's samples; its output is not read). */
+  {
+    const float *l0 = f->lane_in[0], *l1 = f->lane_in[1], *l2 = f->lane_in[2], *l3 = f->lane_in[3];
+    v128_t *in = f->fft->input;
+    for (int n = 0; n < f->fft_size; n += 4) {
+      const v128_t a = wasm_v128_load(l0 + n), b = wasm_v128_load(l1 + n), c = wasm_v128_load(l2 + n), d = wasm_v128_load(l3 + n);
+      const v128_t ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+      const v128_t cd01 = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), cd23 = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
+      in[n] = wasm_i64x2_shuffle(ab01, cd01, 0, 2);
+      in[n + 1] = wasm_i64x2_shuffle(ab01, cd01, 1, 3);
+      in[n + 2] = wasm_i64x2_shuffle(ab23, cd23, 0, 2);
+      in[n + 3] = wasm_i64x2_shuffle(ab23, cd23, 1, 3);
+    }
+  }
   fft4_power(f->fft);
   const float *power4 = (const float *)f->fft->out;
   const double scale = f->bin_scale;
@@ -312,55 +331,54 @@ static void analyse_frame(Frames *f, int64_t i, int64_t end) {
   }
   float *bands = f->band_out + f->frames_out * f->band_count;
   f->frames_out++;
-  /* Four partial sums each (two per vector, two vectors): one running sum would wait on an
-     addition per sample. */
-  v128_t sum2 = wasm_f64x2_splat(0), energy2 = sum2, sum2b = sum2, energy2b = sum2;
-  double frame_sum = 0, energy = 0;
+  /* The frame's sum as four partial sums (two per vector, two vectors): one running sum would
+     wait on an addition per sample. Whether any sample is non-zero: the samples' bits or-ed,
+     sign bits aside (the ring holds finite values, and a non-zero double's square is never 0
+     at audio's magnitudes, so this is the Σx² == 0 it replaced). */
+  v128_t sum2 = wasm_f64x2_splat(0), sum2b = sum2, bits = wasm_i64x2_splat(0);
+  double frame_sum = 0;
   for (int r = 0; r < runs; r++) {
     const double *p = ring + at[r];
     int t = 0;
     for (; t + 4 <= len[r]; t += 4) {
       const v128_t v = wasm_v128_load(p + t), u = wasm_v128_load(p + t + 2);
       sum2 = wasm_f64x2_add(sum2, v);
-      energy2 = wasm_f64x2_add(energy2, wasm_f64x2_mul(v, v));
       sum2b = wasm_f64x2_add(sum2b, u);
-      energy2b = wasm_f64x2_add(energy2b, wasm_f64x2_mul(u, u));
+      bits = wasm_v128_or(bits, wasm_v128_or(v, u));
     }
     for (; t + 2 <= len[r]; t += 2) {
       const v128_t v = wasm_v128_load(p + t);
       sum2 = wasm_f64x2_add(sum2, v);
-      energy2 = wasm_f64x2_add(energy2, wasm_f64x2_mul(v, v));
+      bits = wasm_v128_or(bits, v);
     }
     for (; t < len[r]; t++) {
       frame_sum += p[t];
-      energy += p[t] * p[t];
+      bits = wasm_v128_or(bits, wasm_v128_load64_zero(p + t));
     }
   }
   sum2 = wasm_f64x2_add(sum2, sum2b);
-  energy2 = wasm_f64x2_add(energy2, energy2b);
   frame_sum += wasm_f64x2_extract_lane(sum2, 0) + wasm_f64x2_extract_lane(sum2, 1);
-  energy += wasm_f64x2_extract_lane(energy2, 0) + wasm_f64x2_extract_lane(energy2, 1);
-  if (energy == 0) {
+  if (!wasm_v128_any_true(wasm_v128_and(bits, wasm_i64x2_splat(INT64_MAX)))) {
     for (int b = 0; b < f->band_count; b++) bands[b] = 0;
     return;
   }
   const double frame_mean = frame_sum / (double)(hi - lo);
   const v128_t mean2 = wasm_f64x2_splat(frame_mean);
   const int j = f->pending;
-  float *input = (float *)f->fft->input + j;
-  for (int64_t n = 0; n < lo - start; n++) input[4 * n] = 0;
+  float *input = f->lane_in[j];
+  for (int64_t n = 0; n < lo - start; n++) input[n] = 0;
   for (int r = 0; r < runs; r++) {
     const double *p = ring + at[r], *w = window + n0[r];
-    float *in = input + 4 * n0[r];
+    float *in = input + n0[r];
     int t = 0;
-    for (; t + 2 <= len[r]; t += 2) {
-      const v128_t y = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(wasm_f64x2_sub(wasm_v128_load(p + t), mean2), wasm_v128_load(w + t)));
-      in[4 * t] = wasm_f32x4_extract_lane(y, 0);
-      in[4 * t + 4] = wasm_f32x4_extract_lane(y, 1);
+    for (; t + 4 <= len[r]; t += 4) {
+      const v128_t y01 = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(wasm_f64x2_sub(wasm_v128_load(p + t), mean2), wasm_v128_load(w + t)));
+      const v128_t y23 = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(wasm_f64x2_sub(wasm_v128_load(p + t + 2), mean2), wasm_v128_load(w + t + 2)));
+      wasm_v128_store(in + t, wasm_i64x2_shuffle(y01, y23, 0, 2));
     }
-    for (; t < len[r]; t++) in[4 * t] = (float)((p[t] - frame_mean) * w[t]);
+    for (; t < len[r]; t++) in[t] = (float)((p[t] - frame_mean) * w[t]);
   }
-  for (int64_t n = hi - start > 0 ? hi - start : 0; n < N; n++) input[4 * n] = 0;
+  for (int64_t n = hi - start > 0 ? hi - start : 0; n < N; n++) input[n] = 0;
   f->pending_bands[j] = bands;
   if (++f->pending == 4) flush_frames(f);
 }

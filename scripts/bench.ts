@@ -165,9 +165,11 @@ async function run(): Promise<void> {
   const durationSec = quick ? 600 : 3600;
   const span = quick ? '10 min' : '1 h';
   const root = fileURLToPath(new URL('..', import.meta.url));
-  // The CLI as a user runs it, without npm's start-up: its launcher (bundled once, then cached).
+  // The CLI as a user runs it, without npm's start-up: its launcher (bundled once, then cached),
+  // with the V8 flag its first line and `npm run cli` give it (without, it starts itself again).
   const cli = join(root, 'bin/apl.mjs');
-  spawnSync(process.execPath, [cli, '--help']); // builds the bundle once, outside the timings
+  const node = (...args: string[]): [string, string[]] => [process.execPath, ['--no-concurrent-recompilation', cli, ...args]];
+  spawnSync(...node('--help')); // builds the bundle once, outside the timings
   const ffmpeg = have('ffmpeg');
   const sox = have('sox');
   const dirArg = process.argv.indexOf('--dir');
@@ -205,9 +207,9 @@ async function run(): Promise<void> {
         warmPageCache(f.path);
         return run();
       };
-      const ours = warmed(() => timed(process.execPath, [cli, 'analyze', '--json', f.path], CLI_ENV));
+      const ours = warmed(() => timed(...node('analyze', '--json', f.path), CLI_ENV));
       if (ours.status !== 0) throw new Error(`our CLI failed on ${f.label}: ${ours.stderr}`);
-      const one = warmed(() => timed(process.execPath, [cli, 'analyze', '--json', '--threads', '1', f.path], CLI_ENV));
+      const one = warmed(() => timed(...node('analyze', '--json', '--threads', '1', f.path), CLI_ENV));
       const ff = ffmpeg ? warmed(() => timed('ffmpeg', ['-hide_banner', '-nostats', '-i', f.path, '-af', 'astats,silencedetect,ebur128', '-f', 'null', '-'])) : null;
       // SoX has no Opus reader in Debian's build, nor an MP3 one (it fails at once: no timing then).
       const soxRun = sox && !f.path.endsWith('.opus') ? warmed(() => timed('sox', [f.path, '-n', 'stats'])) : null;
@@ -254,7 +256,7 @@ async function run(): Promise<void> {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     console.log(rows.map((r) => r.map((v, c) => (c === 0 || c === r.length - 1 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')).join('\n'));
     console.log(
-      `\nours = node bin/apl.mjs analyze --json <file> (what npm run cli runs): every analysis; WAV cut into segments on ${availableParallelism()} threads (the CPUs` +
+      `\nours = node --no-concurrent-recompilation bin/apl.mjs analyze --json <file> (what npm run cli runs): every analysis; WAV cut into segments on ${availableParallelism()} threads (the CPUs` +
         `\navailable), compressed files decoded on one thread and analysed on another; "1 thread" adds --threads 1.` +
         `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +
         `\nsox = sox <file> -n stats (—: this SoX cannot read the file). Every run starts with the file in the page cache (read once, untimed).` +

@@ -11,7 +11,7 @@ const cli = join(root, 'src/cli/main.ts');
 const fixture = (p: string): string => join(root, 'fixtures', p);
 
 function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', cwd: root });
+  const r = spawnSync(process.execPath, ['--no-concurrent-recompilation', '--import', 'tsx', cli, ...args], { encoding: 'utf8', cwd: root });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -19,7 +19,7 @@ const PROMPT = 'speech/librivox/sense_and_sensibility_01_austen_64kb-0880.wav';
 const RECIPE = { source: { files: [PROMPT] }, gainsDb: [-6, -30], snrsDb: [null, 20] };
 
 function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ['--no-concurrent-recompilation', '--import', 'tsx', cli, ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

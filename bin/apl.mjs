@@ -14,7 +14,7 @@
  * file never ended here (Node 20): exiting, the main thread waits for V8's background threads to
  * finish, while one of them, optimising JavaScript, waits for the main thread to collect garbage
  * (nodejs/node#54918; seen with gdb, and also when the event loop just runs out). With the flag
- * JavaScript is optimised on the thread that runs it: 0 hangs in 300 runs, and no slower on an
+ * JavaScript is optimised on the thread that runs it: 0 hangs in 750 runs, and no slower on an
  * hour of audio (the analysis runs in WebAssembly, which the flag does not touch).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';

@@ -3,7 +3,7 @@
  * gives the same summary as one pass, through the real files and worker threads.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,18 @@ describe('analyzeFile on threads', () => {
 });
 
 describe('the launcher (bin/apl.mjs, what npm run cli runs)', () => {
+  it('runs Node with --no-concurrent-recompilation wherever it is started from (the exit deadlock, bin/apl.mjs)', () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const flag = '--no-concurrent-recompilation';
+    expect(readFileSync(join(root, 'bin/apl.mjs'), 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${flag}`);
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.cli).toBe(`node ${flag} bin/apl.mjs`);
+    // Plain `node bin/apl.mjs`: the launcher starts itself again with the flag, and passes the exit status on.
+    const r = spawnSync(process.execPath, [join(root, 'bin/apl.mjs'), 'analyze', join(dir, 'no-such-file.wav')], { encoding: 'utf8', cwd: root });
+    expect(r.status).toBe(18);
+    expect(r.stderr).toMatch(/io-error/);
+  });
+
   it('runs the bundled CLI and its bundled analysis threads: the same summary as the sources, one pass and threaded', { timeout: 120000 }, () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     const sr = 16000;

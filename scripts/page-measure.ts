@@ -13,6 +13,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { buildPage, launchChromium, servePage } from '../tests/e2e/harness';
+import { WARM_MARK } from '../workers/marks';
 
 export interface PageMeasurement {
   reportSec: number;
@@ -77,13 +78,12 @@ function rendererRssMb(): number {
 export const SETTLE_MS = 2000;
 
 /**
- * The page's mark once its kernels' warm-up is done (src/client/analysis-client.ts WARM_MARK).
- * A file is opened only after it as well as after SETTLE_MS: on a slow day the warm-up (~0.5 s of
- * one core here) can end later than 2 s after load, and a file opened before then is analysed
- * by workers that compile their own kernels beside the warm-up still running. A user choosing a
- * file through the file dialog takes longer than either.
+ * The page's mark once its kernels' warm-up is done (WARM_MARK). A file is opened only after
+ * it as well as after SETTLE_MS: on a slow day the warm-up (~0.5 s of one core here) can end
+ * later than 2 s after load, and a file opened before then is analysed by workers that compile
+ * their own kernels beside the warm-up still running. A user choosing a file through the file
+ * dialog takes longer than either.
  */
-const WARM_MARK = 'kernels: warm';
 const WARM_WAIT_MS = 20_000;
 
 /** The mark's time (s after navigation), once made; null if not within WARM_WAIT_MS. */

@@ -15,6 +15,7 @@ import { readWavHeader, type WavLayout } from '../src/core/format/wav';
 import { createSegmentRegistry, hashPiecesOf, startWavSegment, type WavSegmentJob } from '../src/core/wav-segment';
 import { expectedFrames, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { blobReader, blobSource, letReadsRun } from './core-io';
+import { READING_SEGMENT_MARK } from './marks';
 import { PROGRESS_INTERVAL_MS } from './progress';
 
 export interface SplitPlan {
@@ -89,7 +90,7 @@ export async function analyzeWavSegment(file: Blob, job: SegmentJob, onProgress?
   const run = startWavSegment(blobReader(file), file.size, job, consumers, { onProgress: progress, letReadsRun });
   running.track(job.id, run);
   // On the worker's timeline: the segment is being read here (the e2e test of work stealing holds this worker up once it is).
-  performance.mark(`reading segment ${spec.start}`);
+  performance.mark(`${READING_SEGMENT_MARK} ${spec.start}`);
   const pieceDigests = await run.done;
   const result = { analysis: analyzer.partial(), display: display.partial(), pieceDigests };
   // Its own frames, from its start to where it ended (cut short when it gave its rest away).

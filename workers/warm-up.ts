@@ -14,7 +14,7 @@
  * the critical path, ran there while TurboFan compiled them (Chromium traces of an hour of
  * 16 kHz mono here: 16–45 ms of compiling inside the merge before, 8–11 ms now; 97–126 ms over
  * the whole analysis before, 32–51 ms now). It takes ~0.4–0.5 s here (0.26–0.32 s before),
- * while the page waits for a file; the page marks its end (WARM_MARK in analysis-client.ts).
+ * while the page waits for a file; the page marks its end (WARM_MARK, workers/marks.ts).
  * Only the kernels are warmed this way: warming the JavaScript in the analysis workers themselves
  * left type feedback that the first real file threw away, and TurboFan compiled more during it,
  * not less.

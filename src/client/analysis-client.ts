@@ -31,6 +31,7 @@ import { createSegmentTable } from '../core/wav-segment';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { decodeInPage } from './decode-in-page';
 import { PROGRESS_INTERVAL_MS } from '../../workers/progress';
+import { WARM_MARK } from '../../workers/marks';
 
 export type { AnalyzeRequest, FileReport, ProgressUpdate, Stage } from '../../workers/analysis.api';
 
@@ -149,9 +150,6 @@ function renew(lease: Lease): void {
 
 /** The warm-up worker is given up after this long (it takes ~0.5 s here). */
 const WARM_UP_DEADLINE_MS = 20_000;
-
-/** The user-timing mark made when the warm-up worker's module has been handed to the pool. */
-export const WARM_MARK = 'kernels: warm';
 
 /**
  * Start the workers ahead of the first file, so their script is loaded while the page is; and

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Worker } from 'playwright-core';
 import { PAGE_SEGMENTS_PER_WORKER, planSegments } from '../../src/core/analyze';
+import { READING_SEGMENT_MARK, WARM_MARK } from '../../workers/marks';
 import { launchChromium, ROOT, wavBytes } from './harness';
 
 const run = promisify(execFile);
@@ -130,7 +131,7 @@ describe('a long WAV split across workers', () => {
     expect(workers.length).toBe(CORES);
     await expect.poll(() => Promise.all(workers.map((w) => w.evaluate(() => performance.getEntriesByName('kernels: shared').length)))).toEqual(workers.map(() => 1));
     // And the page marked it (what npm run bench waits for before it opens a file).
-    expect(await page.evaluate(() => performance.getEntriesByName('kernels: warm').length)).toBe(1);
+    expect(await page.evaluate((name) => performance.getEntriesByName(name).length, WARM_MARK)).toBe(1);
     const trace = await traceMeasures();
     await page.getByLabel(/audio file/i).setInputFiles(file);
     // Progress counts audio across all segments.
@@ -180,7 +181,8 @@ describe('a long WAV split across workers', () => {
     // segment long before, and asks it for the rest of its. (Holding a worker before the file was
     // chosen left it to chance which one: when it was the one that reads the header, both
     // segments started after the hold, ended together, and nothing was worth stealing.)
-    const reading = (w: Worker): Promise<boolean> => w.evaluate(() => performance.getEntriesByType('mark').some((m) => m.name.startsWith('reading segment')));
+    const reading = (w: Worker): Promise<boolean> =>
+      w.evaluate((prefix) => performance.getEntriesByType('mark').some((m) => m.name.startsWith(prefix)), READING_SEGMENT_MARK);
     let victim: Worker | undefined;
     await expect
       .poll(async () => {

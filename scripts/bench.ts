@@ -101,11 +101,12 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
 }
 
 /**
- * The environment our CLI runs in: this one without NODE_EXTRA_CA_CERTS. A sandbox behind a TLS
- * proxy sets it (this one does, to the system's 140-odd CAs), and Node then parses every one of
- * those certificates as it starts, before any code of ours: `node -e 0` took 0.11–0.14 s here
- * with it, 0.06–0.08 s without. The CLI makes no TLS connection; a user's shell would not have it.
- * The bench prints Node's bare start-up both ways (nodeStartup), so the difference stays visible.
+ * The environment our CLI runs in: this one without NODE_EXTRA_CA_CERTS, as bin/apl.mjs's first
+ * line (and its start again under plain `node`) runs it. A sandbox behind a TLS proxy sets it
+ * (this one does, to the system's 140-odd CAs), and Node then parses every one of those
+ * certificates as it starts, before any code of ours: `node -e 0` took 0.09–0.14 s here with it,
+ * 0.03–0.08 s without. The CLI makes no TLS connection. The bench prints Node's bare start-up
+ * both ways (nodeStartup), so the difference stays visible.
  */
 const CLI_ENV: NodeJS.ProcessEnv = (({ NODE_EXTRA_CA_CERTS: _, ...rest }) => rest)(process.env);
 
@@ -166,7 +167,7 @@ async function run(): Promise<void> {
   const span = quick ? '10 min' : '1 h';
   const root = fileURLToPath(new URL('..', import.meta.url));
   // The CLI as a user runs it, without npm's start-up: its launcher (bundled once, then cached),
-  // with the V8 flag its first line and `npm run cli` give it (without, it starts itself again).
+  // as its first line starts it (the V8 flag, CLI_ENV), with this Node.
   const cli = join(root, 'bin/apl.mjs');
   const node = (...args: string[]): [string, string[]] => [process.execPath, ['--no-concurrent-recompilation', cli, ...args]];
   spawnSync(...node('--help')); // builds the bundle once, outside the timings
@@ -256,7 +257,8 @@ async function run(): Promise<void> {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     console.log(rows.map((r) => r.map((v, c) => (c === 0 || c === r.length - 1 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')).join('\n'));
     console.log(
-      `\nours = node --no-concurrent-recompilation bin/apl.mjs analyze --json <file> (what npm run cli runs): every analysis; WAV cut into segments on ${availableParallelism()} threads (the CPUs` +
+      `\nours = bin/apl.mjs analyze --json <file> as its first line runs it (node --no-concurrent-recompilation, no NODE_EXTRA_CA_CERTS):` +
+        `\nevery analysis; WAV cut into segments on ${availableParallelism()} threads (the CPUs` +
         `\navailable), compressed files decoded on one thread and analysed on another; "1 thread" adds --threads 1.` +
         `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +
         `\nsox = sox <file> -n stats (—: this SoX cannot read the file). Every run starts with the file in the page cache (read once, untimed).` +
@@ -267,7 +269,7 @@ async function run(): Promise<void> {
       `Node's own start-up (node -e 0, median of 5): ${nodeStartup(CLI_ENV).toFixed(2)} s` +
         (extraCa
           ? `; ${nodeStartup(process.env).toFixed(2)} s with this shell's NODE_EXTRA_CA_CERTS=${extraCa},` +
-            `\nwhich "ours" runs without (Node parses those certificates as it starts; the CLI makes no TLS connection).`
+            `\nwhich bin/apl.mjs's first line drops (Node parses those certificates as it starts; the CLI makes no TLS connection).`
           : '.'),
     );
     if (!process.argv.includes('--no-page')) {

@@ -101,13 +101,30 @@ describe('the launcher (bin/apl.mjs, what npm run cli runs)', () => {
   it('runs Node with --no-concurrent-recompilation wherever it is started from (the exit deadlock, bin/apl.mjs)', () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     const flag = '--no-concurrent-recompilation';
-    expect(readFileSync(join(root, 'bin/apl.mjs'), 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${flag}`);
+    expect(readFileSync(join(root, 'bin/apl.mjs'), 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node ${flag}`);
     const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.cli).toBe(`node ${flag} bin/apl.mjs`);
     // Plain `node bin/apl.mjs`: the launcher starts itself again with the flag, and passes the exit status on.
     const r = spawnSync(process.execPath, [join(root, 'bin/apl.mjs'), 'analyze', join(dir, 'no-such-file.wav')], { encoding: 'utf8', cwd: root });
     expect(r.status).toBe(18);
     expect(r.stderr).toMatch(/io-error/);
+  });
+
+  it('starts Node without NODE_EXTRA_CA_CERTS (certificates it would parse at every start and never use)', () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const cli = join(root, 'bin/apl.mjs');
+    // Node warns at start-up when the file cannot be read: so each Node that still had the
+    // variable says so on stderr.
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'no-such-ca.pem') };
+    const warned = (stderr: string): number => stderr.split('Ignoring extra certs').length - 1;
+    // As the installed command runs it: its first line drops the variable.
+    const direct = spawnSync(cli, ['analyze', join(dir, 'no-such-file.wav')], { encoding: 'utf8', cwd: root, env });
+    expect(direct.status).toBe(18);
+    expect(warned(direct.stderr)).toBe(0);
+    // Plain `node bin/apl.mjs`: only the first Node had it; the one started again does not.
+    const plain = spawnSync(process.execPath, [cli, 'analyze', join(dir, 'no-such-file.wav')], { encoding: 'utf8', cwd: root, env });
+    expect(plain.status).toBe(18);
+    expect(warned(plain.stderr)).toBe(1);
   });
 
   it('runs the bundled CLI and its bundled analysis threads: the same summary as the sources, one pass and threaded', { timeout: 120000 }, () => {

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
 import { contentHashOfPieces } from '../core/hash';
-import { createSegmentTable, hashPiecesOf, type WavSegmentJob } from '../core/wav-segment';
+import { createSegmentTable, hashPiecesOf, takeRest, type WavSegmentJob } from '../core/wav-segment';
 import { fileURLToPath } from 'node:url';
 import { finishAnalysis, planSegments, type AnalysisPartial, type AnalyzeOptions, type Measurements } from '../core/analyze';
 import { readWavHeader } from '../core/format/wav';
@@ -238,15 +238,17 @@ export async function analyzeWavInParallel(path: string, threads: number, option
      * The rest of a running segment for a thread reading `thiefFramesPerMs`, as a new segment,
      * asked of the longest first; null when none has enough left to share.
      */
-    const steal = async (thiefFramesPerMs: number): Promise<number | null> => {
-      const length = (k: number): number => (table.job(k).spec.end ?? totalFrames) - table.job(k).spec.start;
-      for (const k of [...running.keys()].sort((a, b) => length(b) - length(a))) {
-        const { id } = table.job(k);
-        const rest = running.get(k) === 'here' ? giveAwayHere(id, thiefFramesPerMs) : await workers.giveAway(id, thiefFramesPerMs);
-        if (rest) return table.addRest(k, { ...rest, spec: { ...rest.spec, frameStore } });
-      }
-      return null;
-    };
+    const steal = (thiefFramesPerMs: number): Promise<number | null> =>
+      takeRest(
+        table,
+        running.keys(),
+        (k) => (table.job(k).spec.end ?? totalFrames) - table.job(k).spec.start,
+        async (k) => {
+          const { id } = table.job(k);
+          const rest = running.get(k) === 'here' ? giveAwayHere(id, thiefFramesPerMs) : await workers.giveAway(id, thiefFramesPerMs);
+          return rest && { ...rest, spec: { ...rest.spec, frameStore } };
+        },
+      );
     const drain = async (where: 'here' | 'worker', analyse: (job: SegmentJob) => Promise<Result<SegmentOutcome>>): Promise<void> => {
       let framesPerMs = 0;
       const runOne = async (k: number): Promise<void> => {

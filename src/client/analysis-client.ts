@@ -27,7 +27,7 @@ import type { SegmentResult, SplitPlan } from '../../workers/segments';
 import { MIN_SEGMENT_SEC, PAGE_SEGMENTS_PER_WORKER } from '../core/analyze';
 import { HEADER_DEADLINE_MS } from '../core/format/source';
 import { transferablesOf } from '../core/transferables';
-import { createSegmentTable } from '../core/wav-segment';
+import { createSegmentTable, takeRest } from '../core/wav-segment';
 import { fail, ok, type ContainerProbe, type Result } from '../core/types';
 import { decodeInPage } from './decode-in-page';
 import { PROGRESS_INTERVAL_MS } from '../../workers/progress';
@@ -327,20 +327,19 @@ function analyzeSplit(
     const steal = async (thief: Lease): Promise<number | null> => {
       const thiefFramesPerMs = speed.get(thief) ?? 0;
       const left = (k: number): number => (table.job(k).spec.end ?? totalFrames) - table.job(k).spec.start - framesDone[k];
-      for (const k of [...runningOn.keys()].sort((a, b) => left(b) - left(a))) {
+      const k = await takeRest(table, runningOn.keys(), left, async (k) => {
         const victim = runningOn.get(k);
-        if (!victim) continue;
+        if (!victim) return null;
         const given = await victim.api.giveAwaySegment(table.job(k).id, plan.display, thiefFramesPerMs);
-        if (settled) return null;
+        if (settled) return undefined;
         if (!given.ok) {
           failWith(given);
-          return null;
+          return undefined;
         }
-        if (given.value === null) continue;
-        framesDone.push(0);
-        return table.addRest(k, given.value);
-      }
-      return null;
+        return given.value;
+      });
+      if (k !== null) framesDone[k] = 0;
+      return k;
     };
     /**
      * Segments for one lease while the queue is empty: stolen ones, until there is nothing to

@@ -123,6 +123,26 @@ export function createSegmentTable(layout: WavLayout, specs: readonly SegmentSpe
 }
 
 /**
+ * Work stealing, the thief's side (the page's workers and the CLI's threads alike): the rest of a
+ * running segment as a new segment of `table`, asked of the running ones with the most `left`
+ * first; its index, or null when none gave one (each owner decides, WavSegmentRun.giveAway) or
+ * `ask` answered undefined (stop asking: the job failed or was cancelled).
+ */
+export async function takeRest(
+  table: SegmentTable,
+  running: Iterable<number>,
+  left: (k: number) => number,
+  ask: (k: number) => Promise<WavSegmentJob | null | undefined>,
+): Promise<number | null> {
+  for (const k of [...running].sort((a, b) => left(b) - left(a))) {
+    const rest = await ask(k);
+    if (rest === undefined) return null;
+    if (rest) return table.addRest(k, rest);
+  }
+  return null;
+}
+
+/**
  * What a segment given away costs its new thread before it reads its own audio, ms: a fresh
  * stream's first read, the accumulators and the display made, the partials sent; measured in
  * Chromium traces here (~20–25 ms on 2 busy cores), besides the warm-up it reads.

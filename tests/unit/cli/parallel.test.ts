@@ -3,7 +3,7 @@
  * gives the same summary as one pass, through the real files and worker threads.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,5 +144,15 @@ describe('the launcher (bin/apl.mjs, what npm run cli runs)', () => {
     const fromSources = run([flag, '--import', 'tsx', join(root, 'src/cli/main.ts'), 'analyze', '--json', '--threads', '1', wav]);
     expect(run([join(root, 'bin/apl.mjs'), 'analyze', '--json', '--threads', '1', wav])).toBe(fromSources);
     expect(run([flag, join(root, 'bin/apl.mjs'), 'analyze', '--json', '--threads', '2', wav])).toBe(fromSources);
+    // The bundle runs with V8's code cache of its command (bin/load-bundle.cjs): one that V8
+    // rejects (here, not a cache at all) changes nothing of the output, and is written anew.
+    const cache = join(root, 'node_modules/.cache/audio-path-lab');
+    const bundles = readdirSync(cache).filter((d) => !d.startsWith('.tmp-') && existsSync(join(cache, d, 'cli.cjs')));
+    expect(bundles).toHaveLength(1);
+    const analyzeCache = join(cache, bundles[0], 'cli.cjs.analyze.v8');
+    expect(statSync(analyzeCache).size).toBeGreaterThan(100_000);
+    writeFileSync(analyzeCache, 'not a code cache');
+    expect(run([flag, join(root, 'bin/apl.mjs'), 'analyze', '--json', '--threads', '2', wav])).toBe(fromSources);
+    expect(statSync(analyzeCache).size).toBeGreaterThan(100_000);
   });
 });

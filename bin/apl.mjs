@@ -91,9 +91,9 @@ if (!process.execArgv.includes(SAFE_EXIT_FLAG)) {
   // Run as a CommonJS module, not imported: import() of a CommonJS file first scans all of it for
   // its export names (cjs-module-lexer, ~20 ms on this bundle here), which a program that exports
   // nothing does not need. With V8's code cache (load-bundle.cjs), one per command (`analyze`,
-  // `impair`…; `other` for a first argument that is an option), written at a run's exit when
-  // there was none.
+  // `impair`…; `other` for a first argument that is an option), written at the exit of a run
+  // that succeeded when there was none (one that failed early compiled little of the command).
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
   const { save } = createRequire(import.meta.url)('./load-bundle.cjs').loadBundle(join(build, 'cli.cjs'), command);
-  process.once('exit', save);
+  process.once('exit', (code) => code === 0 && save());
 }

@@ -4,9 +4,10 @@
  * does): the functions a run compiled, ready for the next run of that command, which then
  * neither parses the bundle nor compiles them again (`analyze` on a 1 s file: ~0.03 s less here).
  * V8 checks a cache against the source and its own version and flags, and rejects one that does
- * not match; a missing or rejected cache is written by `save`, which the launcher calls at exit,
- * once the run has compiled what it uses. Written aside and renamed into place: CLIs started
- * together never read half a cache. One that cannot be written (a read-only install) is not.
+ * not match; a missing or rejected cache is written by `save`, which the launcher calls at the
+ * exit of a run that succeeded, once it has compiled what the command uses. Written aside and
+ * renamed into place: CLIs started together never read half a cache. One that cannot be written
+ * (a read-only install) is not.
  */
 'use strict';
 const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');

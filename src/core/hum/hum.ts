@@ -11,7 +11,7 @@
  */
 import type { Accumulator } from '../types';
 import type { KernelHeld } from '../kernels/runtime';
-import { createPowerSpectrum } from '../dsp/fft';
+import { kernels, kernelMemoryFull, owned } from '../kernels/runtime';
 import { hannWindow } from '../dsp/window';
 import { powerToDb } from '../dsp/db';
 import { createBlockDecimator } from '../dsp/block-decimator';
@@ -77,41 +77,44 @@ export interface HumAnalysis extends Accumulator<HumResult>, KernelHeld {
 
 export function createHumAnalysis(sampleRateHz: number, channelCount: number): HumAnalysis {
   const { decimation, rateHz, blockLength } = humBlockGeometry(sampleRateHz);
-  const spectrum = createPowerSpectrum(blockLength);
-  const window = hannWindow(blockLength);
   const binHz = rateHz / blockLength;
   const maxBin = Math.min(blockLength / 2, Math.ceil(MAX_ANALYSIS_HZ / binHz));
-  const sum = new Float64Array(maxBin + 1);
-  const windowed = new Float64Array(blockLength);
-  const power = new Float64Array(blockLength / 2 + 1);
+  // Each block's Hann-windowed power spectrum is added to the sum below maxBin in the kernels
+  // (fft_power_add), where the decimator leaves the block: no loops over the block here.
+  const k = kernels();
+  const plan = k.exports.fft_plan_new(blockLength);
+  if (plan === 0) throw kernelMemoryFull();
+  const windowPtr = k.allocUnzeroed(8 * blockLength);
+  k.f64(windowPtr, blockLength).set(hannWindow(blockLength));
+  const sumPtr = k.alloc(8 * (maxBin + 1));
   let blocks = 0;
 
-  const flushBlock = (block: Float64Array): void => {
-    for (let i = 0; i < blockLength; i++) windowed[i] = block[i] * window[i];
-    spectrum.power(windowed, power);
-    for (let k = 0; k <= maxBin; k++) sum[k] += power[k];
+  const decimator = createBlockDecimator(channelCount, decimation, blockLength, (_block, _filled, blockPtr) => {
+    k.exports.fft_power_add(plan, blockPtr, windowPtr, sumPtr, maxBin);
     blocks++;
-  };
-
-  const decimator = createBlockDecimator(channelCount, decimation, blockLength, flushBlock);
-  return {
+  });
+  const hum: HumAnalysis = {
     push(channels) {
       decimator.push(channels);
     },
     partial(final) {
       // A partial last block longer than half a block still counts (zero-padded).
       if (final) decimator.flushPartial(blockLength / 2);
-      return { sum: sum.slice(), blocks };
+      return { sum: k.f64(sumPtr, maxBin + 1).slice(), blocks };
     },
     finish() {
       return this.finishFrom(this.partial(true));
     },
     finishFrom: (p) => finishHum(sampleRateHz, p),
-    release() {
-      decimator.release();
-      spectrum.release();
-    },
+    release: () => undefined,
   };
+  hum.release = owned(hum, () => {
+    decimator.release();
+    k.exports.fft_plan_free(plan);
+    k.exports.free(windowPtr);
+    k.exports.free(sumPtr);
+  });
+  return hum;
 }
 
 /** The result from a (merged) state: what finish() gives, without an analysis to hold (pure). */

@@ -33,6 +33,7 @@ export interface KernelExports {
   fft_plan_input(plan: number): number;
   fft_plan_output(plan: number): number;
   fft_power(plan: number, x: number, out: number): void;
+  fft_power_add(plan: number, x: number, window: number, sum: number, maxBin: number): void;
   fft_complex(plan: number, x: number, re: number, im: number): void;
   fft32_plan_new(points: number): number;
   fft32_plan_free(plan: number): void;

@@ -176,6 +176,17 @@ EXPORT(fft_power) void fft_power(FftPlan *p, const double *x, double *out) {
   SPLIT_BINS((out[k] = ar * ar + ai * ai, out[m - k] = br * br + bi * bi));
 }
 
+/*
+ * One block of the hum analysis (src/core/hum/hum.ts): x·w into the plan's input, its power
+ * spectrum, and bins 0..max_bin added to sum; operation for operation what the TypeScript did.
+ */
+EXPORT(fft_power_add) void fft_power_add(FftPlan *p, const double *x, const double *w, double *sum, int max_bin) {
+  double *in = p->input, *out = p->out;
+  for (int i = 0; i < p->size; i++) in[i] = x[i] * w[i];
+  fft_power(p, in, out);
+  for (int k = 0; k <= max_bin; k++) sum[k] += out[k];
+}
+
 /* The real transform of x, bins 0..size/2: Σ x[n]·e^(−2πikn/size) = re[k] + i·im[k]. */
 EXPORT(fft_complex) void fft_complex(FftPlan *p, const double *x, double *re, double *im) {
   fft_z(p, x);

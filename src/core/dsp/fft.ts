@@ -1,6 +1,8 @@
 /**
  * The one FFT of the core: a real FFT of a fixed power-of-two size that writes the one-sided power
- * spectrum |X_k|², k = 0..N/2. Frames, hum, echo and the spectrogram display all use it.
+ * spectrum |X_k|², k = 0..N/2. Hum adds up its blocks' windowed spectra with it
+ * (addWindowedPower, all in the kernels); the frames, the echo and the display run their own
+ * transforms in the kernels (fft4.c and fft32.c in float32, spectro_frame on this one's plan).
  *
  * N real samples are read as N/2 complex ones (z_j = x_{2j} + i·x_{2j+1}), transformed by an
  * N/2-point complex FFT (radix-2 bit-reversed input, then radix-4 decimation-in-time stages with
@@ -17,6 +19,11 @@ export interface PowerSpectrum extends KernelHeld {
   readonly input: Float64Array;
   /** Writes |X_k|² for k = 0..size/2 of `input` (length `size`) into `out` (length ≥ size/2 + 1). */
   power(input: ArrayLike<number>, out: Float64Array): void;
+  /**
+   * For input already in kernel memory: adds |X_k|² of x·w, k = 0..maxBin, to the maxBin + 1
+   * doubles at `sum` (x and w: pointers to `size` doubles; fft_power_add), with no copy out.
+   */
+  addWindowedPower(x: number, w: number, sum: number, maxBin: number): void;
 }
 
 export function isPowerOfTwo(n: number): boolean {
@@ -39,6 +46,9 @@ export function createPowerSpectrum(size: number): PowerSpectrum {
       k.f64(inPtr, size).set(x);
       k.exports.fft_power(plan, inPtr, outPtr);
       out.set(k.f64(outPtr, bins));
+    },
+    addWindowedPower(x, w, sum, maxBin) {
+      k.exports.fft_power_add(plan, x, w, sum, maxBin);
     },
     release: (): void => undefined,
   };

@@ -11,7 +11,8 @@
  */
 import type { Accumulator } from '../types';
 import type { KernelHeld } from '../kernels/runtime';
-import { kernels, kernelMemoryFull, owned } from '../kernels/runtime';
+import { kernels, owned } from '../kernels/runtime';
+import { createPowerSpectrum } from '../dsp/fft';
 import { hannWindow } from '../dsp/window';
 import { powerToDb } from '../dsp/db';
 import { createBlockDecimator } from '../dsp/block-decimator';
@@ -80,17 +81,16 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): H
   const binHz = rateHz / blockLength;
   const maxBin = Math.min(blockLength / 2, Math.ceil(MAX_ANALYSIS_HZ / binHz));
   // Each block's Hann-windowed power spectrum is added to the sum below maxBin in the kernels
-  // (fft_power_add), where the decimator leaves the block: no loops over the block here.
+  // (addWindowedPower), where the decimator leaves the block: no loops over the block here.
   const k = kernels();
-  const plan = k.exports.fft_plan_new(blockLength);
-  if (plan === 0) throw kernelMemoryFull();
+  const spectrum = createPowerSpectrum(blockLength);
   const windowPtr = k.allocUnzeroed(8 * blockLength);
   k.f64(windowPtr, blockLength).set(hannWindow(blockLength));
   const sumPtr = k.alloc(8 * (maxBin + 1));
   let blocks = 0;
 
   const decimator = createBlockDecimator(channelCount, decimation, blockLength, (_block, _filled, blockPtr) => {
-    k.exports.fft_power_add(plan, blockPtr, windowPtr, sumPtr, maxBin);
+    spectrum.addWindowedPower(blockPtr, windowPtr, sumPtr, maxBin);
     blocks++;
   });
   const hum: HumAnalysis = {
@@ -110,7 +110,7 @@ export function createHumAnalysis(sampleRateHz: number, channelCount: number): H
   };
   hum.release = owned(hum, () => {
     decimator.release();
-    k.exports.fft_plan_free(plan);
+    spectrum.release();
     k.exports.free(windowPtr);
     k.exports.free(sumPtr);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPowerSpectrum } from '../../../src/core/dsp/fft';
 import { mulberry32 } from '../../../src/core/dsp/rng';
+import { kernels } from '../../../src/core/kernels/runtime';
 
 /** |DFT|² by the definition, for reference. */
 function naivePower(x: Float64Array): Float64Array {
@@ -48,5 +49,34 @@ describe('real FFT power spectrum', () => {
     let rest = 0;
     for (let k = 0; k <= n / 2; k++) if (k !== bin) rest += out[k];
     expect(rest / expected).toBeLessThan(1e-20);
+  });
+
+  it('adds the windowed power of blocks in kernel memory to a running sum, the same bits as power() and a sum here (the hum path)', () => {
+    const n = 4096;
+    const maxBin = 1229;
+    const rand = mulberry32(7);
+    const fft = createPowerSpectrum(n);
+    const k = kernels();
+    const x = k.alloc(8 * n);
+    const w = k.alloc(8 * n);
+    const sum = k.alloc(8 * (maxBin + 1));
+    try {
+      const window = new Float64Array(n).map((_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
+      k.f64(w, n).set(window);
+      const want = new Float64Array(maxBin + 1);
+      const power = new Float64Array(n / 2 + 1);
+      for (let block = 0; block < 3; block++) {
+        const samples = new Float64Array(n).map(() => rand() - 0.5);
+        k.f64(x, n).set(samples);
+        fft.addWindowedPower(x, w, sum, maxBin);
+        fft.power(samples.map((v, i) => v * window[i]), power);
+        for (let b = 0; b <= maxBin; b++) want[b] += power[b];
+      }
+      expect(Array.from(k.f64(sum, maxBin + 1))).toEqual(Array.from(want));
+      expect(want[maxBin]).toBeGreaterThan(0);
+    } finally {
+      for (const p of [x, w, sum]) k.exports.free(p);
+      fft.release();
+    }
   });
 });

@@ -170,6 +170,35 @@ describe('the analysis kernels', () => {
     }
   });
 
+  it('convert every 16-bit sample to x / 32768 bit for bit, in mono, stereo and three channels, at any frame count', () => {
+    const k = kernels();
+    const i16 = (ptr: number, n: number): Int16Array => new Int16Array(k.u8(ptr, 2 * n).buffer, ptr, n);
+    // Every int16 value at every position of an eight-frame vector block (the frame count is
+    // prime to 8), with a tail that the vector loops leave to the scalar one.
+    const frames = 65_536 + 5;
+    const src = k.alloc(2 * 3 * frames);
+    const out = k.alloc(4 * 3 * (frames + 3));
+    try {
+      for (const C of [1, 2, 3]) {
+        for (const n of [frames, 7, 8, 9, 1]) {
+          const samples = i16(src, C * n);
+          for (let i = 0; i < C * n; i++) samples[i] = ((i * 7919 + C) & 0xffff) - 32768;
+          const stride = n + 3;
+          k.exports.pcm16_deinterleave(src, n, C, out, stride);
+          const planar = k.f32(out, C * stride);
+          const pcm = i16(src, C * n);
+          let mismatches = 0;
+          for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) if (!Object.is(planar[c * stride + i], pcm[i * C + c] / 32768)) mismatches++;
+          expect(mismatches).toBe(0);
+        }
+      }
+      // (the block sweep above reaches ±32768 and 0: −1 and +0.99997 exactly, and +0, not −0)
+    } finally {
+      k.exports.free(src);
+      k.exports.free(out);
+    }
+  });
+
   it('allocate, free, reuse and grow memory without losing what is stored', () => {
     const k = kernels();
     const a = k.alloc(1000);

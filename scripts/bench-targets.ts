@@ -103,3 +103,25 @@ export function formatTargets(f: BenchFigures): string {
   lines.push(`holds only roughly: read it as a hint whether a miss is the machine's day or ours.`);
   return lines.join('\n');
 }
+
+/**
+ * How the launcher's first line (`#!/usr/bin/env -S -u NAME … node FLAG …`) starts Node: the
+ * variables it drops and the flags it gives. The bench starts our CLI the same way, read from the
+ * line itself, so the two cannot drift apart. Anything else throws: the bench would otherwise
+ * time a CLI started differently from the installed command.
+ */
+export function launcherStart(firstLine: string): { unset: string[]; nodeFlags: string[] } {
+  const m = /^#!\/usr\/bin\/env -S (.+)$/.exec(firstLine.trim());
+  const words = m ? m[1].split(/\s+/) : [];
+  const unset: string[] = [];
+  let i = 0;
+  while (words[i] === '-u' && i + 1 < words.length) {
+    unset.push(words[i + 1]);
+    i += 2;
+  }
+  const nodeFlags = words.slice(i + 1);
+  if (words[i] !== 'node' || nodeFlags.some((f) => !f.startsWith('--'))) {
+    throw new Error(`bin/apl.mjs's first line is not "#!/usr/bin/env -S [-u NAME]… node [--flag]…": ${firstLine}`);
+  }
+  return { unset, nodeFlags };
+}

@@ -22,9 +22,9 @@
  */
 import { wavHeader } from '../src/core/format/wav-encode';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { formatTargets, type BenchFigures, type FileKey } from './bench-targets';
+import { formatTargets, launcherStart, type BenchFigures, type FileKey } from './bench-targets';
 import { measurePage, warmPageCache } from './page-measure';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,15 +100,18 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
   };
 }
 
+/** How bin/apl.mjs's first line starts Node (the variables it drops, the flags it gives): the bench starts the CLI the same way. */
+const LAUNCHER = launcherStart(readFileSync(fileURLToPath(new URL('../bin/apl.mjs', import.meta.url)), 'utf8').split('\n')[0]);
+
 /**
- * The environment our CLI runs in: this one without NODE_EXTRA_CA_CERTS, as bin/apl.mjs's first
- * line (and its start again under plain `node`) runs it. A sandbox behind a TLS proxy sets it
- * (this one does, to the system's 140-odd CAs), and Node then parses every one of those
- * certificates as it starts, before any code of ours: `node -e 0` took 0.09–0.14 s here with it,
- * 0.03–0.08 s without. The CLI makes no TLS connection. The bench prints Node's bare start-up
+ * The environment our CLI runs in: this one without what the launcher's first line drops
+ * (NODE_EXTRA_CA_CERTS), as that line (and the start again under plain `node`) runs it. A
+ * sandbox behind a TLS proxy sets it (this one does, to the system's 140-odd CAs), and Node then
+ * parses every one of those certificates as it starts, before any code of ours: `node -e 0` took
+ * 0.09–0.14 s here with it, 0.03–0.08 s without. The CLI makes no TLS connection. The bench prints Node's bare start-up
  * both ways (nodeStartup), so the difference stays visible.
  */
-const CLI_ENV: NodeJS.ProcessEnv = (({ NODE_EXTRA_CA_CERTS: _, ...rest }) => rest)(process.env);
+const CLI_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !LAUNCHER.unset.includes(name)));
 
 /** Median wall time of `node -e 0` in `env`, s (Node's own start-up and exit, nothing of ours). */
 function nodeStartup(env: NodeJS.ProcessEnv): number {
@@ -167,9 +170,9 @@ async function run(): Promise<void> {
   const span = quick ? '10 min' : '1 h';
   const root = fileURLToPath(new URL('..', import.meta.url));
   // The CLI as a user runs it, without npm's start-up: its launcher (bundled once, then cached),
-  // as its first line starts it (the V8 flag, CLI_ENV), with this Node.
+  // as its first line starts it (its Node flags, CLI_ENV), with this Node.
   const cli = join(root, 'bin/apl.mjs');
-  const node = (...args: string[]): [string, string[]] => [process.execPath, ['--no-concurrent-recompilation', cli, ...args]];
+  const node = (...args: string[]): [string, string[]] => [process.execPath, [...LAUNCHER.nodeFlags, cli, ...args]];
   spawnSync(...node('--help')); // builds the bundle once, outside the timings
   const ffmpeg = have('ffmpeg');
   const sox = have('sox');
@@ -263,7 +266,7 @@ async function run(): Promise<void> {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     console.log(rows.map((r) => r.map((v, c) => (c === 0 || c === r.length - 1 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')).join('\n'));
     console.log(
-      `\nours = bin/apl.mjs analyze --json <file> as its first line runs it (node --no-concurrent-recompilation, no NODE_EXTRA_CA_CERTS):` +
+      `\nours = bin/apl.mjs analyze --json <file> as its first line runs it (${['node', ...LAUNCHER.nodeFlags].join(' ')}, no ${LAUNCHER.unset.join(', no ')}):` +
         `\nevery analysis; WAV cut into segments on ${availableParallelism()} threads (the CPUs` +
         `\navailable), compressed files decoded on one thread and analysed on another; "1 thread" adds --threads 1.` +
         `\nffmpeg = ffmpeg -af astats,silencedetect,ebur128 -f null -;` +

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTargets, machineSlowdown, REFERENCE_SEC, targetRows, type BenchFigures } from '../../../scripts/bench-targets';
+import { readFileSync } from 'node:fs';
+import { formatTargets, launcherStart, machineSlowdown, REFERENCE_SEC, targetRows, type BenchFigures } from '../../../scripts/bench-targets';
 
 /** A run where every reference tool took exactly `k` times its reference figure. */
 function runAt(k: number): BenchFigures {
@@ -42,5 +43,17 @@ describe("bench: issue 6's targets against a run", () => {
     expect(row('page, longest')).toMatchObject({ measured: '12 ms', met: true });
     expect(row('page, peak')).toMatchObject({ measured: '510 MB', met: false });
     expect(formatTargets(runAt(2))).toContain('2.00× slower');
+  });
+});
+
+describe("bench: the CLI started as the launcher's first line starts it", () => {
+  it('reads the variables dropped and the Node flags from bin/apl.mjs, and refuses a line it cannot read', () => {
+    const firstLine = readFileSync(new URL('../../../bin/apl.mjs', import.meta.url), 'utf8').split('\n')[0];
+    expect(launcherStart(firstLine)).toEqual({ unset: ['NODE_EXTRA_CA_CERTS'], nodeFlags: ['--no-concurrent-recompilation'] });
+    expect(launcherStart('#!/usr/bin/env -S node')).toEqual({ unset: [], nodeFlags: [] });
+    expect(launcherStart('#!/usr/bin/env -S -u A -u B node --x --y=1')).toEqual({ unset: ['A', 'B'], nodeFlags: ['--x', '--y=1'] });
+    expect(() => launcherStart('#!/usr/bin/env node')).toThrow(/first line/);
+    expect(() => launcherStart('#!/usr/bin/env -S deno run')).toThrow(/first line/);
+    expect(() => launcherStart('#!/usr/bin/env -S node --a script.js')).toThrow(/first line/);
   });
 });

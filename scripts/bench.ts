@@ -108,8 +108,8 @@ const LAUNCHER = launcherStart(readFileSync(fileURLToPath(new URL('../bin/apl.mj
  * (NODE_EXTRA_CA_CERTS), as that line (and the start again under plain `node`) runs it. A
  * sandbox behind a TLS proxy sets it (this one does, to the system's 140-odd CAs), and Node then
  * parses every one of those certificates as it starts, before any code of ours: `node -e 0` took
- * 0.09–0.14 s here with it, 0.03–0.08 s without. The CLI makes no TLS connection. The bench prints Node's bare start-up
- * both ways (nodeStartup), so the difference stays visible.
+ * 0.09–0.14 s here with it, 0.03–0.08 s without. The CLI makes no TLS connection. The bench
+ * prints Node's bare start-up both ways (nodeStartup), so the difference stays visible.
  */
 const CLI_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !LAUNCHER.unset.includes(name)));
 

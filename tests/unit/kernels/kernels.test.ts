@@ -173,8 +173,8 @@ describe('the analysis kernels', () => {
   it('convert every 16-bit sample to x / 32768 bit for bit, in mono, stereo and three channels, at any frame count', () => {
     const k = kernels();
     const i16 = (ptr: number, n: number): Int16Array => new Int16Array(k.u8(ptr, 2 * n).buffer, ptr, n);
-    // Every int16 value at every position of an eight-frame vector block (the frame count is
-    // prime to 8), with a tail that the vector loops leave to the scalar one.
+    // Every int16 value (7919 is odd, so any 65 536 consecutive samples reach each value once),
+    // and frame counts around the vector loops' eight frames, whose tails the scalar loop takes.
     const frames = 65_536 + 5;
     const src = k.alloc(2 * 3 * frames);
     const out = k.alloc(4 * 3 * (frames + 3));
@@ -192,7 +192,7 @@ describe('the analysis kernels', () => {
           expect(mismatches).toBe(0);
         }
       }
-      // (the block sweep above reaches ±32768 and 0: −1 and +0.99997 exactly, and +0, not −0)
+      // (the sweep reaches −32768, 32767 and 0: −1, 0.99997 and +0, not −0, as Object.is tells)
     } finally {
       k.exports.free(src);
       k.exports.free(out);

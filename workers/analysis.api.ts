@@ -13,11 +13,11 @@
  * - `analyzeDecoded`: decoded on the page's main thread (the only place `decodeAudioData`
  *   exists) at the declared rate, channels transferred in.
  * A long WAV is split across several of these workers instead (src/client/analysis-client.ts):
- * `planSplit` cuts it, `analyzeSegment` runs one segment (workers/segments.ts: its analysis and
+ * `probe` also cuts it (`planWavSplit`), `analyzeSegment` runs one segment (workers/segments.ts: its analysis and
  * display partials and the digests of its content-hash pieces), then `finishSplit` merges the
  * analysis partials into the report while `finishSplitDisplay`, on another worker, merges the display.
  */
-import { createAnalyzer, finishAnalysis, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
+import { createAnalyzer, finishAnalysis, MIN_SEGMENT_SEC, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
 import { createMergeStore, type FrameStore } from '../src/core/frames/frame-analysis';
 import { createDisplaySegment, finishDisplay, planDisplay, type Display, type DisplayPartial } from '../src/core/display/display';
 import { DETECTORS } from '../src/core/findings/registry';
@@ -214,10 +214,20 @@ export const api = {
     return taken;
   },
 
-  /** Read the container's header (no decoding). */
-  async probe(file: Blob): Promise<Result<ContainerProbe>> {
+  /**
+   * Read the container's header (no decoding). With `splitInto` ≥ 2, a WAV long enough for two
+   * segments is also cut into that many in the same call (`planSplit`; its plan is null when it is
+   * not cut): one round trip to the worker before the segments start instead of two.
+   */
+  async probe(file: Blob, splitInto = 0): Promise<Result<{ probe: ContainerProbe; plan: SplitPlan | null }>> {
     try {
-      return await probeBlob(file);
+      const probed = await probeBlob(file);
+      if (!probed.ok) return probed;
+      const probe = probed.value;
+      const splittable = splitInto >= 2 && probe.container === 'wav' && probe.durationSec !== null && probe.durationSec >= 2 * MIN_SEGMENT_SEC;
+      if (!splittable) return ok({ probe, plan: null });
+      const plan = await planWavSplit(file, probe, splitInto);
+      return plan.ok ? ok({ probe, plan: plan.value }) : plan;
     } catch (error) {
       return toResult(error);
     }
@@ -407,15 +417,6 @@ export const api = {
       const contentHash = await hashBlob(file, (f) => progress({ stage: 'hashing', fraction: 0.9 + 0.08 * f }));
       progress({ stage: 'finishing', fraction: 0.98 });
       return ok(report(probe, request, started, pipeline.finish(), contentHash));
-    } catch (error) {
-      return toResult(error);
-    }
-  },
-
-  /** A long WAV: its segments (null when too short to split; the one-pass `analyzeFile` takes it). */
-  async planSplit(file: Blob, probe: ContainerProbe, segmentCount: number): Promise<Result<SplitPlan | null>> {
-    try {
-      return await planWavSplit(file, probe, segmentCount);
     } catch (error) {
       return toResult(error);
     }

@@ -469,8 +469,9 @@ async function analyzeRelayed(
   return analysed.value ? ok(analysed.value) : fail('decode-failed', 'The analysis stopped before the end of the stream.');
 }
 
-export function probeFile(file: Blob, signal: AbortSignal): Promise<Result<ContainerProbe>> {
-  return headerCall(signal, (api) => api.probe(file));
+/** The file's container probe, and with `splitInto` ≥ 2 the split plan of a WAV long enough to cut (see AnalysisApi.probe). */
+export function probeFile(file: Blob, signal: AbortSignal, splitInto = 0): Promise<Result<{ probe: ContainerProbe; plan: SplitPlan | null }>> {
+  return headerCall(signal, (api) => api.probe(file, splitInto));
 }
 
 /** Containers the core streaming decoder reads in the worker; everything else is decoded by the page. */
@@ -489,25 +490,20 @@ export async function analyzeFile(
 ): Promise<Result<FileReport>> {
   const started = performance.now();
   onProgress({ stage: 'probing', fraction: 0 });
-  const probed = await probeFile(file, signal);
+  // A WAV long enough for two segments is cut across the pool in the same call (its plan).
+  const probed = await probeFile(file, signal, POOL_SIZE > 1 ? PAGE_SEGMENTS_PER_WORKER * POOL_SIZE : 0);
   performance.measure('probe', { start: started });
   if (!probed.ok) return probed;
-  const probe = probed.value;
+  const { probe, plan } = probed.value;
   // Progress callbacks cross the boundary as a comlink proxy; it is released with the worker's port.
   const progress = proxy(onProgress);
-  // Long enough for two segments (a WAV split across the pool; planSplit says whether it is) or
-  // for a relay. (Ogg headers do not give the length: then its size stands in, 512 KiB being
-  // 65 s at 64 kbit/s.)
-  const longEnough = probe.durationSec !== null ? probe.durationSec >= 2 * MIN_SEGMENT_SEC : file.size >= RELAY_MIN_BYTES;
   if (decodesInWorker(probe)) {
-    if (POOL_SIZE > 1 && longEnough) {
-      const plan = await headerCall(signal, (api) => api.planSplit(file, probe, PAGE_SEGMENTS_PER_WORKER * POOL_SIZE));
-      performance.measure('plan split', { start: started });
-      if (!plan.ok) return plan;
-      if (plan.value !== null) return analyzeSplit(file, probe, plan.value, request, signal, onProgress, started);
-    }
+    if (plan !== null) return analyzeSplit(file, probe, plan, request, signal, onProgress, started);
     return withWorker(signal, (api) => api.analyzeFile(file, probe, request, progress));
   }
+  // Long enough for a relay. (Ogg headers do not give the length: then its size stands in,
+  // 512 KiB being 65 s at 64 kbit/s.)
+  const longEnough = probe.durationSec !== null ? probe.durationSec >= 2 * MIN_SEGMENT_SEC : file.size >= RELAY_MIN_BYTES;
   // A long compressed file: decoded in one worker and analysed in another, when the pool has one free now.
   if (POOL_SIZE > 1 && longEnough) {
     const relayed = await analyzeRelayed(file, probe, request, signal, progress);

@@ -13,9 +13,10 @@
  * - `analyzeDecoded`: decoded on the page's main thread (the only place `decodeAudioData`
  *   exists) at the declared rate, channels transferred in.
  * A long WAV is split across several of these workers instead (src/client/analysis-client.ts):
- * `probe` also cuts it (`planWavSplit`), `analyzeSegment` runs one segment (workers/segments.ts: its analysis and
- * display partials and the digests of its content-hash pieces), then `finishSplit` merges the
- * analysis partials into the report while `finishSplitDisplay`, on another worker, merges the display.
+ * `probe` also cuts it (`planWavSplit`), `analyzeSegment` runs one segment (workers/segments.ts:
+ * its analysis and display partials and the digests of its content-hash pieces), then
+ * `finishSplit` merges the analysis partials into the report while `finishSplitDisplay`, on
+ * another worker, merges the display.
  */
 import { createAnalyzer, finishAnalysis, MIN_SEGMENT_SEC, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
 import { createMergeStore, type FrameStore } from '../src/core/frames/frame-analysis';
@@ -216,8 +217,8 @@ export const api = {
 
   /**
    * Read the container's header (no decoding). With `splitInto` ≥ 2, a WAV long enough for two
-   * segments is also cut into that many in the same call (`planSplit`; its plan is null when it is
-   * not cut): one round trip to the worker before the segments start instead of two.
+   * segments is also cut into that many in the same call (`planWavSplit`; its plan is null when it
+   * is not cut): one round trip to the worker before the segments start instead of two.
    */
   async probe(file: Blob, splitInto = 0): Promise<Result<{ probe: ContainerProbe; plan: SplitPlan | null }>> {
     try {

@@ -331,15 +331,15 @@ describe('the lab page', () => {
     // Progress in audio time: "m:ss of 10:00 audio", the part done within the file.
     const detail = item.getByTestId('progress-detail');
     await expect.poll(async () => (await detail.allInnerTexts()).join(''), { interval: 20, timeout: 20_000 }).toMatch(/^\d+:\d\d of 10:00 audio/);
-    // The page's workers are then held (a busy loop in each, as a machine that stops running
-    // them), so the analysis cannot end before the click: 10 minutes of 48 kHz stereo take about a
-    // second here, and a 3-minute file once ended first, leaving no Cancel to click. Cancel
-    // terminates them, busy or not.
+    // The page's workers are then held for 2 s (a busy loop in each, as a machine that stops
+    // running them), so the analysis cannot end before the click: 10 minutes of 48 kHz stereo
+    // take about half a second here, and a 3-minute file once ended first, leaving no Cancel to
+    // click.
     const held = page.workers().map((w) =>
       w
         .evaluate(() => {
           const t = performance.now();
-          while (performance.now() - t < 10_000);
+          while (performance.now() - t < 2_000);
         })
         .catch(() => undefined),
     );

@@ -6,7 +6,7 @@ import { encodeWav } from '../../src/core/format/wav-encode';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type PreviewServer } from 'vite';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Worker } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -77,4 +77,16 @@ export function launchChromium(): Promise<Browser> {
 /** A 16-bit PCM WAV of planar float channels. */
 export function wavBytes(sampleRateHz: number, channels: Float32Array[]): Buffer {
   return Buffer.from(encodeWav(channels, sampleRateHz, 'pcm16'));
+}
+
+/**
+ * A page's worker held up for `ms` (a busy loop in it, run through DevTools), as a machine that
+ * stops running it would. It settles when the loop ends; a worker terminated while held closes
+ * only then, so keep holds short.
+ */
+export function holdWorker(worker: Worker, ms: number): Promise<void> {
+  return worker.evaluate((holdMs) => {
+    const t = performance.now();
+    while (performance.now() - t < holdMs);
+  }, ms);
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Summary } from '../../src/core/summary/types';
 import { validateSummary } from '../../src/core/summary/validate';
-import { launchChromium, ROOT, wavBytes } from './harness';
+import { holdWorker, launchChromium, ROOT, wavBytes } from './harness';
 
 const run = promisify(execFile);
 const baseUrl = inject('baseUrl');
@@ -335,14 +335,7 @@ describe('the lab page', () => {
     // running them), so the analysis cannot end before the click: 10 minutes of 48 kHz stereo
     // take about half a second here, and a 3-minute file once ended first, leaving no Cancel to
     // click.
-    const held = page.workers().map((w) =>
-      w
-        .evaluate(() => {
-          const t = performance.now();
-          while (performance.now() - t < 2_000);
-        })
-        .catch(() => undefined),
-    );
+    const held = page.workers().map((w) => holdWorker(w, 2_000).catch(() => undefined));
     const [m, ss] = (await detail.innerText()).split(' ')[0].split(':').map(Number);
     expect(60 * m + ss).toBeLessThanOrEqual(600);
     await item.getByRole('button', { name: /^Cancel/ }).click();

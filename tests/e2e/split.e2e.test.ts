@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Worker } from 'playwright-core';
 import { PAGE_SEGMENTS_PER_WORKER, planSegments } from '../../src/core/analyze';
 import { READING_SEGMENT_MARK, WARM_MARK } from '../../workers/marks';
-import { launchChromium, ROOT, wavBytes } from './harness';
+import { holdWorker, launchChromium, ROOT, wavBytes } from './harness';
 
 const run = promisify(execFile);
 const baseUrl = inject('baseUrl');
@@ -190,10 +190,7 @@ describe('a long WAV split across workers', () => {
         return victim !== undefined;
       }, { interval: 5, timeout: 30_000 })
       .toBe(true);
-    const held = victim!.evaluate(() => {
-      const t = performance.now();
-      while (performance.now() - t < 3000);
-    });
+    const held = holdWorker(victim!, 3000);
     await page.locator('[data-testid="report"] .player[data-ready="true"]').waitFor({ timeout: 60_000 });
     await held;
     const perWorker = (await trace.stop())('segment');
@@ -225,16 +222,7 @@ describe('a long WAV split across workers', () => {
     // a file that ended first would leave no Cancel to click, as the page test's 3-minute file
     // once did). A worker held through DevTools closes only when the loop ends, so the hold is
     // short.
-    const held = workers
-      .filter((w) => !closed.includes(w))
-      .map((w) =>
-        w
-          .evaluate(() => {
-            const t = performance.now();
-            while (performance.now() - t < 2_000);
-          })
-          .catch(() => undefined),
-      );
+    const held = workers.filter((w) => !closed.includes(w)).map((w) => holdWorker(w, 2_000).catch(() => undefined));
     await item.getByRole('button', { name: /^Cancel/ }).click();
     await expect.poll(() => item.getAttribute('data-status')).toBe('cancelled');
     // Every worker alive at the cancel goes, and the pool never holds more than its size. Those

@@ -124,7 +124,10 @@ static void parent_cv(const uint32_t left[8], const uint32_t right[8], uint32_t 
 
 #define V(x) wasm_i32x4_splat(x)
 static inline v128_t rot16(v128_t x) { return wasm_i8x16_shuffle(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13); }
-static inline v128_t rot8(v128_t x) { return wasm_i8x16_shuffle(x, x, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12); }
+/* By shifts, not a byte shuffle: V8 builds a shuffle's 16-byte mask from two 64-bit immediates
+   at every use (five instructions with the pshufb; these are three). rot16's pattern keeps whole
+   16-bit halves, which V8 does as two (pshuflw, pshufhw). */
+static inline v128_t rot8(v128_t x) { return wasm_v128_or(wasm_u32x4_shr(x, 8), wasm_i32x4_shl(x, 24)); }
 static inline v128_t rot12(v128_t x) { return wasm_v128_or(wasm_u32x4_shr(x, 12), wasm_i32x4_shl(x, 20)); }
 static inline v128_t rot7(v128_t x) { return wasm_v128_or(wasm_u32x4_shr(x, 7), wasm_i32x4_shl(x, 25)); }
 #define ADD wasm_i32x4_add

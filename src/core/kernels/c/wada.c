@@ -43,9 +43,10 @@ static inline double wada_abs(double u, double v, double w, double w1) {
 /* wada_abs of two samples (finite); `mono` (constant at each use): w = 1, w1 = 0, where
    |1·u + 0·u| is |u|, bit for bit, so the second channel's load and arithmetic go. */
 static inline __attribute__((always_inline)) v128_t wada_abs2(v128_t u, v128_t v, v128_t w, v128_t w1, int mono) {
-  v128_t a = wasm_f64x2_abs(mono ? u : wasm_f64x2_add(wasm_f64x2_mul(w, u), wasm_f64x2_mul(w1, v)));
-  a = wasm_v128_bitselect(a, wasm_f64x2_splat(FLOOR), wasm_f64x2_gt(a, wasm_f64x2_splat(FLOOR)));
-  return wasm_v128_bitselect(wasm_f64x2_splat(CEIL), a, wasm_f64x2_gt(a, wasm_f64x2_splat(CEIL)));
+  const v128_t a = wasm_f64x2_abs(mono ? u : wasm_f64x2_add(wasm_f64x2_mul(w, u), wasm_f64x2_mul(w1, v)));
+  /* clamp's selects as one instruction each: pmax(FLOOR, a) is FLOOR < a ? a : FLOOR, and
+     pmin(·, CEIL) is CEIL < · ? CEIL : · (a compare and a select were four instructions). */
+  return wasm_f64x2_pmin(wasm_f64x2_pmax(wasm_f64x2_splat(FLOOR), a), wasm_f64x2_splat(CEIL));
 }
 
 /* A whole group of |x| (a[q] = samples 2q, 2q + 1): its sum into *sa, its product, both as trees. */

@@ -28,7 +28,7 @@ import { validateSummary } from '../src/core/summary/validate';
 import { transferablesOf } from '../src/core/transferables';
 import { AudioPathError, expectedFrames, fail, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { transfer } from 'comlink';
-import { blobSource, hashBlob, probeBlob, readWav, type ProbeWithWarnings } from './core-io';
+import { blobSource, hashBlob, probeBlobLayout, readWav, type ProbeWithWarnings } from './core-io';
 import { contentHashOfPieces } from '../src/core/hash';
 import { analyzeWavSegment, giveAwaySegment, planWavSplit, type SegmentAnalysis, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
@@ -222,13 +222,13 @@ export const api = {
    */
   async probe(file: Blob, splitInto = 0): Promise<Result<{ probe: ContainerProbe; plan: SplitPlan | null }>> {
     try {
-      const probed = await probeBlob(file);
+      const probed = await probeBlobLayout(file);
       if (!probed.ok) return probed;
-      const probe = probed.value;
-      const splittable = splitInto >= 2 && probe.container === 'wav' && probe.durationSec !== null && probe.durationSec >= 2 * MIN_SEGMENT_SEC;
+      const { probe, wavLayout } = probed.value;
+      const splittable = splitInto >= 2 && wavLayout !== null && probe.durationSec !== null && probe.durationSec >= 2 * MIN_SEGMENT_SEC;
       if (!splittable) return ok({ probe, plan: null });
-      const plan = await planWavSplit(file, probe, splitInto);
-      return plan.ok ? ok({ probe, plan: plan.value }) : plan;
+      // The header was read once, by the probe: the plan is cut from the layout it found.
+      return ok({ probe, plan: planWavSplit(wavLayout, probe, file.size, splitInto) });
     } catch (error) {
       return toResult(error);
     }

@@ -3,7 +3,7 @@
  * whole), the container probe, and a streaming read that decodes WAV with the core decoder and
  * hashes every byte in the same pass, like the CLI's reader (src/node/decode.ts).
  */
-import { probeSource, type ByteSource } from '../src/core/format/probe';
+import { probeSource, probeSourceLayout, type ByteSource, type ProbedLayout } from '../src/core/format/probe';
 import { createWavDecoder, readWavHeader } from '../src/core/format/wav';
 import { contentHashOfPieces, HASH_PIECE_BYTES, hashPiece, pieceCount } from '../src/core/hash';
 import { DECODE_BYTES } from '../src/core/wav-segment';
@@ -176,6 +176,11 @@ const READ_BYTES = HASH_PIECE_BYTES;
 /** The core probe (WAV by our parser, other containers by mediabunny), over the File. */
 export function probeBlob(file: Blob): Promise<Result<ProbeWithWarnings>> {
   return probeSource(blobSource(file));
+}
+
+/** probeBlob, with a WAV's layout beside the probe (for planWavSplit, workers/segments.ts). */
+export function probeBlobLayout(file: Blob): Promise<Result<ProbedLayout>> {
+  return probeSourceLayout(blobSource(file));
 }
 
 export interface WavRead {

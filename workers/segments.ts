@@ -11,10 +11,10 @@
  */
 import { createSegmentAnalyzer, planSegments, type AnalysisPartial, type SegmentSpec } from '../src/core/analyze';
 import { createDisplaySegment, planDisplay, type DisplayPartial, type DisplayPlan } from '../src/core/display/display';
-import { readWavHeader, type WavLayout } from '../src/core/format/wav';
+import type { WavLayout } from '../src/core/format/wav';
 import { createSegmentRegistry, hashPiecesOf, startWavSegment, type WavSegmentJob } from '../src/core/wav-segment';
-import { expectedFrames, ok, type ContainerProbe, type Result } from '../src/core/types';
-import { blobReader, blobSource, letReadsRun } from './core-io';
+import { expectedFrames, type ContainerProbe } from '../src/core/types';
+import { blobReader, letReadsRun } from './core-io';
 import { READING_SEGMENT_MARK } from './marks';
 import { PROGRESS_INTERVAL_MS } from './progress';
 
@@ -42,21 +42,22 @@ export interface SegmentResult extends SegmentAnalysis {
   display: DisplayPartial;
 }
 
-/** The segments of a WAV file, or null when it is too short to split (the one-pass path takes it). */
-export async function planWavSplit(file: Blob, probe: ContainerProbe, count: number): Promise<Result<SplitPlan | null>> {
-  const parsed = await readWavHeader(blobSource(file));
-  if (!parsed.ok) return ok(null);
-  const { layout } = parsed.value;
+/**
+ * The segments of a WAV file of `fileBytes` bytes, from the layout and probe its header gave
+ * (probeBlobLayout, workers/core-io.ts), or null when it is too short to split (the one-pass
+ * path takes it).
+ */
+export function planWavSplit(layout: WavLayout, probe: ContainerProbe, fileBytes: number, count: number): SplitPlan | null {
   const totalFrames = Math.floor(layout.dataBytes / layout.blockAlign);
   const specs = planSegments(layout.sampleRateHz, totalFrames, count);
-  if (specs.length < 2) return ok(null);
-  return ok({
+  if (specs.length < 2) return null;
+  return {
     layout,
     specs,
-    pieces: hashPiecesOf(layout, specs, file.size),
+    pieces: hashPiecesOf(layout, specs, fileBytes),
     totalFrames,
     display: planDisplay(layout.sampleRateHz, layout.channels, expectedFrames(probe)),
-  });
+  };
 }
 
 /** The segments this worker is reading, by the client's ids (unique in the page). */

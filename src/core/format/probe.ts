@@ -5,7 +5,7 @@
  * WebM/Opus, M4A/AAC, ADTS) by mediabunny, which reads only the bytes it needs.
  */
 import { fail, ok, type ContainerProbe, type Result } from '../types';
-import { looksLikeWav, readWavHeader } from './wav';
+import { looksLikeWav, readWavHeader, type WavLayout } from './wav';
 import { describeNonAudio, describeUnsupportedAudio } from './sniff';
 import { PROBE_TIMEOUT_MS, type ByteSource } from './source';
 
@@ -19,6 +19,22 @@ export const HEAD_BYTES = 1 << 16;
  * PROBE_TIMEOUT_MS whatever the bytes are.
  */
 export async function probeSource(source: ByteSource): Promise<Result<ContainerProbe>> {
+  const probed = await probeSourceLayout(source);
+  return probed.ok ? ok(probed.value.probe) : probed;
+}
+
+/** What probeSourceLayout read: the declared format, and a WAV's layout (where its samples are). */
+export interface ProbedLayout {
+  probe: ContainerProbe;
+  /** A WAV's layout as its parser found it (null for other containers). */
+  wavLayout: WavLayout | null;
+}
+
+/**
+ * probeSource, with a WAV's layout beside the probe, for a caller that goes on to cut the file
+ * into segments (workers/segments.ts planWavSplit), which then need not read the header again.
+ */
+export async function probeSourceLayout(source: ByteSource): Promise<Result<ProbedLayout>> {
   if (source.size === 0) return fail('empty-file', 'The file is empty (0 bytes).');
   let head: Uint8Array;
   try {
@@ -29,7 +45,7 @@ export async function probeSource(source: ByteSource): Promise<Result<ContainerP
   if (looksLikeWav(head)) {
     try {
       const wav = await readWavHeader(source);
-      return wav.ok ? ok(wav.value.probe) : wav;
+      return wav.ok ? ok({ probe: wav.value.probe, wavLayout: wav.value.layout }) : wav;
     } catch {
       return fail('io-error', 'The file could not be read.');
     }
@@ -44,8 +60,11 @@ export async function probeSource(source: ByteSource): Promise<Result<ContainerP
   // workers compile their own script whole when they start (vite.config.ts), which should not
   // include mediabunny's ~1 MB.
   const reading = import('./probe-container').then(
-    ({ probeContainer }) => probeContainer(source, head),
-    (): Result<ContainerProbe> => fail('io-error', 'The container reader could not be loaded (offline since the page was opened?).'),
+    async ({ probeContainer }): Promise<Result<ProbedLayout>> => {
+      const probed = await probeContainer(source, head);
+      return probed.ok ? ok({ probe: probed.value, wavLayout: null }) : probed;
+    },
+    (): Result<ProbedLayout> => fail('io-error', 'The container reader could not be loaded (offline since the page was opened?).'),
   );
   return withTimeout(reading, PROBE_TIMEOUT_MS, () =>
     fail('decode-failed', `The container could not be read within ${PROBE_TIMEOUT_MS / 1000} s.`),

@@ -4,12 +4,13 @@ import { createDisplaySegment, finishDisplay, planDisplay } from '../../../src/c
 import { encodeWav } from '../../../src/core/format/wav-encode';
 import { mulberry32 as rng } from '../../../src/core/dsp/rng';
 import { transferablesOf } from '../../../src/core/transferables';
-import { blobReader, letReadsRun, probeBlob, readWav } from '../../../workers/core-io';
-import { analyzeWavSegment, giveAwaySegment, planWavSplit, type SegmentJob, type SegmentResult } from '../../../workers/segments';
+import { blobReader, letReadsRun, probeBlob, probeBlobLayout, readWav } from '../../../workers/core-io';
+import { analyzeWavSegment, giveAwaySegment, planWavSplit, type SegmentJob, type SegmentResult, type SplitPlan } from '../../../workers/segments';
 import { expectedFrames } from '../../../src/core/types';
 import { createSegmentTable, hashPiecesOf, startWavSegment, STEAL_START_MS, stealCut, type WavSegmentJob } from '../../../src/core/wav-segment';
 import { contentHashOfPieces, createContentHasher, HASH_PIECE_BYTES } from '../../../src/core/hash';
 import type { WavLayout } from '../../../src/core/format/wav';
+import { api } from '../../../workers/analysis.api';
 
 /** Bursts of tone in noise, a clipped second and 40 ms of digital zeros. */
 function speechLike(sr: number, seconds: number, channels: number): Float32Array[] {
@@ -49,6 +50,15 @@ function expectClose(a: unknown, b: unknown, path: string): void {
   expect(b, path).toEqual(a);
 }
 
+/** The split plan as the worker's probe cuts it: from the layout the probe's one header read found. */
+async function splitPlan(blob: Blob, count: number): Promise<SplitPlan | null> {
+  const probed = await probeBlobLayout(blob);
+  if (!probed.ok) throw new Error(probed.error.message);
+  const { probe, wavLayout } = probed.value;
+  if (wavLayout === null) throw new Error('expected a WAV layout');
+  return planWavSplit(wavLayout, probe, blob.size, count);
+}
+
 /** The page's one-pass reader (readWav) into the analyser and the display, as analysis.api.ts does. */
 async function onePass(blob: Blob): Promise<{ m: Measurements; display: ReturnType<typeof finishDisplay> }> {
   const probed = await probeBlob(blob);
@@ -76,11 +86,9 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
   ] as const) {
     it(`${sr} Hz × ${channels} ${encoding}, ${seconds} s: each segment reads its own byte range; the merge equals one pass`, async () => {
       const blob = new Blob([encodeWav(speechLike(sr, seconds, channels), sr, encoding)]);
-      const probed = await probeBlob(blob);
-      if (!probed.ok) throw new Error(probed.error.message);
-      const plan = await planWavSplit(blob, probed.value, count);
-      if (!plan.ok || plan.value === null) throw new Error('expected a split');
-      const { specs, layout, display, totalFrames, pieces } = plan.value;
+      const plan = await splitPlan(blob, count);
+      if (plan === null) throw new Error('expected a split');
+      const { specs, layout, display, totalFrames, pieces } = plan;
       expect(specs.length).toBeGreaterThanOrEqual(2);
       const progress: number[][] = specs.map(() => []);
       // Out of order, as workers finish.
@@ -108,11 +116,9 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
   ] as const) {
     it(`${sr} Hz × ${channels} ${encoding}, ${seconds} s: a running segment gives its rest away (work stealing); the merge still equals one pass`, async () => {
       const blob = new Blob([encodeWav(speechLike(sr, seconds, channels), sr, encoding)]);
-      const probed = await probeBlob(blob);
-      if (!probed.ok) throw new Error(probed.error.message);
-      const plan = await planWavSplit(blob, probed.value, 2);
-      if (!plan.ok || plan.value === null) throw new Error('expected a split');
-      const { specs, layout, display, totalFrames, pieces } = plan.value;
+      const plan = await splitPlan(blob, 2);
+      if (plan === null) throw new Error('expected a split');
+      const { specs, layout, display, totalFrames, pieces } = plan;
       expect(specs).toHaveLength(2);
       const grid = segmentGrid(sr) ?? 0;
       // Both segments, the final one too, are read as the worker reads them (its consumers: the
@@ -235,12 +241,35 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
     }
   });
 
+  it("the worker's probe reads a WAV's header once, and cuts the split from the layout it found", async () => {
+    /** A Blob that counts the byte ranges read from it (blobSource reads through slice). */
+    class CountingBlob extends Blob {
+      slices = 0;
+      override slice(start?: number, end?: number, contentType?: string): Blob {
+        this.slices++;
+        return super.slice(start, end, contentType);
+      }
+    }
+    const bytes = encodeWav(speechLike(16000, 300, 1), 16000, 'pcm16');
+    const alone = new CountingBlob([bytes]);
+    const probedAlone = await probeBlob(alone);
+    if (!probedAlone.ok) throw new Error(probedAlone.error.message);
+    const blob = new CountingBlob([bytes]);
+    const probed = await api.probe(blob, 2);
+    if (!probed.ok) throw new Error(probed.error.message);
+    expect(probed.value.probe).toEqual(probedAlone.value);
+    expect(blob.slices).toBe(alone.slices); // before, planWavSplit read the header a second time
+    const plan = probed.value.plan;
+    if (plan === null) throw new Error('expected a split');
+    expect(plan).toEqual(await splitPlan(new Blob([bytes]), 2));
+    expect(plan.specs).toHaveLength(2);
+    expect(plan.totalFrames).toBe(300 * 16000);
+    expect(plan.layout.dataOffset + plan.layout.dataBytes).toBe(bytes.length);
+  });
+
   it('is not split when too short (the one-pass path takes it)', async () => {
     const blob = new Blob([encodeWav(speechLike(16000, 50, 1), 16000, 'pcm16')]);
-    const probed = await probeBlob(blob);
-    if (!probed.ok) throw new Error(probed.error.message);
-    const plan = await planWavSplit(blob, probed.value, 4);
-    expect(plan.ok && plan.value).toBe(null);
+    expect(await splitPlan(blob, 4)).toBe(null);
   });
 });
 

@@ -13,12 +13,12 @@
  * - `analyzeDecoded`: decoded on the page's main thread (the only place `decodeAudioData`
  *   exists) at the declared rate, channels transferred in.
  * A long WAV is split across several of these workers instead (src/client/analysis-client.ts):
- * `probe` also cuts it (`planWavSplit`), `analyzeSegment` runs one segment (workers/segments.ts:
+ * `probe` also cuts it (`probeAndPlan`), `analyzeSegment` runs one segment (workers/segments.ts:
  * its analysis and display partials and the digests of its content-hash pieces), then
  * `finishSplit` merges the analysis partials into the report while `finishSplitDisplay`, on
  * another worker, merges the display.
  */
-import { createAnalyzer, finishAnalysis, MIN_SEGMENT_SEC, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
+import { createAnalyzer, finishAnalysis, type AnalyzeOptions, type Measurements } from '../src/core/analyze';
 import { createMergeStore, type FrameStore } from '../src/core/frames/frame-analysis';
 import { createDisplaySegment, finishDisplay, planDisplay, type Display, type DisplayPartial } from '../src/core/display/display';
 import { DETECTORS } from '../src/core/findings/registry';
@@ -28,9 +28,9 @@ import { validateSummary } from '../src/core/summary/validate';
 import { transferablesOf } from '../src/core/transferables';
 import { AudioPathError, expectedFrames, fail, ok, type ContainerProbe, type Result } from '../src/core/types';
 import { transfer } from 'comlink';
-import { blobSource, hashBlob, probeBlobLayout, readWav, type ProbeWithWarnings } from './core-io';
+import { blobSource, hashBlob, readWav, type ProbeWithWarnings } from './core-io';
 import { contentHashOfPieces } from '../src/core/hash';
-import { analyzeWavSegment, giveAwaySegment, planWavSplit, type SegmentAnalysis, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
+import { analyzeWavSegment, giveAwaySegment, probeAndPlan, type SegmentAnalysis, type SegmentJob, type SegmentResult, type SplitPlan } from './segments';
 import { spectrogramJson } from './spectrogram-json';
 import { receiveRelay, relaySender } from './relay';
 import { warmUp } from './warm-up';
@@ -217,18 +217,13 @@ export const api = {
 
   /**
    * Read the container's header (no decoding). With `splitInto` ≥ 2, a WAV long enough for two
-   * segments is also cut into that many in the same call (`planWavSplit`; its plan is null when it
-   * is not cut): one round trip to the worker before the segments start instead of two.
+   * segments is also cut into that many in the same call, from the layout the probe's header
+   * read found (probeAndPlan, workers/segments.ts; its plan is null when it is not cut): one
+   * round trip to the worker before the segments start instead of two, and one header read.
    */
   async probe(file: Blob, splitInto = 0): Promise<Result<{ probe: ContainerProbe; plan: SplitPlan | null }>> {
     try {
-      const probed = await probeBlobLayout(file);
-      if (!probed.ok) return probed;
-      const { probe, wavLayout } = probed.value;
-      const splittable = splitInto >= 2 && wavLayout !== null && probe.durationSec !== null && probe.durationSec >= 2 * MIN_SEGMENT_SEC;
-      if (!splittable) return ok({ probe, plan: null });
-      // The header was read once, by the probe: the plan is cut from the layout it found.
-      return ok({ probe, plan: planWavSplit(wavLayout, probe, file.size, splitInto) });
+      return await probeAndPlan(file, splitInto);
     } catch (error) {
       return toResult(error);
     }

@@ -9,12 +9,12 @@
  * A segment running here can give the rest of its stretch away (`giveAwaySegment`, called by the
  * client when another worker has nothing left to do): the two then end about together.
  */
-import { createSegmentAnalyzer, planSegments, type AnalysisPartial, type SegmentSpec } from '../src/core/analyze';
+import { createSegmentAnalyzer, MIN_SEGMENT_SEC, planSegments, type AnalysisPartial, type SegmentSpec } from '../src/core/analyze';
 import { createDisplaySegment, planDisplay, type DisplayPartial, type DisplayPlan } from '../src/core/display/display';
 import type { WavLayout } from '../src/core/format/wav';
 import { createSegmentRegistry, hashPiecesOf, startWavSegment, type WavSegmentJob } from '../src/core/wav-segment';
-import { expectedFrames, type ContainerProbe } from '../src/core/types';
-import { blobReader, letReadsRun } from './core-io';
+import { expectedFrames, ok, type ContainerProbe, type Result } from '../src/core/types';
+import { blobReader, letReadsRun, probeBlobLayout, type ProbeWithWarnings } from './core-io';
 import { READING_SEGMENT_MARK } from './marks';
 import { PROGRESS_INTERVAL_MS } from './progress';
 
@@ -58,6 +58,18 @@ export function planWavSplit(layout: WavLayout, probe: ContainerProbe, fileBytes
     totalFrames,
     display: planDisplay(layout.sampleRateHz, layout.channels, expectedFrames(probe)),
   };
+}
+
+/**
+ * What the worker's `probe` answers: the file's probe and, with `splitInto` ≥ 2, a WAV long
+ * enough for two segments cut into that many, from the layout the probe's one header read found.
+ */
+export async function probeAndPlan(file: Blob, splitInto: number): Promise<Result<{ probe: ProbeWithWarnings; plan: SplitPlan | null }>> {
+  const probed = await probeBlobLayout(file);
+  if (!probed.ok) return probed;
+  const { probe, wavLayout } = probed.value;
+  const splittable = splitInto >= 2 && wavLayout !== null && probe.durationSec !== null && probe.durationSec >= 2 * MIN_SEGMENT_SEC;
+  return ok({ probe, plan: splittable ? planWavSplit(wavLayout, probe, file.size, splitInto) : null });
 }
 
 /** The segments this worker is reading, by the client's ids (unique in the page). */

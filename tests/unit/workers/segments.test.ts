@@ -5,12 +5,11 @@ import { encodeWav } from '../../../src/core/format/wav-encode';
 import { mulberry32 as rng } from '../../../src/core/dsp/rng';
 import { transferablesOf } from '../../../src/core/transferables';
 import { blobReader, letReadsRun, probeBlob, probeBlobLayout, readWav } from '../../../workers/core-io';
-import { analyzeWavSegment, giveAwaySegment, planWavSplit, type SegmentJob, type SegmentResult, type SplitPlan } from '../../../workers/segments';
+import { analyzeWavSegment, giveAwaySegment, planWavSplit, probeAndPlan, type SegmentJob, type SegmentResult, type SplitPlan } from '../../../workers/segments';
 import { expectedFrames } from '../../../src/core/types';
 import { createSegmentTable, hashPiecesOf, startWavSegment, STEAL_START_MS, stealCut, type WavSegmentJob } from '../../../src/core/wav-segment';
 import { contentHashOfPieces, createContentHasher, HASH_PIECE_BYTES } from '../../../src/core/hash';
 import type { WavLayout } from '../../../src/core/format/wav';
-import { api } from '../../../workers/analysis.api';
 
 /** Bursts of tone in noise, a clipped second and 40 ms of digital zeros. */
 function speechLike(sr: number, seconds: number, channels: number): Float32Array[] {
@@ -241,7 +240,7 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
     }
   });
 
-  it("the worker's probe reads a WAV's header once, and cuts the split from the layout it found", async () => {
+  it("the worker's probe (probeAndPlan) reads a WAV's header once, and cuts the split from the layout it found", async () => {
     /** A Blob that counts the byte ranges read from it (blobSource reads through slice). */
     class CountingBlob extends Blob {
       slices = 0;
@@ -255,7 +254,7 @@ describe('a WAV Blob analysed in segments by the page worker code', () => {
     const probedAlone = await probeBlob(alone);
     if (!probedAlone.ok) throw new Error(probedAlone.error.message);
     const blob = new CountingBlob([bytes]);
-    const probed = await api.probe(blob, 2);
+    const probed = await probeAndPlan(blob, 2);
     if (!probed.ok) throw new Error(probed.error.message);
     expect(probed.value.probe).toEqual(probedAlone.value);
     expect(blob.slices).toBe(alone.slices); // before, planWavSplit read the header a second time
